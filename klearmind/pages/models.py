@@ -1,0 +1,552 @@
+"""Wagtail page types, snippets and site settings of the public site."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from . import blocks
+
+ZIP_CODE = re.compile(r"^\d{5}$")
+
+
+@register_snippet
+class SafetyNotice(models.Model):
+    """A notice written once and shown wherever treatment is discussed."""
+
+    title = models.CharField(max_length=120)
+    body = RichTextField(features=blocks.RICH_TEXT_FEATURES)
+    full_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional page with the notice in full, linked below the summary.",
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("full_page")]
+
+    def __str__(self):
+        return self.title
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseGenericSetting):
+    clinic_name = models.CharField(max_length=120, default="Klearmind")
+    tagline = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    crisis_line_text = models.TextField(
+        default=(
+            "If you are in crisis or thinking about harming yourself, call or text 988 "
+            "(Suicide & Crisis Lifeline) any time. In an emergency, call 911."
+        ),
+        help_text="Shown in the footer of every page.",
+    )
+    booking_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where the 'Book a free consultation' button leads.",
+    )
+    footer_links = StreamField([("link", blocks.FooterLinkBlock())], blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("clinic_name"),
+                FieldPanel("tagline"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
+            heading="The clinic",
+        ),
+        FieldPanel("booking_page"),
+        FieldPanel("crisis_line_text"),
+        FieldPanel("footer_links"),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:+1" + re.sub(r"\D", "", self.phone)[-10:] if self.phone else ""
+
+
+class SitePage(Page):
+    """Fields and behaviour every public page shares; not creatable on its own."""
+
+    og_type = "website"
+
+    class Meta:
+        abstract = True
+
+    def structured_data(self, request) -> dict | None:
+        return None
+
+    def clinic_reference(self, request) -> dict:
+        clinic = ClinicSettings.load(request_or_site=request)
+        return {
+            "@type": "MedicalClinic",
+            "name": clinic.clinic_name,
+            "url": self.get_site().root_url + "/",
+        }
+
+
+class HomePage(SitePage):
+    hero_heading = models.CharField(max_length=120)
+    hero_text = models.TextField(max_length=600)
+    conditions_heading = models.CharField(max_length=120, default="What we treat")
+    body = StreamField(blocks.BodyBlock(), blank=True)
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("hero_heading"),
+        FieldPanel("hero_text"),
+        FieldPanel("conditions_heading"),
+        FieldPanel("body"),
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["conditions"] = ConditionPage.objects.live().public().order_by("path")
+        context["latest_articles"] = ArticlePage.objects.live().public().newest_first()[:3]
+        context["locations"] = LocationPage.objects.live().public().order_by("path")
+        return context
+
+    def structured_data(self, request):
+        clinic = ClinicSettings.load(request_or_site=request)
+        locations = LocationPage.objects.live().public().order_by("path")
+        return {
+            "@context": "https://schema.org",
+            **self.clinic_reference(request),
+            "description": self.search_description or self.hero_text,
+            "telephone": clinic.phone,
+            "email": clinic.email,
+            "medicalSpecialty": "Psychiatric",
+            "availableService": [
+                {"@type": "MedicalTherapy", "name": service.title, "url": service.full_url}
+                for service in ServicePage.objects.live().public().order_by("path")
+            ],
+            "department": [location.clinic_data(request) for location in locations],
+        }
+
+
+class ArticleQuerySet(PageQuerySet):
+    def newest_first(self):
+        return self.order_by("-published_date", "-pk")
+
+
+class ArticleIndexPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+    per_page = 10
+
+    subpage_types = ["pages.ArticlePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.child_of(self).live().public().newest_first()
+        paginator = Paginator(articles, self.per_page)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class ArticlePage(SitePage):
+    intro = models.TextField(max_length=600)
+    published_date = models.DateField(default=datetime.date.today)
+    reviewed_by = models.CharField(
+        max_length=120, blank=True, help_text="The clinician who reviewed the article."
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    social_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(blocks.BodyBlock())
+
+    og_type = "article"
+    parent_page_types = ["pages.ArticleIndexPage"]
+    subpage_types = []
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("published_date"), FieldPanel("last_reviewed")]),
+        FieldPanel("reviewed_by"),
+        FieldPanel("body"),
+    ]
+    promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
+
+    objects = PageManager.from_queryset(ArticleQuerySet)()
+
+    def structured_data(self, request):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "headline": self.title,
+            "name": self.title,
+            "description": self.search_description or self.intro,
+            "url": self.full_url,
+            "datePublished": self.published_date.isoformat(),
+            "publisher": self.clinic_reference(request),
+        }
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        if self.last_reviewed:
+            data["lastReviewed"] = self.last_reviewed.isoformat()
+        if self.reviewed_by:
+            data["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
+        return data
+
+
+class ServiceIndexPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+
+    max_count = 1
+    subpage_types = ["pages.ServicePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+
+class ServicePage(SitePage):
+    summary = models.TextField(max_length=600)
+    body = StreamField(blocks.BodyBlock(), blank=True)
+
+    parent_page_types = ["pages.ServiceIndexPage"]
+    subpage_types = []
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("drips", heading="Drip menu", label="Drip"),
+    ]
+
+    def structured_data(self, request):
+        return {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": self.title,
+            "description": self.search_description or self.summary,
+            "url": self.full_url,
+            "about": {"@type": "MedicalTherapy", "name": self.title},
+            "publisher": self.clinic_reference(request),
+        }
+
+
+class Drip(Orderable):
+    """One item of an IV-hydration drip menu."""
+
+    service = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="drips")
+    name = models.CharField(max_length=80)
+    contents = models.CharField(max_length=300, help_text="What is in the bag.")
+    minutes = models.PositiveSmallIntegerField()
+    price = models.DecimalField(max_digits=7, decimal_places=2)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("contents"),
+        FieldRowPanel([FieldPanel("minutes"), FieldPanel("price")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(minutes__gt=0), name="drip_minutes_positive"),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="drip_price_not_negative"
+            ),
+        ]
+
+
+class ConditionIndexPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+
+    max_count = 1
+    subpage_types = ["pages.ConditionPage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+
+class ConditionPage(SitePage):
+    summary = models.TextField(max_length=600)
+    body = StreamField(blocks.BodyBlock(), blank=True)
+
+    parent_page_types = ["pages.ConditionIndexPage"]
+    subpage_types = []
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+
+    def structured_data(self, request):
+        return {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": self.title,
+            "description": self.search_description or self.summary,
+            "url": self.full_url,
+            "about": {"@type": "MedicalCondition", "name": self.title},
+            "publisher": self.clinic_reference(request),
+        }
+
+
+class LocationIndexPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+
+    max_count = 1
+    subpage_types = ["pages.LocationPage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+
+def validate_zip_list(value: str) -> None:
+    bad = [token for token in value.replace(",", " ").split() if not ZIP_CODE.match(token)]
+    if bad:
+        raise ValidationError(
+            "These are not five-digit ZIP codes: %(bad)s",
+            code="invalid_zip",
+            params={"bad": ", ".join(bad[:10])},
+        )
+
+
+class LocationPage(SitePage):
+    street_address = models.CharField(max_length=160)
+    city = models.CharField(max_length=80)
+    region = models.CharField(max_length=2, default="CA")
+    postal_code = models.CharField(
+        max_length=5, validators=[RegexValidator(ZIP_CODE, "Enter a five-digit ZIP code.")]
+    )
+    phone = models.CharField(max_length=30)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    intro = models.TextField(max_length=600, blank=True)
+    directions = RichTextField(features=blocks.RICH_TEXT_FEATURES, blank=True)
+    service_area_zip_codes = models.TextField(
+        blank=True,
+        validators=[validate_zip_list],
+        help_text="ZIP codes where we offer at-home visits, separated by spaces or commas.",
+    )
+
+    parent_page_types = ["pages.LocationIndexPage"]
+    subpage_types = []
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel(
+                    [FieldPanel("city"), FieldPanel("region"), FieldPanel("postal_code")]
+                ),
+                FieldPanel("phone"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading="Address",
+        ),
+        InlinePanel("hours", heading="Opening hours", label="Day"),
+        FieldPanel("directions"),
+        FieldPanel("service_area_zip_codes"),
+    ]
+
+    @property
+    def service_area(self) -> list[str]:
+        return sorted(set(self.service_area_zip_codes.replace(",", " ").split()))
+
+    @property
+    def map_url(self) -> str:
+        if self.latitude is not None and self.longitude is not None:
+            return (
+                "https://www.openstreetmap.org/?"
+                + urlencode({"mlat": self.latitude, "mlon": self.longitude})
+                + f"#map=17/{self.latitude}/{self.longitude}"
+            )
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.one_line_address})
+
+    @property
+    def one_line_address(self) -> str:
+        return f"{self.street_address}, {self.city}, {self.region} {self.postal_code}"
+
+    @cached_property
+    def week(self) -> list[tuple[str, "OpeningHours | None"]]:
+        """Every weekday from Monday, with its hours or None when closed."""
+        by_day = {hours.weekday: hours for hours in self.hours.all()}
+        return [(label, by_day.get(day)) for day, label in Weekday.choices]
+
+    def clinic_data(self, request) -> dict:
+        data = {
+            "@type": "MedicalClinic",
+            "name": f"{ClinicSettings.load(request_or_site=request).clinic_name} {self.title}",
+            "url": self.full_url,
+            "telephone": self.phone,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": self.street_address,
+                "addressLocality": self.city,
+                "addressRegion": self.region,
+                "postalCode": self.postal_code,
+                "addressCountry": "US",
+            },
+            "openingHoursSpecification": [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "dayOfWeek": label,
+                    "opens": hours.opens.strftime("%H:%M"),
+                    "closes": hours.closes.strftime("%H:%M"),
+                }
+                for label, hours in self.week
+                if hours
+            ],
+        }
+        if self.latitude is not None and self.longitude is not None:
+            data["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        if self.service_area:
+            data["areaServed"] = [
+                {
+                    "@type": "PostalCodeRangeSpecification",
+                    "postalCodeBegin": z,
+                    "postalCodeEnd": z,
+                    "addressCountry": "US",
+                }
+                for z in self.service_area
+            ]
+        return data
+
+    def structured_data(self, request):
+        return {
+            "@context": "https://schema.org",
+            **self.clinic_data(request),
+            "parentOrganization": self.clinic_reference(request),
+        }
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(Orderable):
+    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.UniqueConstraint(fields=["location", "weekday"], name="one_opening_per_weekday"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="opening_closes_after_it_opens",
+            ),
+        ]
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+
+class FAQPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+    questions = StreamField([("question", blocks.QuestionBlock())])
+
+    subpage_types = []
+    search_fields = [*Page.search_fields, index.SearchField("questions")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("questions")]
+
+    def structured_data(self, request):
+        return {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "url": self.full_url,
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": item.value["question"],
+                    "acceptedAnswer": {
+                        "@type": "Answer",
+                        "text": blocks.plain_text(item.value["answer"]),
+                    },
+                }
+                for item in self.questions
+            ],
+        }
+
+
+class StandardPage(SitePage):
+    intro = models.TextField(max_length=600, blank=True)
+    body = StreamField(blocks.BodyBlock(), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class ContactPage(AbstractEmailForm, SitePage):
+    """The contact form, built by staff with Wagtail's form builder; it asks no health details."""
+
+    intro = RichTextField(features=blocks.RICH_TEXT_FEATURES, blank=True)
+    thank_you_text = RichTextField(features=blocks.RICH_TEXT_FEATURES, blank=True)
+
+    max_count = 1
+    subpage_types = []
+    content_panels = [
+        *AbstractEmailForm.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading="Notify staff by e-mail",
+        ),
+    ]
+
+    def process_form_submission(self, form):
+        """Store the submission; notify staff from the task worker, after the commit."""
+        from .tasks import notify_contact_submission
+
+        submission = FormMixin.process_form_submission(self, form)
+        if self.to_address:
+            transaction.on_commit(
+                lambda: notify_contact_submission.enqueue(submission_id=submission.pk)
+            )
+        return submission
+
+    @property
+    def notify_addresses(self) -> list[str]:
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        return addresses or [settings.CLINIC_NOTIFY_EMAIL]

@@ -1,0 +1,66 @@
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+from klearmind.pages.models import LocationPage
+
+register = template.Library()
+
+# The characters that could end a script element or start markup inside it.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data) -> str:
+    """A schema.org block, escaped so no value can close the script element."""
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    escaped = text.translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{escaped}</script>')  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def menu_pages(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    return site.root_page.get_children().live().public().in_menu()
+
+
+@register.simple_tag
+def nav_current(item, page) -> str:
+    """The aria-current value for a menu item: the page itself, or the section it is in."""
+    if page is None:
+        return ""
+    if page.pk == item.pk:
+        return "page"
+    return "true" if page.path.startswith(item.path) else ""
+
+
+@register.filter
+def structured_data(page, request):
+    build = getattr(page, "structured_data", None)
+    return build(request) if build else None
+
+
+@register.simple_tag
+def clinic_locations():
+    return LocationPage.objects.live().public().order_by("path")
+
+
+@register.filter
+def described_widget(field):
+    """The field's widget, tied to its help text and error messages for screen readers."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

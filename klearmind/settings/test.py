@@ -1,0 +1,12 @@
+"""Settings for the test suite: fast hashing, tasks run at once, e-mail kept in memory."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-key-not-secret-" + "x" * 40  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_USE_FINDERS = True
+WAGTAILADMIN_BASE_URL = "http://testserver"
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,187 @@
+"""A real server on loopback with the demo clinic, and Debian's Chromium to visit it."""
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT_DIR = ROOT / "test-output" / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            "CI=true and /usr/bin/chromium is missing: install Debian's chromium."
+        )
+    skip = pytest.mark.skip(reason="Debian's 'chromium' package is not installed")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fresh_postgres_database(url: str) -> str:
+    """A new, empty database beside the test run's own, so the server starts from nothing."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = f"klearmind_e2e_{os.getpid()}"
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+def _drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The server stopped with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"The server did not answer {url} within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""
+    var_dir = tmp_path_factory.mktemp("e2e-var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "klearmind.settings.dev",
+        "DEBUG": "false",
+        "KLEARMIND_VAR_DIR": str(var_dir),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CACHE_KEY_PREFIX": f"klearmind-e2e-{os.getpid()}",
+    }
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith("postgres"):
+        env["DATABASE_URL"] = _fresh_postgres_database(database_url)
+    else:
+        env.pop("DATABASE_URL", None)
+    python = sys.executable
+    for command in (["migrate", "--no-input"], ["load_demo"]):
+        subprocess.run(
+            [python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    port = _free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
+    log = (var_dir / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "klearmind.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base_url}/healthz", server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            _drop_postgres_database(env["DATABASE_URL"])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright runs an event loop in this thread; the tests themselves never touch the ORM.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class OutsideRequests:
+    """Every request the page makes to an origin other than our own server, blocked."""
+
+    def __init__(self, base_url: str):
+        self.origin = base_url
+        self.blocked: list[str] = []
+
+    def __call__(self, route):
+        url = route.request.url
+        if url.startswith((self.origin + "/", "data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def page(browser, live_site):
+    context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
+    outside = OutsideRequests(live_site)
+    context.route("**/*", outside)
+    tab = context.new_page()
+    tab.outside_requests = outside
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def save(tab, name: str) -> Path:
+        path = OUTPUT_DIR / f"{name}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
