@@ -26,6 +26,12 @@ from . import blocks
 ZIP_CODE = re.compile(r"^\d{5}$")
 
 
+class SafetyNoticeManager(models.Manager):
+    def get_queryset(self):
+        # A notice is shown with a link to its full page: fetch both in one query.
+        return super().get_queryset().select_related("full_page")
+
+
 @register_snippet
 class SafetyNotice(models.Model):
     """A notice written once and shown wherever treatment is discussed."""
@@ -42,6 +48,8 @@ class SafetyNotice(models.Model):
     )
 
     panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("full_page")]
+
+    objects = SafetyNoticeManager()
 
     def __str__(self):
         return self.title

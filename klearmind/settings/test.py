@@ -10,3 +10,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WHITENOISE_USE_FINDERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
+# Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output.
+VAR_DIR = BASE_DIR / "test-output" / "var"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405

@@ -124,13 +124,18 @@ def live_site(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The task worker indexes pages for search, as it does beside `make run`.
+    worker = subprocess.Popen(
+        [python, "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base_url}/healthz", server)
         yield base_url
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=20)
         log.close()
         if env.get("DATABASE_URL", "").startswith("postgres"):
             _drop_postgres_database(env["DATABASE_URL"])

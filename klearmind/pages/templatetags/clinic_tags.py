@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from klearmind.pages.models import LocationPage
 
@@ -34,7 +34,7 @@ def menu_pages(context):
 @register.simple_tag
 def nav_current(item, page) -> str:
     """The aria-current value for a menu item: the page itself, or the section it is in."""
-    if page is None:
+    if not isinstance(page, Page):
         return ""
     if page.pk == item.pk:
         return "page"
