@@ -16,7 +16,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, F
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -78,6 +78,8 @@ class ClinicSettings(BaseGenericSetting):
     )
     footer_links = StreamField([("link", blocks.FooterLinkBlock())], blank=True)
 
+    select_related = ["booking_page"]
+
     panels = [
         MultiFieldPanel(
             [
@@ -117,7 +119,7 @@ class SitePage(Page):
         return {
             "@type": "MedicalClinic",
             "name": clinic.clinic_name,
-            "url": self.get_site().root_url + "/",
+            "url": Site.find_for_request(request).root_url + "/",
         }
 
 
@@ -141,12 +143,15 @@ class HomePage(SitePage):
         context = super().get_context(request, *args, **kwargs)
         context["conditions"] = ConditionPage.objects.live().public().order_by("path")
         context["latest_articles"] = ArticlePage.objects.live().public().newest_first()[:3]
-        context["locations"] = LocationPage.objects.live().public().order_by("path")
+        context["locations"] = self.locations
         return context
+
+    @cached_property
+    def locations(self) -> list["LocationPage"]:
+        return list(LocationPage.objects.for_display())
 
     def structured_data(self, request):
         clinic = ClinicSettings.load(request_or_site=request)
-        locations = LocationPage.objects.live().public().order_by("path")
         return {
             "@context": "https://schema.org",
             **self.clinic_reference(request),
@@ -158,7 +163,7 @@ class HomePage(SitePage):
                 {"@type": "MedicalTherapy", "name": service.title, "url": service.full_url}
                 for service in ServicePage.objects.live().public().order_by("path")
             ],
-            "department": [location.clinic_data(request) for location in locations],
+            "department": [location.clinic_data(request) for location in self.locations],
         }
 
 
@@ -324,6 +329,12 @@ class LocationIndexPage(SitePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
 
+class LocationQuerySet(PageQuerySet):
+    def for_display(self):
+        """Live, public locations in tree order, with their opening hours."""
+        return self.live().public().order_by("path").prefetch_related("hours")
+
+
 def validate_zip_list(value: str) -> None:
     bad = [token for token in value.replace(",", " ").split() if not ZIP_CODE.match(token)]
     if bad:
@@ -354,6 +365,7 @@ class LocationPage(SitePage):
 
     parent_page_types = ["pages.LocationIndexPage"]
     subpage_types = []
+    objects = PageManager.from_queryset(LocationQuerySet)()
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),

@@ -233,6 +233,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars never leak an e-mail hash to a third party
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # Where the contact form's notices go when the form page names no address.

@@ -82,9 +82,19 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+def var_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e-var")
+
+
+@pytest.fixture(scope="session")
+def demo_login(live_site, var_dir) -> tuple[str, str]:
+    """The demo staff login that the demo loader made and printed."""
+    return "admin", (var_dir / "demo_login.txt").read_text().strip()
+
+
+@pytest.fixture(scope="session")
+def live_site(var_dir):
     """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""
-    var_dir = tmp_path_factory.mktemp("e2e-var")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "klearmind.settings.dev",
@@ -98,12 +108,19 @@ def live_site(tmp_path_factory):
         env["DATABASE_URL"] = _fresh_postgres_database(database_url)
     else:
         env.pop("DATABASE_URL", None)
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env["BASE_URL"] = base_url
     python = sys.executable
-    for command in (["migrate", "--no-input"], ["load_demo"]):
+    setup = (
+        ["migrate", "--no-input"],
+        ["load_demo"],
+        ["db_worker", "--batch", "--no-startup-delay"],  # index the demo pages for search
+    )
+    for command in setup:
         subprocess.run(
             [python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
         )
-    port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen(
@@ -128,7 +145,6 @@ def live_site(tmp_path_factory):
     worker = subprocess.Popen(
         [python, "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base_url}/healthz", server)
         yield base_url
@@ -143,8 +159,6 @@ def live_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    # Playwright runs an event loop in this thread; the tests themselves never touch the ORM.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -49,7 +49,7 @@ def structured_data(page, request):
 
 @register.simple_tag
 def clinic_locations():
-    return LocationPage.objects.live().public().order_by("path")
+    return LocationPage.objects.for_display()
 
 
 @register.filter

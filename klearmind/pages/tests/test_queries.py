@@ -40,7 +40,9 @@ class ArticleQueryTests(TestCase):
         home = root.add_child(
             instance=HomePage(title="Home", slug="home-q", hero_heading="Hi", hero_text="Hello")
         )
-        Site.objects.update(root_page=home)
+        site = Site.objects.get(is_default_site=True)
+        site.root_page = home
+        site.save()
         index = publish_child(home, ArticleIndexPage(title="Articles", slug="articles"))
         notice_page = publish_child(home, StandardPage(title="Safety", slug="safety"))
         cls.small = publish_child(

@@ -1,0 +1,184 @@
+"""The demo clinic: its safety notices, page tree and site settings."""
+
+from ..models import HomePage, StandardPage
+from .articles import ARTICLES
+from .faq import FAQ
+from .locations import CONTACT, LOCATIONS
+from .spec import book_consultation, heading, link, notice, page, page_ref, paragraph
+from .treatments import CONDITIONS, SERVICES
+
+NOTICES = {
+    "safety": {
+        "title": "Important Safety Information",
+        "full_page": "important-safety-information",
+        "body": (
+            "<p>Ketamine can cause a dreamlike, detached feeling (dissociation), a temporary "
+            "rise in blood pressure and heart rate, nausea, dizziness and drowsiness. These "
+            "effects usually pass within an hour or two, and a clinician monitors you "
+            "throughout treatment.</p>"
+            "<p>Ketamine is not suitable for everyone, including people with a history of "
+            "psychosis or schizophrenia, current mania, uncontrolled high blood pressure, a "
+            "recent heart attack or stroke, or a seizure disorder, and people who are "
+            "pregnant. Tell us about every medicine you take.</p>"
+            "<p><b>Do not drive or operate machinery until the next day.</b> A responsible "
+            "adult must take you home.</p>"
+        ),
+    },
+    "off-label": {
+        "title": "Off-label use of ketamine",
+        "full_page": "off-label-use",
+        "body": (
+            "<p>Ketamine is approved by the US Food and Drug Administration (FDA) as an "
+            "anesthetic. Its use for depression, anxiety, PTSD and chronic pain is off-label: "
+            "clinicians may prescribe it this way based on research and their judgment, but "
+            "the FDA has not approved these uses.</p>"
+            "<p>Spravato (esketamine nasal spray) is the FDA-approved esketamine product for "
+            "treatment-resistant depression in adults.</p>"
+        ),
+    },
+}
+
+SAFETY_PAGE = page(
+    StandardPage,
+    "Important Safety Information",
+    "important-safety-information",
+    intro="What to know about the risks of ketamine and Spravato before you start treatment.",
+    body=[
+        notice("safety"),
+        heading("Effects during and after treatment"),
+        paragraph(
+            "<p>Most effects begin during the infusion or spray session and fade soon after. "
+            "You may feel disconnected from your body or surroundings, see colors or patterns, "
+            "or lose track of time. Nausea is common and can be eased with medicine. Blood "
+            "pressure usually peaks about 40 minutes in; we measure it at least every 15 "
+            "minutes and pause or stop treatment if it climbs too high.</p>"
+        ),
+        heading("Who should not receive ketamine"),
+        paragraph(
+            "<ul><li>People with a history of psychosis or schizophrenia, or current mania</li>"
+            "<li>People with uncontrolled high blood pressure, unstable heart disease, or a "
+            "heart attack or stroke in the last six months</li>"
+            "<li>People with a seizure disorder or active stimulant or cocaine misuse</li>"
+            "<li>People who are pregnant</li>"
+            "<li>For Spravato also: people with an aneurysm, an arteriovenous malformation or "
+            "a past bleed in the brain</li></ul>"
+            "<p>A clinician goes through these questions with you before any treatment.</p>"
+        ),
+        heading("After your treatment"),
+        paragraph(
+            "<p>A responsible adult must take you home. Do not drive, operate machinery, drink "
+            "alcohol or make important decisions until the next day. Ketamine can be misused; "
+            "we never give it to take home.</p>"
+        ),
+        book_consultation("Questions about safety?"),
+    ],
+)
+
+OFF_LABEL_PAGE = page(
+    StandardPage,
+    "Off-label use of ketamine",
+    "off-label-use",
+    intro="What it means when a medicine is prescribed off-label, and how that applies to us.",
+    body=[
+        notice("off-label"),
+        heading("What off-label means"),
+        paragraph(
+            "<p>When the FDA approves a medicine, it approves it for particular conditions, "
+            "doses and patients. Doctors may legally prescribe an approved medicine for other "
+            "purposes when research and their judgment support it. This is common practice: a "
+            "large share of prescriptions in some specialties are off-label.</p>"
+        ),
+        heading("Ketamine and Spravato"),
+        paragraph(
+            "<p>Ketamine has been FDA-approved as an anesthetic since 1970. Using it at low "
+            "doses for depression, anxiety, PTSD or pain is off-label, and backed by a growing "
+            "body of clinical trials of differing strength. Spravato, a nasal spray of "
+            "esketamine, is FDA-approved for treatment-resistant depression and is given "
+            "under the Spravato REMS safety program.</p>"
+        ),
+        heading("What it means for you"),
+        paragraph(
+            "<p>Before treatment, your clinician explains the evidence for your condition, the "
+            "alternatives and the risks, and asks for your written consent. Off-label "
+            "treatment is usually not covered by insurance.</p>"
+        ),
+    ],
+)
+
+PRIVACY_PAGE = page(
+    StandardPage,
+    "Privacy",
+    "privacy",
+    intro="How this website treats your visit and the messages you send us.",
+    body=[
+        heading("No trackers"),
+        paragraph(
+            "<p>This site uses no advertising or analytics trackers, no third-party scripts "
+            "and no third-party fonts. A video shows as a still picture from our own server; "
+            "the player loads from YouTube or Vimeo only if you choose to play the video.</p>"
+        ),
+        heading("The contact form"),
+        paragraph(
+            "<p>When you send the contact form we keep your name, email address, phone number "
+            "if you give it, preferred location and message, and the time you sent it. Only "
+            "our staff can see them, and we use them only to reply to you. Please do not "
+            "include health details; a clinician will ask about your health privately. We "
+            "delete messages after 12 months unless you become a patient.</p>"
+        ),
+        heading("Your choices"),
+        paragraph(
+            "<p>You may ask for a copy of what we hold about you, or for it to be deleted, by "
+            "writing to hello@klearmind.example.</p>"
+        ),
+    ],
+)
+
+HOME = page(
+    HomePage,
+    "Home",
+    "home",
+    seo_title="Ketamine therapy and IV hydration in Sacramento and Roseville | Klearmind",
+    search_description=(
+        "Medically supervised ketamine therapy for depression, anxiety, PTSD and chronic pain, "
+        "and IV hydration, in Sacramento, Roseville or at home."
+    ),
+    hero_heading="Ketamine therapy and IV hydration in Sacramento and Roseville",
+    hero_text=(
+        "Private, medically supervised ketamine treatment for depression, anxiety, PTSD and "
+        "chronic pain, and IV hydration, in our clinics or in the comfort of your home."
+    ),
+    conditions_heading="Conditions we treat",
+    body=[
+        paragraph(
+            "<p>Our physicians, nurse practitioners and nurses take time to understand your "
+            "history, explain the evidence honestly and stay with you through every "
+            "treatment. Start with a free, private consultation.</p>"
+        ),
+        book_consultation(),
+    ],
+    children=[
+        SERVICES,
+        CONDITIONS,
+        LOCATIONS,
+        ARTICLES,
+        FAQ,
+        CONTACT,
+        SAFETY_PAGE,
+        OFF_LABEL_PAGE,
+        PRIVACY_PAGE,
+    ],
+)
+
+CLINIC_SETTINGS = {
+    "clinic_name": "Klearmind Ketamine & IV Hydration Clinic",
+    "tagline": "Ketamine therapy and IV hydration in Sacramento, Roseville and at home",
+    "phone": "(916) 555-0142",
+    "email": "hello@klearmind.example",
+    "booking_page": page_ref("contact"),
+    "footer_links": [
+        link("Important Safety Information", "important-safety-information"),
+        link("Off-label use of ketamine", "off-label-use"),
+        link("Privacy", "privacy"),
+        link("FAQ", "faq"),
+    ],
+}

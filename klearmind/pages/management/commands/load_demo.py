@@ -1,0 +1,33 @@
+import logging
+
+from django.core.management.base import BaseCommand
+
+from klearmind.pages.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo clinic (pages, safety notices, images, settings, a staff login). "
+        "Safe to run again: it only creates what is missing."
+    )
+
+    def handle(self, *args, **options):
+        report = self._quietly(load_demo) if options["verbosity"] < 2 else load_demo()
+        self.stdout.write(
+            f"Demo pages: {len(report.pages_created)} created, "
+            f"{len(report.pages_present)} already present."
+        )
+        if report.other_created:
+            self.stdout.write("Also created: " + "; ".join(report.other_created) + ".")
+        self.stdout.write(report.login.describe())
+
+    @staticmethod
+    def _quietly(function):
+        # Wagtail logs every page it creates and publishes; a summary is enough here.
+        logger = logging.getLogger("wagtail")
+        level = logger.level
+        logger.setLevel(logging.WARNING)
+        try:
+            return function()
+        finally:
+            logger.setLevel(level)

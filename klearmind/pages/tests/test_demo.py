@@ -1,0 +1,340 @@
+import re
+import shutil
+import stat
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision, Site
+
+from klearmind.pages.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    ClinicSettings,
+    ConditionIndexPage,
+    ConditionPage,
+    ContactPage,
+    FAQPage,
+    HomePage,
+    LocationIndexPage,
+    LocationPage,
+    SafetyNotice,
+    ServiceIndexPage,
+    ServicePage,
+    StandardPage,
+    Weekday,
+)
+from klearmind.pages.video import parse_video_url
+
+PAGE_TYPES = [
+    HomePage,
+    ArticleIndexPage,
+    ArticlePage,
+    ServiceIndexPage,
+    ServicePage,
+    ConditionIndexPage,
+    ConditionPage,
+    LocationIndexPage,
+    LocationPage,
+    FAQPage,
+    StandardPage,
+    ContactPage,
+]
+NOTICE_TITLES = {"Important Safety Information", "Off-label use of ketamine"}
+LOGIN_LINE = re.compile(r"^Demo staff login: \S+/admin/  user admin  password (\S+)$", re.M)
+
+
+def load_demo() -> str:
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()
+
+
+def printed_password(output: str) -> str:
+    return LOGIN_LINE.search(output).group(1)
+
+
+def blocks_of(stream, block_type: str) -> list:
+    return [block.value for block in stream if block.block_type == block_type]
+
+
+def notice_titles(stream) -> set[str]:
+    return {value["notice"].title for value in blocks_of(stream, "safety_notice")}
+
+
+class DemoTestCase(TestCase):
+    """Loads the demo once per class, with var/ and media/ in a temporary directory."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp())
+        cls.addClassCleanup(shutil.rmtree, cls.tmp)
+        cls.var_dir = cls.tmp / "var"
+        override = override_settings(VAR_DIR=cls.var_dir, MEDIA_ROOT=cls.tmp / "media")
+        override.enable()
+        cls.addClassCleanup(override.disable)
+        super().setUpClass()
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = load_demo()
+
+
+class LoadDemoTests(DemoTestCase):
+    def counts(self) -> dict[str, int]:
+        return {
+            "pages": Page.objects.count(),
+            "revisions": Revision.objects.count(),
+            "notices": SafetyNotice.objects.count(),
+            "images": get_image_model().objects.count(),
+            "users": get_user_model().objects.count(),
+            "sites": Site.objects.count(),
+            "drips": ServicePage.objects.get(slug="iv-hydration").drips.count(),
+            "form fields": ContactPage.objects.get().form_fields.count(),
+        }
+
+    def test_reports_what_it_created(self):
+        assert "22 created, 0 already present" in self.output
+
+    def test_a_second_run_creates_nothing(self):
+        before = self.counts()
+        output = load_demo()
+        assert self.counts() == before
+        assert "0 created, 22 already present" in output
+
+    def test_a_rerun_keeps_staff_edits_and_restores_deleted_pages(self):
+        faq = FAQPage.objects.get()
+        faq.intro = "Edited by the front desk."
+        faq.save_revision().publish()
+        Page.objects.get(slug="privacy").delete()
+        output = load_demo()
+        assert FAQPage.objects.get().intro == "Edited by the front desk."
+        assert StandardPage.objects.get(slug="privacy").live
+        assert "1 created, 21 already present" in output
+
+    def test_the_default_site_serves_the_home_page(self):
+        site = Site.objects.get(is_default_site=True)
+        assert isinstance(site.root_page.specific, HomePage)
+        assert site.root_page.slug == "home"
+        assert site.site_name == "Klearmind"
+        assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail").exists()
+
+    def test_every_page_type_is_published(self):
+        for model in PAGE_TYPES:
+            with self.subTest(model=model.__name__):
+                assert model.objects.live().exists()
+        pages = Page.objects.filter(depth__gt=1)
+        assert not pages.not_live().exists()
+        assert not pages.filter(has_unpublished_changes=True).exists()
+
+    def test_the_menu_lists_the_main_sections_in_order(self):
+        menu = HomePage.objects.get().get_children().in_menu()
+        assert [page.title for page in menu] == [
+            "Services",
+            "Conditions we treat",
+            "Locations",
+            "Articles",
+            "Frequently asked questions",
+            "Contact us",
+        ]
+
+    def test_every_page_passes_the_editors_validation(self):
+        for page in Page.objects.filter(depth__gt=1).specific():
+            with self.subTest(page=page.title):
+                page.full_clean()
+                for field in page._meta.fields:
+                    if isinstance(field, StreamField):
+                        field.stream_block.clean(getattr(page, field.name))
+
+    def test_every_page_renders(self):
+        for page in Page.objects.filter(depth__gt=1).specific():
+            with self.subTest(page=page.url):
+                assert self.client.get(page.url).status_code == 200
+
+
+class SeedArticleTests(DemoTestCase):
+    def setUp(self):
+        self.article = ArticlePage.objects.get(
+            slug="ketamine-therapy-a-proven-medicine-with-a-new-purpose"
+        )
+
+    def test_has_its_sections_in_order(self):
+        headings = [value["text"] for value in blocks_of(self.article.body, "heading")]
+        assert headings == [
+            "A short history",
+            "From anesthetic to antidepressant",
+            "Private treatment, at home or in our clinics",
+            "How ketamine works",
+            "Depression",
+            "Neuroplasticity",
+            "Efficacy",
+        ]
+
+    def test_covers_the_facts_of_the_original(self):
+        text = " ".join(str(value) for value in blocks_of(self.article.body, "paragraph"))
+        facts = [
+            "1960s", "Vietnam", "club drug", "off-label", "anxiety, depression",
+            "NMDA-receptor antagonist", "glutamate", "new synaptic connections", "17 million",
+            "prefrontal cortex", "Yale", "24 hours", "Spravato", "2019",
+            "at least two antidepressants", "cognitive behavioral therapy",
+        ]  # fmt: skip
+        for fact in facts:
+            with self.subTest(fact=fact):
+                assert fact in text
+
+    def test_places_both_safety_notices(self):
+        assert notice_titles(self.article.body) == NOTICE_TITLES
+
+    def test_embeds_a_youtube_video_with_a_poster_of_our_own(self):
+        [video] = blocks_of(self.article.body, "video")
+        assert parse_video_url(video["url"]).provider == "YouTube"
+        assert (video["poster"].width, video["poster"].height) == (1280, 720)
+        assert video["title"]
+
+    def test_credits_a_clinical_reviewer_and_has_a_social_image(self):
+        assert self.article.reviewed_by == "Dr. Maya Ellison, MD"
+        assert self.article.last_reviewed >= self.article.published_date
+        assert self.article.search_description
+        image = self.article.social_image
+        assert (image.width, image.height) == (1200, 630)
+        assert blocks_of(self.article.body, "pull_quote")
+
+    def test_sits_among_several_articles(self):
+        assert ArticlePage.objects.child_of(ArticleIndexPage.objects.get()).live().count() >= 3
+
+
+class ClinicContentTests(DemoTestCase):
+    def test_the_home_page_introduces_both_cities(self):
+        home = HomePage.objects.get()
+        assert "Sacramento" in home.hero_heading and "Roseville" in home.hero_heading
+        [action] = blocks_of(home.body, "call_to_action")
+        assert action["page"].specific == ContactPage.objects.get()
+
+    def test_the_drip_menu_has_priced_items(self):
+        drips = list(ServicePage.objects.get(slug="iv-hydration").drips.all())
+        assert len(drips) >= 4
+        assert {"Hydration", "Myers' cocktail", "NAD+"} <= {drip.name for drip in drips}
+        assert all(drip.price > 0 and drip.minutes > 0 for drip in drips)
+
+    def test_ketamine_services_and_conditions_place_both_notices(self):
+        pages = [
+            *ServicePage.objects.filter(slug__in=["iv-ketamine-infusion", "spravato-esketamine"]),
+            *ConditionPage.objects.all(),
+        ]
+        assert {page.title for page in pages} == {
+            "IV ketamine infusion", "Spravato (esketamine)",
+            "Anxiety", "Depression", "PTSD", "Chronic pain",
+        }  # fmt: skip
+        for page in pages:
+            with self.subTest(page=page.title):
+                assert notice_titles(page.body) == NOTICE_TITLES
+
+    def test_each_location_has_hours_and_a_service_area(self):
+        expected = {
+            "sacramento": ("95811", {"95811", "95814", "95816", "95818", "95819", "95864"}),
+            "roseville": ("95661", {"95661", "95678", "95747", "95765", "95746", "95650"}),
+        }
+        for slug, (postal_code, zip_codes) in expected.items():
+            with self.subTest(location=slug):
+                location = LocationPage.objects.get(slug=slug)
+                assert location.postal_code == postal_code
+                assert re.fullmatch(r"\(916\) 555-01\d\d", location.phone)
+                assert zip_codes <= set(location.service_area)
+                hours = list(location.hours.all())
+                assert set(Weekday.values[:5]) <= {day.weekday for day in hours}
+                assert all(day.closes > day.opens for day in hours)
+
+    def test_the_contact_form_asks_for_no_health_details(self):
+        page = ContactPage.objects.get()
+        fields = {field.clean_name: field for field in page.form_fields.all()}
+        assert list(fields) == ["name", "email", "phone", "preferred_location", "message"]
+        assert [field.required for field in fields.values()] == [True, True, False, False, True]
+        assert fields["preferred_location"].choices.splitlines() == [
+            "Sacramento", "Roseville", "At home", "No preference",
+        ]  # fmt: skip
+        assert "health details" in fields["message"].help_text
+        assert "health details" in page.intro
+        assert page.to_address == "front-desk@klearmind.example"
+        assert page.from_address == "website@klearmind.example"
+        assert page.subject == "New message from the website"
+
+    def test_the_faq_answers_the_crisis_question_with_988(self):
+        questions = {value["question"]: str(value["answer"]) for value in
+                     blocks_of(FAQPage.objects.get().questions, "question")}  # fmt: skip
+        assert 8 <= len(questions) <= 10
+        assert "988" in questions["What if I am in crisis?"]
+
+    def test_each_notice_links_to_its_full_page(self):
+        linked = {notice.title: notice.full_page.slug for notice in SafetyNotice.objects.all()}
+        assert linked == {
+            "Important Safety Information": "important-safety-information",
+            "Off-label use of ketamine": "off-label-use",
+        }
+        for notice in SafetyNotice.objects.all():
+            with self.subTest(notice=notice.title):
+                assert notice_titles(notice.full_page.specific.body) == {notice.title}
+
+    def test_clinic_settings_point_at_the_demo_pages(self):
+        clinic = ClinicSettings.load()
+        assert clinic.clinic_name == "Klearmind Ketamine & IV Hydration Clinic"
+        assert (clinic.phone, clinic.email) == ("(916) 555-0142", "hello@klearmind.example")
+        assert clinic.booking_page.specific == ContactPage.objects.get()
+        assert [link.value["page"].slug for link in clinic.footer_links] == [
+            "important-safety-information", "off-label-use", "privacy", "faq",
+        ]  # fmt: skip
+
+
+@pytest.fixture
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.VAR_DIR
+
+
+@pytest.mark.django_db
+def test_clinic_settings_edited_before_are_kept(var_dir):
+    ClinicSettings.objects.create(clinic_name="Klearmind Folsom", phone="(916) 555-0199")
+    load_demo()
+    clinic = ClinicSettings.load()
+    assert (clinic.clinic_name, clinic.phone) == ("Klearmind Folsom", "(916) 555-0199")
+    assert clinic.email == "hello@klearmind.example"
+
+
+@pytest.mark.django_db
+def test_the_printed_password_is_the_one_kept_in_var(var_dir):
+    password = printed_password(load_demo())
+    path = var_dir / "demo_login.txt"
+    assert path.read_text().strip() == password
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.email == "admin@klearmind.example"
+    assert admin.check_password(password)
+    assert printed_password(load_demo()) == password
+
+
+@pytest.mark.django_db
+def test_a_lost_password_file_gets_a_new_password(var_dir):
+    first = printed_password(load_demo())
+    (var_dir / "demo_login.txt").unlink()
+    second = printed_password(load_demo())
+    assert second != first
+    assert (var_dir / "demo_login.txt").read_text().strip() == second
+    assert get_user_model().objects.get(username="admin").check_password(second)
+
+
+@pytest.mark.django_db
+def test_a_password_changed_by_staff_is_not_reprinted(var_dir):
+    old = printed_password(load_demo())
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("a-new-password-chosen-by-staff")
+    admin.save()
+    output = load_demo()
+    assert old not in output
+    assert "user admin  (password changed since)" in output

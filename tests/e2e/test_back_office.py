@@ -1,0 +1,28 @@
+"""The back office works under its own Content-Security-Policy and contacts no third party."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_edit_the_article_without_policy_violations(page, demo_login, screenshots):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    username, password = demo_login
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/pages/search/?q=proven+medicine")
+    title = "Ketamine therapy: a proven medicine with a new purpose"
+    page.get_by_role("link", name=title).first.click()
+    page.wait_for_load_state("networkidle")
+    assert "Ketamine therapy" in page.locator("#id_title").input_value()
+    screenshots(page, "07-admin-edit-article")
+    page.goto("/admin/settings/pages/clinicsettings/")
+    page.wait_for_load_state("networkidle")
+    clinic_name = page.get_by_label("Clinic name").input_value()
+    assert clinic_name == "Klearmind Ketamine & IV Hydration Clinic"
+    assert problems == []
+    assert page.outside_requests.blocked == []
