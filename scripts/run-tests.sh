@@ -31,7 +31,7 @@ pg_port=${TEST_POSTGRES_PORT:-5432}
 redis_port=${TEST_REDIS_PORT:-6379}
 if reachable "$pg_port" && reachable "$redis_port"; then
   DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/klearmind" \
-  REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+  REDIS_URL="redis://127.0.0.1:$redis_port/15" \
   CACHE_KEY_PREFIX="klearmind-test-$$" \
     run_suite "PostgreSQL + Redis" "$@"
 elif [ "${CI:-}" = "true" ]; then

@@ -5,3 +5,6 @@ class PagesConfig(AppConfig):
     name = "klearmind.pages"
     label = "pages"
     verbose_name = "Public site"
+
+    def ready(self):
+        from . import chrome  # noqa: F401  (connects the cache purges)

@@ -2,9 +2,9 @@ import json
 
 from django import template
 from django.utils.safestring import mark_safe
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from klearmind.pages.models import LocationPage
+from klearmind.pages.chrome import site_chrome
 
 register = template.Library()
 
@@ -23,33 +23,30 @@ def json_ld(data) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def menu_pages(context):
+def chrome(context) -> dict:
+    """The main menu and footer data, from the cache (see pages.chrome)."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    return site.root_page.get_children().live().public().in_menu()
+    if request is None:
+        return {}
+    if not hasattr(request, "_site_chrome"):
+        request._site_chrome = site_chrome(request)
+    return request._site_chrome
 
 
 @register.simple_tag
-def nav_current(item, page) -> str:
+def nav_current(item: dict, page) -> str:
     """The aria-current value for a menu item: the page itself, or the section it is in."""
     if not isinstance(page, Page):
         return ""
-    if page.pk == item.pk:
+    if page.pk == item["pk"]:
         return "page"
-    return "true" if page.path.startswith(item.path) else ""
+    return "true" if page.path.startswith(item["path"]) else ""
 
 
 @register.filter
 def structured_data(page, request):
     build = getattr(page, "structured_data", None)
     return build(request) if build else None
-
-
-@register.simple_tag
-def clinic_locations():
-    return LocationPage.objects.for_display()
 
 
 @register.filter

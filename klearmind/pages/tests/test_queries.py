@@ -69,4 +69,4 @@ class ArticleQueryTests(TestCase):
         small = self.count_queries(self.small)
         large = self.count_queries(self.large)
         assert large == small
-        assert small <= 17
+        assert small <= 12

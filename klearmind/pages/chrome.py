@@ -1,0 +1,85 @@
+"""The site's chrome (main menu and footer) read once and kept in the cache until it changes.
+
+Every public page shows the menu and the footer, so they would cost the same half-dozen queries
+on every request. The cache entry carries a version that signals bump whenever a page is
+published, unpublished, moved or deleted, or the clinic settings change.
+"""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .models import ClinicSettings, LocationPage
+
+VERSION_KEY = "pages:chrome:version"
+TIMEOUT = 60 * 60
+
+
+def chrome_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def site_chrome(request) -> dict:
+    site = Site.find_for_request(request)
+    if site is None:
+        return {"menu": [], "locations": [], "footer_links": []}
+    key = f"pages:chrome:{site.pk}:{chrome_version()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = build_chrome(site, request)
+        cache.set(key, chrome, timeout=TIMEOUT)
+    return chrome
+
+
+def build_chrome(site: Site, request) -> dict:
+    menu = site.root_page.get_children().live().public().in_menu()
+    locations = LocationPage.objects.live().public().order_by("path")
+    clinic = ClinicSettings.load(request_or_site=request)
+    return {
+        "menu": [
+            {"pk": page.pk, "path": page.path, "title": page.title, "url": page.get_url(request)}
+            for page in menu
+        ],
+        "locations": [
+            {
+                "title": location.title,
+                "url": location.get_url(request),
+                "street_address": location.street_address,
+                "locality": f"{location.city}, {location.region} {location.postal_code}",
+                "phone": location.phone,
+            }
+            for location in locations
+        ],
+        "footer_links": [
+            {
+                "label": link.value["label"],
+                "url": link.value["page"].get_url(request)
+                if link.value["page"]
+                else link.value["url"],
+            }
+            for link in clinic.footer_links
+        ],
+    }
+
+
+def bump_chrome_version(**kwargs) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(bump_chrome_version, dispatch_uid=f"chrome-{id(signal)}")
+post_delete.connect(bump_chrome_version, sender=Page, dispatch_uid="chrome-page-deleted")
+
+
+@receiver(post_save, sender=ClinicSettings, dispatch_uid="chrome-settings-saved")
+def clinic_settings_saved(**kwargs) -> None:
+    bump_chrome_version()

@@ -1,0 +1,66 @@
+"""The menu and footer come from the cache, and change as soon as the pages behind them do."""
+
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from klearmind.pages.chrome import bump_chrome_version
+from klearmind.pages.models import ClinicSettings, LocationPage, StandardPage
+
+from .test_pages import DemoSiteTestCase, texts
+
+
+class SiteChromeTests(DemoSiteTestCase):
+    def menu(self, path="/faq/") -> list[str]:
+        return texts(self.soup(path), ".site-nav a")
+
+    def test_a_second_page_view_reads_menu_and_footer_from_the_cache(self):
+        self.client.get("/faq/")
+        with CaptureQueriesContext(connection) as warm:
+            self.client.get("/faq/")
+        bump_chrome_version()
+        with CaptureQueriesContext(connection) as cold:
+            self.client.get("/faq/")
+        assert len(cold) - len(warm) >= 4
+        assert "pages_locationpage" in " ".join(q["sql"] for q in cold.captured_queries)
+        assert "pages_locationpage" not in " ".join(q["sql"] for q in warm.captured_queries)
+
+    def test_a_newly_published_menu_page_appears_at_once(self):
+        assert "Our team" not in self.menu()
+        home = self.soup("/")  # warm the cache first
+        assert home
+        page = StandardPage(title="Our team", slug="team", show_in_menus=True)
+        LocationPage.objects.first().get_parent().get_parent().add_child(instance=page)
+        page.save_revision().publish()
+        assert "Our team" in self.menu()
+        page.unpublish()
+        assert "Our team" not in self.menu()
+
+    def test_a_renamed_location_shows_in_every_footer(self):
+        assert "Sacramento" in texts(self.soup("/"), ".footer-locations li > a:first-child")
+        location = LocationPage.objects.get(slug="sacramento")
+        location.title = "Sacramento Midtown"
+        location.save_revision().publish()
+        footer = texts(self.soup("/faq/"), ".footer-locations li > a:first-child")
+        assert footer == ["Sacramento Midtown", "Roseville"]
+
+    def test_editing_footer_links_in_settings_shows_at_once(self):
+        self.soup("/")
+        clinic = ClinicSettings.load()
+        clinic.footer_links = [
+            (
+                "link",
+                {"label": "Patient rights", "page": None, "url": "https://clinic.example/rights"},
+            )
+        ]
+        clinic.save()
+        soup = BeautifulSoup(self.client.get("/").content, "html.parser")
+        assert texts(soup, ".site-footer nav a")[0] == "Patient rights"
+
+    def test_the_current_section_is_marked_for_screen_readers(self):
+        soup = self.soup("/services/iv-hydration/")
+        current = {a.get_text(): a.get("aria-current") for a in soup.select(".site-nav a")}
+        assert current["Services"] == "true"
+        assert current["Locations"] is None
+        soup = self.soup("/services/")
+        assert soup.select_one(".site-nav a[aria-current=page]").get_text() == "Services"
