@@ -14,7 +14,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .models import ClinicSettings, LocationPage
 
 VERSION_KEY = "pages:chrome:version"
-TIMEOUT = 60 * 60
+TIMEOUT = 5 * 60  # bounds how stale another process's copy can be without a shared cache
 
 
 def chrome_version() -> int:
