@@ -248,5 +248,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every page edit at INFO; its own audit trail already records them.
         "wagtail": {"level": "WARNING"},
+        # The task worker logs every task at INFO; say TASKS_LOG_LEVEL=INFO to see them.
+        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }

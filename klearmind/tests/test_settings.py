@@ -91,3 +91,14 @@ def test_production_sends_hsts_and_the_strict_headers(tmp_path):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_serves_hashed_and_compressed_static_files(tmp_path):
+    env = production_env(tmp_path)
+    result = manage(env, "collectstatic", "--no-input", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    static = tmp_path / "static"
+    hashed = [path.name for path in (static / "css").glob("site.*.css")]
+    assert len(hashed) == 1, hashed
+    assert (static / "css" / f"{hashed[0]}.gz").exists()
+    assert '"css/site.css"' in (static / "staticfiles.json").read_text()

@@ -16,19 +16,5 @@ for (const link of document.querySelectorAll("[data-video] a[data-player]")) {
   });
 }
 
-// Forms send once: a second click while the first is on its way does nothing.
-for (const form of document.querySelectorAll("form[method='post']")) {
-  form.addEventListener("submit", (event) => {
-    if (form.dataset.sending) {
-      event.preventDefault();
-      return;
-    }
-    form.dataset.sending = "true";
-    for (const button of form.querySelectorAll("[data-once]")) {
-      button.setAttribute("aria-disabled", "true");
-    }
-  });
-}
-
 // Move focus to the error summary so keyboard and screen-reader users hear what went wrong.
 document.getElementById("form-errors")?.focus();
