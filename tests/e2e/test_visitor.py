@@ -128,4 +128,3 @@ def test_pages_fit_a_320_pixel_phone(browser, live_site, path, screenshots):
     screenshots(tab, "phone" + path.rstrip("/").replace("/", "-"))
     context.close()
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a 320 px screen"
-

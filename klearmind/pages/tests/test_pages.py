@@ -162,6 +162,15 @@ class PageTypeTests(DemoSiteTestCase):
         assert b"<script>alert(1)" not in response.content
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
 
+    def test_search_results_page_on_with_the_query_kept(self):
+        soup = self.soup("/search/?q=ketamine")
+        more = soup.find("a", rel="next")
+        assert more.get_text() == "More results"
+        assert more["href"] == "?q=ketamine&page=2"
+        second = self.soup("/search/" + more["href"])
+        assert second.find("a", rel="prev").get_text() == "Previous results"
+        assert second.select(".card__title")
+
     def test_unknown_address_gets_our_404_page(self):
         response = self.client.get("/no-such-page/")
         assert response.status_code == 404
