@@ -22,6 +22,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from . import blocks
+from .forms import ClinicFormBuilder
 
 ZIP_CODE = re.compile(r"^\d{5}$")
 
@@ -554,6 +555,8 @@ class ContactPage(AbstractEmailForm, SitePage):
             heading="Notify staff by e-mail",
         ),
     ]
+
+    form_builder = ClinicFormBuilder
 
     def process_form_submission(self, form):
         """Store the submission; notify staff from the task worker, after the commit."""

@@ -72,15 +72,33 @@ class ContactFormTests(DemoSiteTestCase):
         assert soup.find("input", attrs={"name": "name"})["value"] == "Ana Ruiz"
         assert soup.select_one("#form-errors[role=alert]")
 
-    def test_markup_is_stored_as_text_and_never_rendered(self):
-        hostile = {
-            **VALID,
-            "name": '<script>alert("x")</script> 𝓐𝓷𝓪 שלום',
-            "message": "hi\u202e there",
-        }
-        self.post(hostile)
+    def test_markup_emoji_and_right_to_left_text_are_stored_as_typed(self):
+        typed = {**VALID, "name": '<script>alert("x")</script> Ana 🌿 שלום', "message": "<b>hi</b>"}
+        response = self.post(typed)
+        assert b"<script>alert" not in response.content
         stored = FormSubmission.objects.get().get_data()
-        assert stored["name"] == hostile["name"]
+        assert stored["name"] == typed["name"]
+        assert stored["message"] == "<b>hi</b>"
+
+    def test_invisible_control_characters_in_a_name_are_refused(self):
+        for sneaky in ("Ana\u202eziuR", "Ana\x00Ruiz", "Ana\x07"):
+            response = self.post({**VALID, "name": sneaky})
+            assert FormSubmission.objects.count() == 0, repr(sneaky)
+            soup = BeautifulSoup(response.content, "html.parser")
+            name = soup.find("input", attrs={"name": "name"})
+            errors = soup.find(id=f"{name['id']}_error").get_text()
+            assert "control character" in errors or "Null characters" in errors
+
+    def test_a_message_longer_than_the_limit_is_refused_and_kept(self):
+        long_message = "word " * 1001
+        response = self.post({**VALID, "message": long_message})
+        assert FormSubmission.objects.count() == 0
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert (
+            soup.find("textarea", attrs={"name": "message"}).get_text().strip()
+            == long_message.strip()
+        )
+        assert "at most 5000 characters" in soup.select_one(".field__errors").get_text()
 
     def test_a_form_without_the_csrf_token_is_refused(self):
         response = self.csrf_client.post("/contact/", VALID)

@@ -1,0 +1,36 @@
+"""Limits for the fields editors build with Wagtail's form builder."""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.contrib.forms.forms import FormBuilder
+
+MULTILINE_MAX_LENGTH = 5000
+
+# Characters that reorder text (right-to-left overrides and isolates): a name or subject that
+# contains them can display as something other than what was typed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def reject_control_characters(value: str) -> None:
+    """One line of text may hold letters of any script and emoji, but no control characters."""
+    for character in value:
+        if character in BIDI_CONTROLS or unicodedata.category(character) == "Cc":
+            raise ValidationError(
+                "Please remove the invisible control character (code U+%(code)04X).",
+                code="control_character",
+                params={"code": ord(character)},
+            )
+
+
+class ClinicFormBuilder(FormBuilder):
+    def create_singleline_field(self, field, options):
+        form_field = super().create_singleline_field(field, options)
+        form_field.validators.append(reject_control_characters)
+        return form_field
+
+    def create_multiline_field(self, field, options):
+        options["max_length"] = MULTILINE_MAX_LENGTH
+        options.setdefault("widget", forms.Textarea)
+        return super().create_multiline_field(field, options)
