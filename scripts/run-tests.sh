@@ -25,7 +25,8 @@ reachable() {
   "$py" -c "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 2).close()" "$1" 2>/dev/null
 }
 
-DATABASE_URL= REDIS_URL= run_suite "SQLite + local-memory cache" "$@"
+# Coverage (branches included) is measured on this first run; see [tool.coverage] in pyproject.
+DATABASE_URL= REDIS_URL= run_suite "SQLite + local-memory cache" --cov --cov-report=term "$@"
 
 pg_port=${TEST_POSTGRES_PORT:-5432}
 redis_port=${TEST_REDIS_PORT:-6379}
