@@ -1,8 +1,8 @@
 """The site's chrome (main menu and footer) read once and kept in the cache until it changes.
 
 Every public page shows the menu and the footer, so they would cost the same half-dozen queries
-on every request. The cache entry carries a version that signals bump whenever a page is
-published, unpublished, moved or deleted, or the clinic settings change.
+on every request. The cache key carries the tree version, which the signal handlers below bump
+whenever a page is published, unpublished, moved or deleted, or the clinic settings change.
 """
 
 from django.core.cache import cache
@@ -12,24 +12,16 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import ClinicSettings, LocationPage
+from .tree_version import bump_version, current_version
 
-VERSION_KEY = "pages:chrome:version"
 TIMEOUT = 5 * 60  # bounds how stale another process's copy can be without a shared cache
-
-
-def chrome_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
 
 
 def site_chrome(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"menu": [], "locations": [], "footer_links": []}
-    key = f"pages:chrome:{site.pk}:{chrome_version()}"
+    key = f"pages:chrome:{site.pk}:{current_version()}"
     chrome = cache.get(key)
     if chrome is None:
         chrome = build_chrome(site, request)
@@ -68,18 +60,11 @@ def build_chrome(site: Site, request) -> dict:
     }
 
 
-def bump_chrome_version(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-
-
 for signal in (page_published, page_unpublished, post_page_move):
-    signal.connect(bump_chrome_version, dispatch_uid=f"chrome-{id(signal)}")
-post_delete.connect(bump_chrome_version, sender=Page, dispatch_uid="chrome-page-deleted")
+    signal.connect(bump_version, dispatch_uid=f"chrome-{id(signal)}")
+post_delete.connect(bump_version, sender=Page, dispatch_uid="chrome-page-deleted")
 
 
 @receiver(post_save, sender=ClinicSettings, dispatch_uid="chrome-settings-saved")
 def clinic_settings_saved(**kwargs) -> None:
-    bump_chrome_version()
+    bump_version()

@@ -5,6 +5,8 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
@@ -23,8 +25,10 @@ from wagtail.snippets.models import register_snippet
 
 from . import blocks
 from .forms import ClinicFormBuilder
+from .tree_version import current_version
 
 ZIP_CODE = re.compile(r"^\d{5}$")
+ROUTE_CACHE_TIMEOUT = 5 * 60
 
 
 class SafetyNoticeManager(models.Manager):
@@ -139,6 +143,29 @@ class HomePage(SitePage):
         FieldPanel("conditions_heading"),
         FieldPanel("body"),
     ]
+
+    def route(self, request, path_components):
+        """Route as Wagtail does, one query per level, but remember where each address led.
+
+        The site root is where every request's routing starts. A remembered route costs one
+        query instead of two per level; its key holds the tree version, so publishing,
+        unpublishing or moving any page forgets every route at once.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        key = f"pages:route:{self.pk}:{current_version()}:{'/'.join(path_components)}"
+        remembered = cache.get(key)
+        if remembered is not None:
+            content_type_id, page_id = remembered
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            page = model.objects.filter(pk=page_id).first() if model else None
+            if page is not None:
+                return page.route(request, [])
+        result = super().route(request, path_components)
+        page, args, kwargs = result
+        if not args and not kwargs:
+            cache.set(key, (page.content_type_id, page.pk), timeout=ROUTE_CACHE_TIMEOUT)
+        return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -4,8 +4,8 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from klearmind.pages.chrome import bump_chrome_version
 from klearmind.pages.models import ClinicSettings, LocationPage, StandardPage
+from klearmind.pages.tree_version import bump_version
 
 from .test_pages import DemoSiteTestCase, texts
 
@@ -18,7 +18,7 @@ class SiteChromeTests(DemoSiteTestCase):
         self.client.get("/faq/")
         with CaptureQueriesContext(connection) as warm:
             self.client.get("/faq/")
-        bump_chrome_version()
+        bump_version()
         with CaptureQueriesContext(connection) as cold:
             self.client.get("/faq/")
         assert len(cold) - len(warm) >= 4

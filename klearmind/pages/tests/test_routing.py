@@ -1,0 +1,58 @@
+"""The remembered route from an address to its page never outlives a change to the tree."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from klearmind.pages.models import ArticlePage, LocationIndexPage, LocationPage
+
+from .test_pages import SEED_ARTICLE, DemoSiteTestCase
+
+
+class RouteCacheTests(DemoSiteTestCase):
+    def queries_for(self, path: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(path)
+        assert response.status_code == 200
+        return len(queries)
+
+    def test_a_remembered_route_saves_the_walk_down_the_tree(self):
+        first = self.queries_for(SEED_ARTICLE)
+        second = self.queries_for(SEED_ARTICLE)
+        assert first - second >= 3
+
+    def test_an_unpublished_page_is_gone_at_once(self):
+        self.queries_for(SEED_ARTICLE)
+        article = ArticlePage.objects.get(
+            url_path__endswith="/ketamine-therapy-a-proven-medicine-with-a-new-purpose/"
+        )
+        article.unpublish()
+        assert self.client.get(SEED_ARTICLE).status_code == 404
+        article.save_revision().publish()
+        assert self.client.get(SEED_ARTICLE).status_code == 200
+
+    def test_a_renamed_page_answers_at_its_new_address_only(self):
+        self.queries_for("/locations/roseville/")
+        roseville = LocationPage.objects.get(slug="roseville")
+        roseville.slug = "roseville-galleria"
+        roseville.save_revision().publish()
+        assert self.client.get("/locations/roseville/").status_code == 404
+        response = self.client.get("/locations/roseville-galleria/")
+        assert response.status_code == 200
+        assert b"Roseville" in response.content
+
+    def test_a_moved_page_answers_at_its_new_address_only(self):
+        self.queries_for("/locations/sacramento/")
+        sacramento = LocationPage.objects.get(slug="sacramento")
+        home = LocationIndexPage.objects.get().get_parent()
+        second_index = LocationIndexPage(title="More locations", slug="more-locations")
+        home.add_child(instance=second_index)
+        second_index.save_revision().publish()
+        sacramento.move(second_index, pos="last-child")
+        old_address = self.client.get("/locations/sacramento/")
+        assert old_address.status_code == 301  # Wagtail leaves a redirect behind a moved page
+        assert old_address["Location"] == "/more-locations/sacramento/"
+        assert self.client.get("/more-locations/sacramento/").status_code == 200
+
+    def test_unknown_addresses_are_not_remembered_as_pages(self):
+        assert self.client.get("/locations/nowhere/").status_code == 404
+        assert self.client.get("/locations/nowhere/").status_code == 404
