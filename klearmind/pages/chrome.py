@@ -5,28 +5,20 @@ on every request. The cache key carries the tree version, which the signal handl
 whenever a page is published, unpublished, moved or deleted, or the clinic settings change.
 """
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import ClinicSettings, LocationPage
-from .tree_version import bump_version, current_version
-
-TIMEOUT = 5 * 60  # bounds how stale another process's copy can be without a shared cache
+from .tree_version import bump_version, cached_for_tree
 
 
 def site_chrome(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"menu": [], "locations": [], "footer_links": []}
-    key = f"pages:chrome:{site.pk}:{current_version()}"
-    chrome = cache.get(key)
-    if chrome is None:
-        chrome = build_chrome(site, request)
-        cache.set(key, chrome, timeout=TIMEOUT)
-    return chrome
+    return cached_for_tree(f"pages:chrome:{site.pk}", lambda: build_chrome(site, request))
 
 
 def build_chrome(site: Site, request) -> dict:
@@ -63,6 +55,9 @@ def build_chrome(site: Site, request) -> dict:
 for signal in (page_published, page_unpublished, post_page_move):
     signal.connect(bump_version, dispatch_uid=f"chrome-{id(signal)}")
 post_delete.connect(bump_version, sender=Page, dispatch_uid="chrome-page-deleted")
+# A page made private, or public again, leaves or joins the menu and the listings.
+post_save.connect(bump_version, sender=PageViewRestriction, dispatch_uid="chrome-restricted")
+post_delete.connect(bump_version, sender=PageViewRestriction, dispatch_uid="chrome-unrestricted")
 
 
 @receiver(post_save, sender=ClinicSettings, dispatch_uid="chrome-settings-saved")

@@ -25,7 +25,7 @@ from wagtail.snippets.models import register_snippet
 
 from . import blocks
 from .forms import ClinicFormBuilder
-from .tree_version import current_version
+from .tree_version import cached_for_tree, current_version
 
 ZIP_CODE = re.compile(r"^\d{5}$")
 ROUTE_CACHE_TIMEOUT = 5 * 60
@@ -169,14 +169,21 @@ class HomePage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = ConditionPage.objects.live().public().order_by("path")
-        context["latest_articles"] = ArticlePage.objects.live().public().newest_first()[:3]
-        context["locations"] = self.locations
+        context.update(self.listings)
         return context
 
     @cached_property
-    def locations(self) -> list["LocationPage"]:
-        return list(LocationPage.objects.for_display())
+    def listings(self) -> dict[str, list[Page]]:
+        """What the home page lists from the rest of the site, cached until the tree changes."""
+        return cached_for_tree(
+            f"pages:home-listings:{self.pk}",
+            lambda: {
+                "conditions": list(ConditionPage.objects.live().public().order_by("path")),
+                "latest_articles": list(ArticlePage.objects.live().public().newest_first()[:3]),
+                "locations": list(LocationPage.objects.for_display()),
+                "services": list(ServicePage.objects.live().public().order_by("path")),
+            },
+        )
 
     def structured_data(self, request):
         clinic = ClinicSettings.load(request_or_site=request)
@@ -189,9 +196,11 @@ class HomePage(SitePage):
             "medicalSpecialty": "Psychiatric",
             "availableService": [
                 {"@type": "MedicalTherapy", "name": service.title, "url": service.full_url}
-                for service in ServicePage.objects.live().public().order_by("path")
+                for service in self.listings["services"]
             ],
-            "department": [location.clinic_data(request) for location in self.locations],
+            "department": [
+                location.clinic_data(request) for location in self.listings["locations"]
+            ],
         }
 
 

@@ -23,3 +23,14 @@ def bump_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cached_for_tree(key: str, build, timeout: int = 5 * 60):
+    """The value `build()` returns, kept until the page tree changes (or `timeout` seconds,
+    which bounds how stale another process's copy can be without a shared cache)."""
+    versioned_key = f"{key}:{current_version()}"
+    value = cache.get(versioned_key)
+    if value is None:
+        value = build()
+        cache.set(versioned_key, value, timeout=timeout)
+    return value

@@ -1,10 +1,20 @@
 """The menu and footer come from the cache, and change as soon as the pages behind them do."""
 
+import datetime
+
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
-from klearmind.pages.models import ClinicSettings, LocationPage, StandardPage
+from klearmind.pages.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    ClinicSettings,
+    FAQPage,
+    LocationPage,
+    StandardPage,
+)
 from klearmind.pages.tree_version import bump_version
 
 from .test_pages import DemoSiteTestCase, texts
@@ -64,3 +74,35 @@ class SiteChromeTests(DemoSiteTestCase):
         assert current["Locations"] is None
         soup = self.soup("/services/")
         assert soup.select_one(".site-nav a[aria-current=page]").get_text() == "Services"
+
+
+class HomeListingTests(DemoSiteTestCase):
+    def test_the_home_page_lists_from_the_cache_on_a_second_view(self):
+        self.client.get("/")
+        with CaptureQueriesContext(connection) as warm:
+            self.client.get("/")
+        tables = " ".join(query["sql"] for query in warm.captured_queries)
+        assert "pages_conditionpage" not in tables
+        assert "pages_articlepage" not in tables
+        assert len(warm) <= 8
+
+    def test_a_new_article_shows_on_the_home_page_at_once(self):
+        self.client.get("/")
+        index = ArticleIndexPage.objects.get()
+        article = ArticlePage(
+            title="Ketamine and sleep",
+            slug="sleep",
+            intro="Notes.",
+            published_date=datetime.date(2026, 11, 20),
+            body=[("paragraph", "<p>Sleep.</p>")],
+        )
+        index.add_child(instance=article)
+        article.save_revision().publish()
+        latest = texts(self.soup("/"), "#articles-heading + .cards .card__title")
+        assert latest[0] == "Ketamine and sleep"
+
+    def test_a_page_made_private_leaves_the_menu_at_once(self):
+        assert "Frequently asked questions" in texts(self.soup("/"), ".site-nav a")
+        faq = FAQPage.objects.get()
+        PageViewRestriction.objects.create(page=faq, restriction_type="login")
+        assert "Frequently asked questions" not in texts(self.soup("/"), ".site-nav a")
