@@ -7,4 +7,6 @@ class PagesConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self):
-        from . import chrome  # noqa: F401  (connects the cache purges)
+        from . import signals
+
+        signals.connect()

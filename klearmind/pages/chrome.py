@@ -1,17 +1,14 @@
 """The site's chrome (main menu and footer) read once and kept in the cache until it changes.
 
 Every public page shows the menu and the footer, so they would cost the same half-dozen queries
-on every request. The cache key carries the tree version, which the signal handlers below bump
-whenever a page is published, unpublished, moved or deleted, or the clinic settings change.
+on every request. The cache key carries the tree version (see `pages.tree_version`), so any
+change to the published pages or the clinic settings rebuilds it on the next request.
 """
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Site
 
 from .models import ClinicSettings, LocationPage
-from .tree_version import bump_version, cached_for_tree
+from .tree_version import cached_for_tree
 
 
 def site_chrome(request) -> dict:
@@ -50,16 +47,3 @@ def build_chrome(site: Site, request) -> dict:
             for link in clinic.footer_links
         ],
     }
-
-
-for signal in (page_published, page_unpublished, post_page_move):
-    signal.connect(bump_version, dispatch_uid=f"chrome-{id(signal)}")
-post_delete.connect(bump_version, sender=Page, dispatch_uid="chrome-page-deleted")
-# A page made private, or public again, leaves or joins the menu and the listings.
-post_save.connect(bump_version, sender=PageViewRestriction, dispatch_uid="chrome-restricted")
-post_delete.connect(bump_version, sender=PageViewRestriction, dispatch_uid="chrome-unrestricted")
-
-
-@receiver(post_save, sender=ClinicSettings, dispatch_uid="chrome-settings-saved")
-def clinic_settings_saved(**kwargs) -> None:
-    bump_version()

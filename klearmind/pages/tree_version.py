@@ -2,7 +2,7 @@
 
 Cache entries derived from the tree (the menu and footer, the route from a URL to a page)
 put it in their keys, so a change makes them unreachable at once instead of stale. The
-signal handlers that bump it live in `pages.chrome`.
+signal handlers that bump it live in `pages.signals`.
 """
 
 from django.core.cache import cache
