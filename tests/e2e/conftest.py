@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -86,10 +87,53 @@ def var_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e-var")
 
 
+@dataclass
+class StaffLogin:
+    username: str
+    password: str
+    authenticator_hex: str
+    last_step: int = -1
+
+    def next_code(self) -> str:
+        """The app's code now; a code is accepted once, so wait for a fresh one if needed."""
+        from django_otp.oath import TOTP
+
+        totp = TOTP(bytes.fromhex(self.authenticator_hex))
+        while totp.t() == self.last_step:
+            time.sleep(0.5)
+            totp = TOTP(bytes.fromhex(self.authenticator_hex))
+        self.last_step = totp.t()
+        return f"{totp.token():06d}"
+
+
 @pytest.fixture(scope="session")
-def demo_login(live_site, var_dir) -> tuple[str, str]:
-    """The demo staff login that the demo loader made and printed."""
-    return "admin", (var_dir / "demo_login.txt").read_text().strip()
+def demo_logins(live_site, var_dir) -> dict[str, StaffLogin]:
+    """The demo staff logins that the demo loader made and printed, one per role."""
+    logins = {}
+    for line in (var_dir / "demo_logins.txt").read_text().splitlines():
+        username, password, key = line.split()
+        logins[username] = StaffLogin(username, password, "" if key == "-" else key)
+    return logins
+
+
+@pytest.fixture(scope="session")
+def sign_in(demo_logins):
+    """Sign a demo person in through the real form: password, then the app's code if needed."""
+
+    def _sign_in(tab, username: str) -> StaffLogin:
+        login = demo_logins[username]
+        tab.goto("/admin/login/")
+        tab.get_by_label("Username").fill(username)
+        tab.get_by_label("Password").fill(login.password)
+        tab.get_by_role("button", name="Sign in").click()
+        if login.authenticator_hex:
+            tab.wait_for_url("**/two-factor/verify/**")
+            tab.get_by_role("textbox", name="Code").fill(login.next_code())
+            tab.get_by_role("button", name="Confirm").click()
+        tab.wait_for_url("**/admin/")
+        return login
+
+    return _sign_in
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
+from klearmind.accounts.demo import DemoLogin, ensure_demo_staff
+
 from ..models import ClinicSettings, SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
 from .images import ensure_images
 from .spec import PageSpec, Ref
-from .staff import DemoLogin, ensure_demo_login
 
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
@@ -23,7 +24,7 @@ class DemoReport:
     pages_created: list[str] = field(default_factory=list)
     pages_present: list[str] = field(default_factory=list)
     other_created: list[str] = field(default_factory=list)
-    login: DemoLogin | None = None
+    logins: list[DemoLogin] = field(default_factory=list)
 
 
 class Unresolved(LookupError):
@@ -111,7 +112,7 @@ def load_demo() -> DemoReport:
         for key in new_notices:
             link_notice_to_page(notices[key], builder.pages[NOTICES[key]["full_page"]])
         fill_clinic_settings(builder)
-        report.login = ensure_demo_login()
+        report.logins = ensure_demo_staff()
     return report
 
 

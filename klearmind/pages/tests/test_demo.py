@@ -1,6 +1,5 @@
 import re
 import shutil
-import stat
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -47,17 +46,12 @@ PAGE_TYPES = [
     ContactPage,
 ]
 NOTICE_TITLES = {"Important Safety Information", "Off-label use of ketamine"}
-LOGIN_LINE = re.compile(r"^Demo staff login: \S+/admin/  user admin  password (\S+)$", re.M)
 
 
 def load_demo() -> str:
     output = StringIO()
     call_command("load_demo", stdout=output)
     return output.getvalue()
-
-
-def printed_password(output: str) -> str:
-    return LOGIN_LINE.search(output).group(1)
 
 
 def blocks_of(stream, block_type: str) -> list:
@@ -304,37 +298,3 @@ def test_clinic_settings_edited_before_are_kept(var_dir):
     clinic = ClinicSettings.load()
     assert (clinic.clinic_name, clinic.phone) == ("Klearmind Folsom", "(916) 555-0199")
     assert clinic.email == "hello@klearmind.example"
-
-
-@pytest.mark.django_db
-def test_the_printed_password_is_the_one_kept_in_var(var_dir):
-    password = printed_password(load_demo())
-    path = var_dir / "demo_login.txt"
-    assert path.read_text().strip() == password
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
-    assert admin.email == "admin@klearmind.example"
-    assert admin.check_password(password)
-    assert printed_password(load_demo()) == password
-
-
-@pytest.mark.django_db
-def test_a_lost_password_file_gets_a_new_password(var_dir):
-    first = printed_password(load_demo())
-    (var_dir / "demo_login.txt").unlink()
-    second = printed_password(load_demo())
-    assert second != first
-    assert (var_dir / "demo_login.txt").read_text().strip() == second
-    assert get_user_model().objects.get(username="admin").check_password(second)
-
-
-@pytest.mark.django_db
-def test_a_password_changed_by_staff_is_not_reprinted(var_dir):
-    old = printed_password(load_demo())
-    admin = get_user_model().objects.get(username="admin")
-    admin.set_password("a-new-password-chosen-by-staff")
-    admin.save()
-    output = load_demo()
-    assert old not in output
-    assert "user admin  (password changed since)" in output

@@ -2,13 +2,14 @@ import logging
 
 from django.core.management.base import BaseCommand
 
+from klearmind.accounts.demo import describe
 from klearmind.pages.demo import load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Build the demo clinic (pages, safety notices, images, settings, a staff login). "
-        "Safe to run again: it only creates what is missing."
+        "Build the demo clinic (pages, safety notices, images, settings, one staff login "
+        "per role). Safe to run again: it only creates what is missing."
     )
 
     def handle(self, *args, **options):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         )
         if report.other_created:
             self.stdout.write("Also created: " + "; ".join(report.other_created) + ".")
-        self.stdout.write(report.login.describe())
+        self.stdout.write(describe(report.logins))
 
     @staticmethod
     def _quietly(function):

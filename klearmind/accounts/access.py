@@ -1,0 +1,71 @@
+"""The one check every view that touches health information makes.
+
+Hiding a link protects nothing: a view calls `check_access` (or is wrapped in
+`protected_view`) and the check holds whoever types the address by hand.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
+
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+
+from . import mfa
+
+
+def has_access(user, permission: str) -> bool:
+    """A signed-in, active person who confirmed a second factor and holds the permission."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_verified()
+        and user.has_perm(permission)
+    )
+
+
+def check_access(request, permission: str, *, target=None) -> None:
+    """Raise PermissionDenied, after auditing the refusal, unless the request may go on."""
+    if has_access(request.user, permission):
+        return
+    record(
+        action=AuditEvent.Action.PERMISSION_DENIED,
+        request=request,
+        target=target,
+        detail=f"needs {permission}",
+    )
+    raise PermissionDenied(f"This page needs the permission {permission!r}.")
+
+
+def protected_view(permission: str):
+    """Decorate a view of health information: sign-in, second factor, permission, no caching."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+            if user.is_active and not user.is_verified():
+                return second_factor_redirect(request)
+            check_access(request, permission)
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def second_factor_redirect(request):
+    """Send a signed-in person to confirm their second factor, or to set one up first."""
+    name = "verify" if mfa.authenticator(request.user) else "setup"
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse(f'accounts:two_factor_{name}')}?{query}")

@@ -1,0 +1,193 @@
+"""The clinic's staff roles: Django groups whose permissions are exactly what is written here.
+
+A migration creates them and every `migrate` puts them back to this definition, so a role
+means the same on every installation. A person may belong to several groups.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+
+ALL = "__all__"
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+# Whoever holds one of these sees health information or patients' details: two factors
+# are required and the idle limit is the short one.
+HEALTH_PERMISSIONS = (
+    "accounts.view_health_record",
+    "accounts.change_health_record",
+    "accounts.export_health_record",
+    "accounts.view_patient_contact",
+    "accounts.manage_appointments",
+)
+
+EDITOR_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock", "view")
+MEDIA_PERMISSIONS = tuple(
+    f"{app}.{action}_{model}"
+    for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
+    for action in ("add", "change", "choose", "delete", "view")
+)
+COMMENT_PERMISSIONS = (
+    "comments.view_comment",
+    "comments.change_comment",
+    "comments.delete_comment",
+    "comments.moderate_comment",
+    "comments.change_commentsettings",
+    "comments.view_commentsettings",
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    permissions: tuple[str, ...] | str
+    page_permissions: tuple[str, ...] = ()
+    collection_permissions: tuple[str, ...] = field(default=())
+
+
+OWNER = Role(
+    "Owner",
+    "Everything, including staff accounts, the audit log and unlocking logins.",
+    ALL,
+    page_permissions=("add", "change", "publish", "lock", "unlock", "view", "bulk_delete"),
+    collection_permissions=MEDIA_PERMISSIONS,
+)
+CLINICIAN = Role(
+    "Clinician",
+    "Health records: questionnaires, charts and scores, read and write; appointments.",
+    (ADMIN_ACCESS, *HEALTH_PERMISSIONS),
+)
+FRONT_DESK = Role(
+    "Front desk",
+    "Appointments and patients' contact details; no questionnaire answers or charts.",
+    (ADMIN_ACCESS, "accounts.view_patient_contact", "accounts.manage_appointments"),
+)
+EDITOR = Role(
+    "Editor",
+    "Pages, images, documents, safety notices, redirects and the clinic's settings.",
+    (
+        ADMIN_ACCESS,
+        *(f"pages.{a}_safetynotice" for a in ("add", "change", "delete", "view")),
+        "pages.change_clinicsettings",
+        "pages.view_clinicsettings",
+        *(f"wagtailredirects.{a}_redirect" for a in ("add", "change", "delete", "view")),
+    ),
+    page_permissions=EDITOR_PAGE_PERMISSIONS,
+    collection_permissions=MEDIA_PERMISSIONS,
+)
+MODERATOR = Role(
+    "Moderator",
+    "Public comments: the moderation queue, replies as the clinic, comment settings.",
+    (ADMIN_ACCESS, *COMMENT_PERMISSIONS),
+)
+ROLES = (OWNER, CLINICIAN, FRONT_DESK, EDITOR, MODERATOR)
+
+# Wagtail creates these two on a new site; our Editor and Moderator replace them.
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+
+
+def sees_health_information(user) -> bool:
+    return user.is_active and any(user.has_perm(name) for name in HEALTH_PERMISSIONS)
+
+
+def requires_two_factor(user) -> bool:
+    """Staff who can see health information may not work without a second factor."""
+    return user.is_superuser or sees_health_information(user)
+
+
+def idle_limit(user) -> timedelta:
+    minutes = (
+        settings.STAFF_IDLE_MINUTES_HEALTH
+        if requires_two_factor(user)
+        else settings.STAFF_IDLE_MINUTES
+    )
+    return timedelta(minutes=minutes)
+
+
+def sync_roles(apps=global_apps) -> None:
+    """Create the role groups and set their permissions to exactly the definitions above."""
+    _create_missing_permissions(apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _ = group_model.objects.get_or_create(name=role.name)
+        if role.permissions == ALL:
+            group.permissions.set(permission_model.objects.all())
+        else:
+            group.permissions.set(_permissions(apps, role.permissions))
+        _set_page_permissions(apps, group, role.page_permissions)
+        _set_collection_permissions(apps, group, role.collection_permissions)
+    _retire_unused_wagtail_groups(apps)
+
+
+def sync_after_migrate(sender, *, apps=global_apps, using="default", **kwargs) -> None:
+    if sender.label == "accounts":
+        sync_roles(apps)
+
+
+def _create_missing_permissions(apps) -> None:
+    for app_config in apps.get_app_configs():
+        # Historical app configs carry no models module; the creators skip such apps.
+        had_module = getattr(app_config, "models_module", None)
+        app_config.models_module = had_module or True
+        try:
+            create_contenttypes(app_config, verbosity=0, apps=apps)
+            create_permissions(app_config, verbosity=0, apps=apps)
+        finally:
+            app_config.models_module = had_module
+
+
+def _permissions(apps, names):
+    permission_model = apps.get_model("auth", "Permission")
+    found = []
+    for name in names:
+        app_label, codename = name.split(".")
+        if not _has_app(apps, app_label):
+            continue  # granted by the migrate that installs that app
+        found.append(
+            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return found
+
+
+def _has_app(apps, app_label) -> bool:
+    try:
+        return bool(apps.get_app_config(app_label).get_models())
+    except LookupError:
+        return False
+
+
+def _set_page_permissions(apps, group, actions) -> None:
+    if not _has_app(apps, "wagtailcore"):
+        return
+    group_page_permission = apps.get_model("wagtailcore", "GroupPagePermission")
+    group_page_permission.objects.filter(group=group).delete()
+    root = apps.get_model("wagtailcore", "Page").objects.filter(depth=1).first()
+    if root is None:
+        return
+    for permission in _permissions(apps, [f"wagtailcore.{a}_page" for a in actions]):
+        group_page_permission.objects.create(group=group, page=root, permission=permission)
+
+
+def _set_collection_permissions(apps, group, names) -> None:
+    if not _has_app(apps, "wagtailcore"):
+        return
+    group_collection_permission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    group_collection_permission.objects.filter(group=group).delete()
+    root = apps.get_model("wagtailcore", "Collection").objects.filter(depth=1).first()
+    if root is None:
+        return
+    for permission in _permissions(apps, names):
+        group_collection_permission.objects.create(
+            group=group, collection=root, permission=permission
+        )
+
+
+def _retire_unused_wagtail_groups(apps) -> None:
+    group_model = apps.get_model("auth", "Group")
+    group_model.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()

@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.test import Client
+from django.utils import timezone
+
+from klearmind.audit.models import AuditEvent
+
+from .factories import PASSWORD, sign_in, staff
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+def attempt(client, username, password, ip="203.0.113.7"):
+    client.get(LOGIN)
+    token = client.cookies["csrftoken"].value
+    data = {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    return client.post(LOGIN, data, REMOTE_ADDR=ip)
+
+
+def fail(times, username="rosa", ip="203.0.113.7"):
+    client = Client(enforce_csrf_checks=True)
+    for _ in range(times):
+        response = attempt(client, username, "not the password", ip)
+    return response
+
+
+def test_a_wrong_password_says_so_and_is_audited():
+    staff("Front desk", username="rosa")
+    response = fail(1)
+    assert response.status_code == 200
+    assert "Your username and password didn&#x27;t match" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.FAILED_LOGIN)
+    assert (event.detail, event.ip_address) == ("username 'rosa'", "203.0.113.7")
+
+
+def test_the_fifth_failure_locks_the_account_with_a_clear_message(settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    staff("Front desk", username="rosa")
+    assert fail(4).status_code == 200
+    response = fail(1)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "There were 5 failed attempts to sign in as <strong>rosa</strong>" in html
+    assert "for 30 minutes" in html
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
+    right = attempt(Client(enforce_csrf_checks=True), "rosa", PASSWORD, ip="198.51.100.1")
+    assert right.status_code == 429  # locked per account, whatever the address
+
+
+def test_one_address_guessing_many_accounts_is_locked_too():
+    staff("Editor", username="priya")
+    for name in ("a", "b", "c", "d", "e"):
+        response = fail(1, username=name, ip="192.0.2.50")
+    assert response.status_code == 429
+    blocked = attempt(Client(enforce_csrf_checks=True), "priya", PASSWORD, ip="192.0.2.50")
+    assert blocked.status_code == 429
+    elsewhere = attempt(Client(enforce_csrf_checks=True), "priya", PASSWORD, ip="192.0.2.99")
+    assert elsewhere.status_code == 302
+
+
+def test_the_lock_lifts_after_the_cool_off():
+    staff("Editor", username="rosa")
+    fail(5)
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = attempt(Client(enforce_csrf_checks=True), "rosa", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_the_owner_unlocks_a_login_and_that_is_audited():
+    staff("Editor", username="rosa")
+    fail(5)
+    owner = sign_in(Client(enforce_csrf_checks=True), staff("Owner"))
+    page = owner.get("/admin/security/locked-logins/")
+    assert "rosa" in page.content.decode()
+    token = owner.cookies["csrftoken"].value
+    lock = AccessAttempt.objects.get(username="rosa")
+    owner.post("/admin/security/locked-logins/", {"attempt": lock.pk, "csrfmiddlewaretoken": token})
+    assert not AccessAttempt.objects.filter(username="rosa").exists()
+    assert attempt(Client(enforce_csrf_checks=True), "rosa", PASSWORD).status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UNLOCK)
+    assert event.detail == "username 'rosa' from 203.0.113.7"
+
+
+def test_only_the_owner_may_unlock():
+    staff("Editor", username="rosa")
+    fail(5)
+    clinician = sign_in(Client(), staff("Clinician"))
+    response = clinician.get("/admin/security/locked-logins/")
+    assert response.status_code in (302, 403)
+    assert b"rosa" not in response.content
+    assert AccessAttempt.objects.filter(username="rosa").exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION_DENIED).exists()
