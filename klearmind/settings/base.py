@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "klearmind.pages",
+    "klearmind.audit",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -235,6 +236,10 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars never leak an e-mail hash to a third party
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts none of it,
+# so the audit log records REMOTE_ADDR. Behind one TLS proxy, say 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
