@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "klearmind.pages",
     "klearmind.audit",
+    "klearmind.encryption",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -240,6 +241,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts none of it,
 # so the audit log records REMOTE_ADDR. Behind one TLS proxy, say 1.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Field encryption (klearmind.encryption): Fernet keys, the first encrypts and all decrypt; and
+# the separate key for the keyed hashes that lookups use. See docs/decisions/008.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY", "")
 
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
