@@ -64,13 +64,16 @@ class EncryptedFieldMixin:
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
-        raise FieldError(
+        raise self._refuse(lookup_name)
+
+    def get_transform(self, lookup_name):
+        raise self._refuse(lookup_name)
+
+    def _refuse(self, lookup_name) -> FieldError:
+        return FieldError(
             f"{self.model._meta.label}.{self.name} is encrypted: the database cannot compare its "
             f"values, so the lookup '{lookup_name}' is refused. Filter on a LookupHashField."
         )
-
-    def get_transform(self, lookup_name):
-        return None
 
     def to_plaintext(self, value) -> str:
         return value

@@ -39,6 +39,14 @@ class AuditEventAppendOnlyTests(TestCase):
             AuditEvent.objects.bulk_update([event], ["detail"])
         assert AuditEvent.objects.get().detail == "original"
 
+    def test_refuses_the_orms_internal_update_and_delete_paths_too(self):
+        event = AuditEventFactory(detail="original")
+        with pytest.raises(AppendOnlyError):
+            AuditEvent.objects.filter(pk=event.pk)._update({"detail": "rewritten"})
+        with pytest.raises(AppendOnlyError):
+            AuditEvent.objects.filter(pk=event.pk)._raw_delete(using="default")
+        assert AuditEvent.objects.get().detail == "original"
+
     def test_database_refuses_an_update_in_raw_sql(self):
         event = AuditEventFactory(detail="original")
         with pytest.raises(DatabaseError, match="append-only"):
@@ -58,6 +66,16 @@ class AuditEventAppendOnlyTests(TestCase):
             "codename", flat=True
         )
         assert list(codenames) == ["view_auditevent"]
+
+
+class AuditEventQuerySetTests(TestCase):
+    def test_selects_one_persons_events_and_one_records_events(self):
+        nurse, record = UserFactory(), UserFactory()
+        by_nurse = AuditEventFactory(actor=nurse)
+        about_record = AuditEventFactory(target_type="auth.user", target_id=str(record.pk))
+        AuditEventFactory()
+        assert list(AuditEvent.objects.by(nurse)) == [by_nurse]
+        assert list(AuditEvent.objects.about(record)) == [about_record]
 
 
 class AuditEventActorTests(TestCase):

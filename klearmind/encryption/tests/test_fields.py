@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from cryptography.fernet import Fernet
@@ -6,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldError, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.test import TestCase, override_settings
 from django.test.utils import isolate_apps
@@ -123,6 +125,8 @@ class EncryptedLookupTests(TestCase):
             "medication__startswith",
             "date_of_birth__year",
             "answers__phq9",
+            "answers__phq9__gt",
+            "date_of_birth__year__gte",
             "email__in",
         ):
             with self.subTest(lookup=lookup), pytest.raises(FieldError, match="encrypted"):
@@ -190,7 +194,7 @@ class FieldDefinitionTests(TestCase):
             EncryptedTextField(blank=True),
             EncryptedCharField(max_length=20),
             EncryptedDateField(null=True),
-            EncryptedJSONField(null=True, encoder=forms.JSONField().encoder),
+            EncryptedJSONField(null=True, encoder=DjangoJSONEncoder, decoder=json.JSONDecoder),
             LookupHashField(source="email", purpose="email", normalise=True),
             LookupHashField(source="phone", purpose="phone", db_index=False),
         ):
@@ -230,3 +234,4 @@ class FieldDefinitionTests(TestCase):
 
         ids = [error.id for error in Searchable.check()]
         assert ids.count("encryption.E003") == 2
+        assert not Confidential.check()
