@@ -22,8 +22,9 @@ def record(
     detail: str = "",
 ) -> AuditEvent:
     """Append one event; actor and IP come from the request when given."""
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    user = getattr(request, "user", None)
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
     if target is not None:
         target_type, target_id = target._meta.label_lower, str(target.pk)
     return AuditEvent.objects.create(

@@ -96,11 +96,14 @@ class AuditLogReportView(ReportView):
     def export_detail(self) -> str:
         """The format and the filters in force, as the person chose them."""
         query = self.request.GET
-        used = [
+        used = ", ".join(
             f"{name}={value}"
             for name in sorted(query)
             if name not in {"export", "p"}
             for value in query.getlist(name)
             if value
-        ]
-        return f"{query['export']} export of the audit log; filters: {', '.join(used) or 'none'}"
+        )
+        if used and not self.filters.is_valid():
+            # Wagtail lists everything when the filters do not validate; say so.
+            used = f"none (invalid, so ignored: {used})"
+        return f"{query['export']} export of the audit log; filters: {used or 'none'}"

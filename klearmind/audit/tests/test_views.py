@@ -162,6 +162,14 @@ class AuditLogExportTests(TestCase):
         self.client.get(REPORT + "?export=xlsx")
         assert AuditEvent.objects.get().detail == "xlsx export of the audit log; filters: none"
 
+    def test_an_export_with_invalid_filters_records_that_they_were_ignored(self):
+        AuditEventFactory.create_batch(2)
+        response = self.client.get(REPORT + "?action=peek&export=csv")
+        assert len(csv_rows(response)) == 1 + 2  # the heading and every event, unfiltered
+        assert AuditEvent.objects.get(action="export").detail == (
+            "csv export of the audit log; filters: none (invalid, so ignored: action=peek)"
+        )
+
     def test_survives_a_deleted_person(self):
         gone = UserFactory(username="former.staff")
         AuditEventFactory(actor=gone, action="login")
