@@ -50,6 +50,11 @@ class AuditLogAccessTests(TestCase):
 
     def test_the_permission_can_be_granted_to_a_group_and_there_is_no_other(self):
         assert [p.codename for p in register_permissions()] == ["view_auditevent"]
+        self.client.force_login(UserFactory(is_superuser=True))
+        form = self.client.get(reverse("wagtailusers_groups:add")).content.decode()
+        permission = register_permissions().get()
+        assert f'name="permissions" value="{permission.pk}"' in form
+        assert "audit event" in form.lower()
 
     def test_is_no_snippet_so_there_are_no_edit_screens(self):
         assert AuditEvent not in get_snippet_models()
