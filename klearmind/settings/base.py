@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "klearmind.accounts",  # first, so its sign-in templates override Wagtail's
     "klearmind.pages",
+    "klearmind.audit",
+    "klearmind.encryption",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -274,6 +276,15 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars never leak an e-mail hash to a third party
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts none of it,
+# so the audit log records REMOTE_ADDR. Behind one TLS proxy, say 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Field encryption (klearmind.encryption): Fernet keys, the first encrypts and all decrypt; and
+# the separate key for the keyed hashes that lookups use. See docs/decisions/008.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY", "")
 
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")

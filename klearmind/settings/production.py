@@ -4,8 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from klearmind.encryption.keys import encryption_keys_problem, lookup_key_problem
+
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import FIELD_ENCRYPTION_KEYS, FIELD_LOOKUP_KEY, env_bool
 
 DEBUG = False
 
@@ -15,6 +17,13 @@ if len(SECRET_KEY) < 50:
 
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site answers to.")
+
+for problem in (
+    encryption_keys_problem(FIELD_ENCRYPTION_KEYS),
+    lookup_key_problem(FIELD_LOOKUP_KEY),
+):
+    if problem:
+        raise ImproperlyConfigured(problem)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

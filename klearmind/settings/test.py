@@ -1,6 +1,9 @@
 """Settings for the test suite: fast hashing, tasks run at once, e-mail kept in memory."""
 
+from cryptography.fernet import Fernet
+
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 SECRET_KEY = "test-only-key-not-secret-" + "x" * 40  # noqa: S105
 DEBUG = False
@@ -13,3 +16,8 @@ WHITENOISE_AUTOREFRESH = True
 # Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output.
 VAR_DIR = BASE_DIR / "test-output" / "var"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405
+# Field encryption: a fresh key for every run, and a model to encrypt (no migrations; the test
+# database creates its table).
+FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+FIELD_LOOKUP_KEY = "test-only-lookup-key-" + "y" * 32  # noqa: S105
+INSTALLED_APPS = [*INSTALLED_APPS, "klearmind.encryption.tests.testapp"]

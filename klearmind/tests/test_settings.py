@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,12 +17,22 @@ def production_env(tmp_path, **extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "FIELD_ENCRYPTION_KEYS",
+            "FIELD_LOOKUP_KEY",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="klearmind.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="clinic.example",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        FIELD_LOOKUP_KEY=Fernet.generate_key().decode(),
         KLEARMIND_VAR_DIR=str(tmp_path),
         STATIC_ROOT=str(tmp_path / "static"),
     )
@@ -58,6 +69,23 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     result = manage(env, "check")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS must be set"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"}, "key 1 of 1 is not a Fernet key"),
+        ({"FIELD_LOOKUP_KEY": ""}, "FIELD_LOOKUP_KEY must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_valid_field_encryption_keys(
+    tmp_path, variables, message
+):
+    result = manage(production_env(tmp_path, **variables), "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Fernet.generate_key()" in result.stderr
 
 
 HEADERS_PROBE = """
