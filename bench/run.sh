@@ -52,6 +52,9 @@ export KLEARMIND_VAR_DIR="$WORK/var"
 export STATIC_ROOT="$WORK/static"
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
 export SECRET_KEY
+FIELD_ENCRYPTION_KEYS=$("$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
+FIELD_LOOKUP_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export FIELD_ENCRYPTION_KEYS FIELD_LOOKUP_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=false
 export SERVE_MEDIA=true

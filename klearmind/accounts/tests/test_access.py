@@ -15,6 +15,7 @@ ROLES = ("Owner", "Clinician", "Front desk", "Editor", "Moderator")
 PROTECTED = {
     QUESTIONNAIRE_PATH: {"Owner", "Clinician"},
     "/admin/security/locked-logins/": {"Owner"},
+    "/admin/audit-log/": {"Owner"},
     "/admin/users/": {"Owner"},
     "/admin/groups/": {"Owner"},
     "/admin/settings/pages/clinicsettings/": {"Owner", "Editor"},

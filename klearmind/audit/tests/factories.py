@@ -1,5 +1,7 @@
 """Test data for the audit log: staff users with or without the report permission, and events."""
 
+from unittest import mock
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -48,3 +50,9 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     ip_address = "203.0.113.7"
     target_type = "care.patient"
     target_id = factory.Sequence(str)
+
+
+def sign_in_unaudited(client, user):
+    """Sign in without the sign-in's own audit entry, so a test sees only the events it made."""
+    with mock.patch("klearmind.accounts.receivers.record"):
+        client.force_login(user)

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.snippets.models import get_snippet_models
 
+from klearmind.accounts.tests.factories import sign_in
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.wagtail_hooks import register_permissions
 
-from .factories import AdminUserFactory, AuditEventFactory, UserFactory
+from .factories import AdminUserFactory, AuditEventFactory, UserFactory, sign_in_unaudited
 
 REPORT = reverse("audit:report")
 
@@ -33,7 +34,7 @@ class AuditLogAccessTests(TestCase):
         assert "/admin/login/" in response["Location"]
 
     def test_staff_without_the_permission_get_no_data(self):
-        self.client.force_login(AdminUserFactory())
+        sign_in_unaudited(self.client, AdminUserFactory())
         for url in (REPORT, REPORT + "?export=csv", reverse("audit:report_results")):
             response = self.client.get(url)
             assert response.status_code in (302, 403), url
@@ -43,14 +44,14 @@ class AuditLogAccessTests(TestCase):
         assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
     def test_the_menu_item_shows_only_with_the_permission(self):
-        self.client.force_login(AdminUserFactory())
+        sign_in_unaudited(self.client, AdminUserFactory())
         assert REPORT not in self.client.get("/admin/").content.decode()
-        self.client.force_login(AdminUserFactory(permissions=["audit.view_auditevent"]))
+        sign_in_unaudited(self.client, AdminUserFactory(permissions=["audit.view_auditevent"]))
         assert REPORT in self.client.get("/admin/").content.decode()
 
     def test_the_permission_can_be_granted_to_a_group_and_there_is_no_other(self):
         assert [p.codename for p in register_permissions()] == ["view_auditevent"]
-        self.client.force_login(UserFactory(is_superuser=True))
+        sign_in(self.client, UserFactory(is_superuser=True))
         form = self.client.get(reverse("wagtailusers_groups:add")).content.decode()
         permission = register_permissions().get()
         assert f'name="permissions" value="{permission.pk}"' in form
@@ -63,7 +64,7 @@ class AuditLogAccessTests(TestCase):
 class AuditLogReportTests(TestCase):
     def setUp(self):
         self.reader = AdminUserFactory(username="owner", permissions=["audit.view_auditevent"])
-        self.client.force_login(self.reader)
+        sign_in_unaudited(self.client, self.reader)
 
     def listed_details(self, query=""):
         response = self.client.get(REPORT + query)
@@ -116,7 +117,7 @@ class AuditLogReportTests(TestCase):
 class AuditLogExportTests(TestCase):
     def setUp(self):
         self.reader = AdminUserFactory(username="owner", permissions=["audit.view_auditevent"])
-        self.client.force_login(self.reader)
+        sign_in_unaudited(self.client, self.reader)
 
     def test_exports_the_filtered_events_as_csv(self):
         AuditEventFactory(
@@ -195,7 +196,7 @@ class AuditLogIsReadOnlyTests(TestCase):
         reader = AdminUserFactory(permissions=["audit.view_auditevent"])
         event = AuditEventFactory(detail="original")
         client = Client(enforce_csrf_checks=True)
-        client.force_login(reader)
+        sign_in_unaudited(client, reader)
         response = client.post(REPORT, {"detail": "rewritten"})
         assert response.status_code in (403, 405)
         assert AuditEvent.objects.get(pk=event.pk).detail == "original"
