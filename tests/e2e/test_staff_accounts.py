@@ -73,7 +73,7 @@ def test_a_warning_comes_before_the_idle_sign_out_and_staying_works(page, sign_i
             status=200, content_type="application/json", body=json.dumps(almost)
         ),
     )
-    page.goto("/admin/pages/")
+    page.goto("/admin/security/")
     dialog = page.get_by_role("alertdialog", name="You will be signed out soon")
     dialog.wait_for()
     assert re.search(r"signed out in 1:[23]\d", dialog.inner_text())
