@@ -240,6 +240,13 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
 
+# Spam checks run on every new comment, in order; append a dotted path to add a spam service
+# (see klearmind/comments/spam.py for the interface).
+COMMENTS_SPAM_CHECKERS = [
+    "klearmind.comments.spam.honeypot",
+    "klearmind.comments.spam.time_trap",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

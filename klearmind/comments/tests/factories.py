@@ -1,6 +1,9 @@
 """Test data for comments: an article to comment on, and comments in any status."""
 
+import datetime
+
 import factory
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from klearmind.comments.models import Comment, CommentSettings, CommentStatus
@@ -34,6 +37,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     status = CommentStatus.APPROVED
     ip_address = "203.0.113.7"
     user_agent = "Mozilla/5.0 (test)"
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
 
     @factory.post_generation
     def thread(obj, create, extracted, **kwargs):
