@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
+from klearmind.comments.demo import ensure_demo_comments
+
 from ..models import ClinicSettings, SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
 from .images import ensure_images
@@ -111,6 +113,7 @@ def load_demo() -> DemoReport:
         for key in new_notices:
             link_notice_to_page(notices[key], builder.pages[NOTICES[key]["full_page"]])
         fill_clinic_settings(builder)
+        report.other_created += ensure_demo_comments()
         report.login = ensure_demo_login()
     return report
 
