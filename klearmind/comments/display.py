@@ -101,7 +101,7 @@ def section_context(request, page) -> dict | None:
         "is_open": comment_settings.is_open_for(page),
         "threads": threads_for(replies, root_list),
         "paged": paged,
-        "count": paged.paginator.count,
+        "count": Comment.objects.on(page).approved().count(),
         "form": form or unbound_form(request, replying),
         "refusal": getattr(request, "comment_refusal", None),
         "replying_to": replying,

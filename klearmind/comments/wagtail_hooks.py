@@ -16,7 +16,7 @@ class CommentsMenuItem(MenuItem):
 
     def render_component(self, request):
         pending = Comment.objects.pending().count()
-        label = f"Comments ({pending} pending)" if pending else self.label
+        label = f"Comments ({pending})" if pending else self.label
         return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)
 
 

@@ -92,6 +92,22 @@ def demo_login(live_site, var_dir) -> tuple[str, str]:
     return "admin", (var_dir / "demo_login.txt").read_text().strip()
 
 
+def sign_in(tab, username: str, password: str) -> None:
+    """Sign a member of staff in to the back office. Every browser test signs in through here,
+    so a second factor is added in one place."""
+    tab.goto("/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url("**/admin/")
+
+
+@pytest.fixture(scope="session")
+def sign_in_as_admin(demo_login):
+    """Sign the demo staff login in on the given tab."""
+    return lambda tab: sign_in(tab, *demo_login)
+
+
 @pytest.fixture(scope="session")
 def live_site(var_dir):
     """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""

@@ -5,15 +5,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_staff_edit_the_article_without_policy_violations(page, demo_login, screenshots):
+def test_staff_edit_the_article_without_policy_violations(page, sign_in_as_admin, screenshots):
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    username, password = demo_login
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    sign_in_as_admin(page)
     page.goto("/admin/pages/search/?q=proven+medicine")
     title = "Ketamine therapy: a proven medicine with a new purpose"
     page.get_by_role("link", name=title).first.click()

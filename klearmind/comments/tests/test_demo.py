@@ -29,6 +29,7 @@ class DemoCommentTests(TestCase):
             "Klearmind Ketamine & IV Hydration Clinic",
             "Marcus T.",
         ]
+        assert soup.select_one("#comments-heading").get_text() == "4 comments"
         assert soup.select_one(".comment--clinic .comment__badge").get_text() == "Clinic reply"
         assert "Best Deals" not in soup.get_text()
         assert "How long does one visit take" not in soup.get_text()
