@@ -1,3 +1,6 @@
+import ipaddress
+
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -46,11 +49,25 @@ def submission_from(request, form: CommentForm) -> Submission:
         author_email=data["author_email"],
         author_url=data["author_url"],
         text=data["text"],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
         homepage=data["homepage"],
         seconds_on_form=seconds_since_rendered(data["rendered"]),
     )
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address: the peer's, or, behind TRUSTED_PROXY_HOPS reverse proxies, the
+    address the outermost of them saw (X-Forwarded-For is read from the right)."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    address = (
+        forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR")
+    )
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
 
 
 def render_page(request, page, form, *, status: int, refusal=None):

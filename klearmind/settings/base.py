@@ -240,6 +240,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
 
+# How many reverse proxies in front of the app servers add to X-Forwarded-For: with 0, the
+# visitor's address is the connection's peer. Comments' flood control depends on it.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
 # Spam checks run on every new comment, in order; append a dotted path to add a spam service
 # (see klearmind/comments/spam.py for the interface).
 COMMENTS_SPAM_CHECKERS = [

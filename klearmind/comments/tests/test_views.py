@@ -191,6 +191,14 @@ class PostingTests(CommentFormTestCase):
         assert response.status_code == 403
         assert Comment.objects.count() == 0
 
+    def test_forwarded_addresses_count_only_behind_the_configured_proxies(self):
+        spoofed = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.77"}
+        self.post({"text": "one"}, **spoofed)
+        with self.settings(TRUSTED_PROXY_HOPS=1):
+            self.post({"text": "two", "author_email": "two@example.org"}, **spoofed)
+        addresses = dict(Comment.objects.values_list("text", "ip_address"))
+        assert addresses == {"one": "192.0.2.5", "two": "198.51.100.77"}
+
 
 class RememberMeTests(CommentFormTestCase):
     def test_no_cookie_without_consent(self):
