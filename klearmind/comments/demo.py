@@ -127,3 +127,29 @@ def add(page, parent, status, name, email, text, days_ago, clinic) -> Comment:
     start_thread(comment)
     CommentStatusChange.objects.create(comment=comment, to_status=status, changed_at=when)
     return comment
+
+
+def add_threads(page, count: int, *, depth: int = 5) -> None:
+    """`count` approved comments in threads `depth` deep (a root and its chain of replies), for
+    measuring pages with many comments."""
+    roots = Comment.objects.bulk_create(
+        Comment(page=page, author_name=f"Reader {n}", text=f"Comment {n}.", status="approved")
+        for n in range(count // depth)
+    )
+    for root in roots:
+        root.thread_root = root
+    Comment.objects.bulk_update(roots, ["thread_root"])
+    parents = roots
+    for level in range(2, depth + 1):
+        parents = Comment.objects.bulk_create(
+            Comment(
+                page=page,
+                parent=parent,
+                thread_root_id=parent.thread_root_id,
+                depth=level,
+                author_name=f"Replier {level}",
+                text=f"A reply at level {level}.",
+                status="approved",
+            )
+            for parent in parents
+        )

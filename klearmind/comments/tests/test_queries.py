@@ -4,42 +4,19 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from klearmind.comments.models import Comment, CommentStatus
+from klearmind.comments.demo import add_threads
 
 from .factories import article_site
-
-
-def add_comments(page, count: int) -> None:
-    """`count` approved comments: a fifth top-level, each with replies three levels deep."""
-    roots = Comment.objects.bulk_create(
-        Comment(page=page, author_name=f"R{n}", text=f"Root {n}", status=CommentStatus.APPROVED)
-        for n in range(count // 5)
-    )
-    for root in roots:
-        root.thread_root = root
-    Comment.objects.bulk_update(roots, ["thread_root"])
-    for root in roots:
-        parent = root
-        for depth in range(2, 6):
-            parent = Comment.objects.create(
-                page=page,
-                parent=parent,
-                thread_root=root,
-                depth=depth,
-                author_name=f"Reply {depth}",
-                text="A reply",
-                status=CommentStatus.APPROVED,
-            )
 
 
 class CommentQueryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.few = article_site("few")
-        add_comments(cls.few, 5)
+        add_threads(cls.few, 5)
         index = cls.few.get_parent()
         cls.many = cls.few.copy(to=index, update_attrs={"slug": "many", "title": "Many"})
-        add_comments(cls.many, 500)
+        add_threads(cls.many, 500)
 
     def count_queries(self, page) -> tuple[int, str]:
         self.client.get(page.url)
