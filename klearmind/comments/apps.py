@@ -5,3 +5,8 @@ class CommentsConfig(AppConfig):
     name = "klearmind.comments"
     label = "comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

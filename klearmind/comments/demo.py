@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from . import crisis
+from .caching import invalidate
 from .models import Comment, CommentStatus, CommentStatusChange
 from .services import start_thread
 
@@ -153,3 +154,4 @@ def add_threads(page, count: int, *, depth: int = 5) -> None:
             )
             for parent in parents
         )
+    invalidate()  # bulk_create sends no signal for the cache purge

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 
+from .caching import remembered
 from .forms import CommentForm, rendered_token
 from .models import Comment, CommentOrder, CommentSettings
 
@@ -80,32 +82,47 @@ def threads_for(comments: list[Comment], roots: list[Comment]) -> list[Thread]:
 
 def section_context(request, page) -> dict | None:
     """Everything the comment section shows on `page`, or None when comments are off there."""
-    comment_settings = CommentSettings.load(request_or_site=request)
+    comment_settings = remembered("settings", CommentSettings.load)
     if not comment_settings.is_enabled_for(page):
         return None
-    roots = Comment.objects.on(page).approved().top_level()
-    if comment_settings.order == CommentOrder.NEWEST:
-        roots = roots.order_by("-submitted_at", "-pk")
-    paged = Paginator(roots, comment_settings.per_page).get_page(request.GET.get("cpage"))
-    root_list = list(paged.object_list)
-    replies = list(
-        Comment.objects.approved()
-        .in_threads([root.pk for root in root_list])
-        .order_by("submitted_at", "pk")
+    is_open = comment_settings.is_open_for(page)
+    number = request.GET.get("cpage", "1")
+    number = int(number) if number.isdigit() and len(number) < 7 else 1
+    listing = remembered(
+        f"listing:{page.pk}:{number}:{is_open}",
+        lambda: render_listing(page, comment_settings, number, is_open),
     )
     form = getattr(request, "comment_form", None)
     replying = replying_to(request, page)
     return {
         "page": page,
-        "settings": comment_settings,
-        "is_open": comment_settings.is_open_for(page),
-        "threads": threads_for(replies, root_list),
-        "paged": paged,
-        "count": Comment.objects.on(page).approved().count(),
+        "is_open": is_open,
+        "listing": listing,
         "form": form or unbound_form(request, replying),
         "refusal": getattr(request, "comment_refusal", None),
         "replying_to": replying,
         "posted": posted_comment(request, page),
+    }
+
+
+def render_listing(page, comment_settings, number: int, is_open: bool) -> dict:
+    """The published threads of one page of comments as HTML, with the page's comment count:
+    four queries, however many comments there are."""
+    roots = Comment.objects.on(page).approved().top_level()
+    if comment_settings.order == CommentOrder.NEWEST:
+        roots = roots.order_by("-submitted_at", "-pk")
+    paged = Paginator(roots, comment_settings.per_page).get_page(number)
+    root_list = list(paged.object_list)
+    replies = Comment.objects.approved().in_threads([root.pk for root in root_list])
+    context = {
+        "threads": threads_for(list(replies.order_by("submitted_at", "pk")), root_list),
+        "paged": paged,
+        "is_open": is_open,
+        "thread_depth": comment_settings.thread_depth,
+    }
+    return {
+        "html": render_to_string("comments/comment_list.html", context),
+        "count": Comment.objects.on(page).approved().count(),
     }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from klearmind.pages.models import ClinicSettings
 
 from . import crisis, rules, spam
+from .caching import invalidate
 from .models import (
     Comment,
     CommentSettings,
@@ -327,4 +328,6 @@ def erase_personal_data(*, email: str, remove_text: bool) -> int:
         }
         if remove_text:
             fields["text"] = REMOVED_TEXT
-        return comments.update(**fields)
+        changed = comments.update(**fields)
+        transaction.on_commit(invalidate)  # update() sends no signal for the cache purge
+    return changed
