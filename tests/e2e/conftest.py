@@ -146,7 +146,9 @@ def live_site(var_dir):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            # Processes share cached pages and comment lists only through a shared cache
+            # (Redis); with the local-memory cache one process serves, as under `make run`.
+            "2" if env.get("REDIS_URL") else "1",
             "--threads",
             "4",
             "--timeout",
