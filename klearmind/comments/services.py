@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Page
 
 from klearmind.pages.models import ClinicSettings
 
@@ -55,6 +56,9 @@ def post_comment(
     comment_settings = CommentSettings.load()
     is_staff = can_moderate(user)
     with transaction.atomic():
+        # One writer at a time per page, so two copies of one form sent at once (a double
+        # click) cannot both pass the duplicate check.
+        Page.objects.select_for_update().filter(pk=page.pk).values_list("pk").first()
         if not comment_settings.is_open_for(page):
             raise CommentRefused("Comments are closed on this page.", code="closed", status=403)
         refuse_duplicate(page=page, submission=submission)

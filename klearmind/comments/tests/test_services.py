@@ -1,13 +1,16 @@
 """Every rule a new comment passes, in WordPress's order, each with its default number."""
 
 import datetime
+import threading
+from unittest import skipUnless
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import TestCase, override_settings
+from django.db import connection
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from klearmind.comments import services
@@ -300,3 +303,31 @@ class BulkModerationTests(CommentServiceTestCase):
         comments = CommentFactory.create_batch(2, page=self.article)
         services.moderate_comments(comments=comments, action="delete", by=moderator())
         assert Comment.objects.count() == 0
+
+
+@skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL")
+class ConcurrentDoubleSubmitTests(TransactionTestCase):
+    serialized_rollback = True  # keep Wagtail's root page and default site for other tests
+
+    def test_two_copies_of_a_form_sent_at_once_store_one_comment(self):
+        article = article_site("concurrent")
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def send():
+            try:
+                barrier.wait()
+                services.post_comment(page=article, submission=submission())
+                outcomes.append("stored")
+            except services.CommentRefused as refusal:
+                outcomes.append(refusal.code)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["duplicate", "stored"]
+        assert Comment.objects.count() == 1
