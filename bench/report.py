@@ -57,9 +57,24 @@ def seed_article_path() -> str:
     return article.get_url_parts()[2]
 
 
+def commented_article_path(count: int) -> Callable[[], str]:
+    """A copy of the seed article with `count` approved comments (bench/seed_comments.py)."""
+    from bench.seed_comments import slug
+
+    def path() -> str:
+        from klearmind.pages.models import ArticlePage
+
+        return ArticlePage.objects.get(slug=slug(count)).get_url_parts()[2]
+
+    return path
+
+
 TARGETS = [
     Target("home", lambda: "/"),
     Target("article", seed_article_path, budget_kb=20),
+    Target("article, 0 comments", commented_article_path(0)),
+    Target("article, 50 comments", commented_article_path(50)),
+    Target("article, 500 comments", commented_article_path(500)),
 ]
 
 

@@ -84,6 +84,7 @@ export BASE_URL
 echo "bench: preparing the demo site in ${WORK#"$PWD"/}" >&2
 "$PY" manage.py migrate --no-input >>"$LOG" 2>&1
 "$PY" manage.py load_demo >>"$LOG" 2>&1
+"$PY" -m bench.seed_comments >>"$LOG" 2>&1
 "$PY" manage.py db_worker --batch --no-startup-delay >>"$LOG" 2>&1
 "$PY" manage.py collectstatic --no-input >>"$LOG" 2>&1
 "$BIN/gunicorn" klearmind.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "klearmind.pages",
     "klearmind.audit",
     "klearmind.encryption",
+    "klearmind.comments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -280,7 +281,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars never leak an e-mail hash 
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts none of it,
-# so the audit log records REMOTE_ADDR. Behind one TLS proxy, say 1.
+# so the audit log, the lockout and comments' flood control use REMOTE_ADDR. Behind one TLS
+# proxy, say 1.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Field encryption (klearmind.encryption): Fernet keys, the first encrypts and all decrypt; and
@@ -290,6 +292,13 @@ FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY", "")
 
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
+
+# Spam checks run on every new comment, in order; append a dotted path to add a spam service
+# (see klearmind/comments/spam.py for the interface).
+COMMENTS_SPAM_CHECKERS = [
+    "klearmind.comments.spam.honeypot",
+    "klearmind.comments.spam.time_trap",
+]
 
 LOGGING = {
     "version": 1,

@@ -137,6 +137,12 @@ def sign_in(demo_logins):
 
 
 @pytest.fixture(scope="session")
+def sign_in_as_moderator(sign_in):
+    """Sign the demo comment moderator in on the given tab."""
+    return lambda tab: sign_in(tab, "moderator")
+
+
+@pytest.fixture(scope="session")
 def live_site(var_dir):
     """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""
     env = {
@@ -174,7 +180,9 @@ def live_site(var_dir):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            # Processes share cached pages and comment lists only through a shared cache
+            # (Redis); with the local-memory cache one process serves, as under `make run`.
+            "2" if env.get("REDIS_URL") else "1",
             "--threads",
             "4",
             "--timeout",

@@ -7,8 +7,8 @@ from base64 import b32decode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

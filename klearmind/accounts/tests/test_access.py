@@ -16,6 +16,8 @@ PROTECTED = {
     QUESTIONNAIRE_PATH: {"Owner", "Clinician"},
     "/admin/security/locked-logins/": {"Owner"},
     "/admin/audit-log/": {"Owner"},
+    "/admin/comments/": {"Owner", "Moderator"},
+    "/admin/settings/comments/commentsettings/": {"Owner", "Moderator"},
     "/admin/users/": {"Owner"},
     "/admin/groups/": {"Owner"},
     "/admin/settings/pages/clinicsettings/": {"Owner", "Editor"},

@@ -10,6 +10,7 @@ from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
 from klearmind.accounts.demo import DemoLogin, ensure_demo_staff
+from klearmind.comments.demo import ensure_demo_comments
 
 from ..models import ClinicSettings, SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
@@ -113,6 +114,7 @@ def load_demo() -> DemoReport:
             link_notice_to_page(notices[key], builder.pages[NOTICES[key]["full_page"]])
         fill_clinic_settings(builder)
         report.logins = ensure_demo_staff()
+        report.other_created += ensure_demo_comments()
     return report
 
 

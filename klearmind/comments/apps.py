@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "klearmind.comments"
+    label = "comments"
+    verbose_name = "Comments"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,156 @@
+"""What the comment section of a page shows, in a fixed number of queries."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+
+from .caching import remembered
+from .forms import CommentForm, rendered_token
+from .models import Comment, CommentOrder, CommentSettings
+
+POSTED_SALT = "klearmind.comments.posted"
+POSTED_MAX_AGE = 2 * 24 * 3600
+COMMENTER_COOKIE = "klearmind_commenter"
+COMMENTER_SALT = "klearmind.comments.commenter"
+COMMENTER_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list["Thread"] = field(default_factory=list)
+
+
+def posted_token(comment: Comment) -> str:
+    return signing.dumps(comment.pk, salt=POSTED_SALT)
+
+
+def posted_comment_id(token: str | None) -> int | None:
+    if not token:
+        return None
+    try:
+        return int(signing.loads(token, salt=POSTED_SALT, max_age=POSTED_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def remembered_author(request) -> dict:
+    """The name, e-mail and website the writer asked this browser to remember."""
+    raw = request.get_signed_cookie(
+        COMMENTER_COOKIE, default="", salt=COMMENTER_SALT, max_age=COMMENTER_MAX_AGE
+    )
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    keys = ("author_name", "author_email", "author_url")
+    return {key: data[key] for key in keys if isinstance(data.get(key), str)}
+
+
+def remember_author(request, response, form: CommentForm) -> None:
+    """Set the cookie only with the writer's consent; without it, clear any earlier one."""
+    if not form.cleaned_data.get("remember"):
+        response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+        return
+    data = {key: form.cleaned_data[key] for key in ("author_name", "author_email", "author_url")}
+    response.set_signed_cookie(
+        COMMENTER_COOKIE,
+        json.dumps(data, ensure_ascii=True),
+        salt=COMMENTER_SALT,
+        max_age=COMMENTER_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def threads_for(comments: list[Comment], roots: list[Comment]) -> list[Thread]:
+    """Roots with their approved replies nested; a reply under a hidden comment stays hidden."""
+    children = defaultdict(list)
+    for comment in comments:
+        children[comment.parent_id].append(comment)
+
+    def grow(comment: Comment) -> Thread:
+        return Thread(comment, [grow(child) for child in children[comment.pk]])
+
+    return [grow(root) for root in roots]
+
+
+def section_context(request, page) -> dict | None:
+    """Everything the comment section shows on `page`, or None when comments are off there."""
+    comment_settings = remembered("settings", CommentSettings.load)
+    if not comment_settings.is_enabled_for(page):
+        return None
+    is_open = comment_settings.is_open_for(page)
+    number = request.GET.get("cpage", "1")
+    number = int(number) if number.isdigit() and len(number) < 7 else 1
+    listing = remembered(
+        f"listing:{page.pk}:{number}:{is_open}",
+        lambda: render_listing(page, comment_settings, number, is_open),
+    )
+    form = getattr(request, "comment_form", None)
+    replying = replying_to(request, page)
+    return {
+        "page": page,
+        "is_open": is_open,
+        "listing": listing,
+        "form": form or unbound_form(request, replying),
+        "refusal": getattr(request, "comment_refusal", None),
+        "replying_to": replying,
+        "posted": posted_comment(request, page),
+    }
+
+
+def render_listing(page, comment_settings, number: int, is_open: bool) -> dict:
+    """The published threads of one page of comments as HTML, with the page's comment count:
+    four queries, however many comments there are."""
+    roots = Comment.objects.on(page).approved().top_level()
+    if comment_settings.order == CommentOrder.NEWEST:
+        roots = roots.order_by("-submitted_at", "-pk")
+    paged = Paginator(roots, comment_settings.per_page).get_page(number)
+    root_list = list(paged.object_list)
+    replies = Comment.objects.approved().in_threads([root.pk for root in root_list])
+    context = {
+        "threads": threads_for(list(replies.order_by("submitted_at", "pk")), root_list),
+        "paged": paged,
+        "is_open": is_open,
+        "thread_depth": comment_settings.thread_depth,
+    }
+    return {
+        "html": render_to_string("comments/comment_list.html", context),
+        "count": Comment.objects.on(page).approved().count(),
+    }
+
+
+def unbound_form(request, replying: Comment | None) -> CommentForm:
+    initial = {**remembered_author(request), "rendered": rendered_token()}
+    if remembered_author(request):
+        initial["remember"] = True
+    if replying is not None:
+        initial["parent"] = replying.pk
+    return CommentForm(initial=initial)
+
+
+def replying_to(request, page) -> Comment | None:
+    bound = getattr(request, "comment_form", None)
+    raw = bound.data.get("parent") if bound is not None else request.GET.get("replytocom")
+    if not raw or not str(raw).isdigit():
+        return None
+    return (
+        Comment.objects.on(page)
+        .approved()
+        .filter(pk=int(raw))
+        .only("pk", "author_name", "depth")
+        .first()
+    )
+
+
+def posted_comment(request, page) -> Comment | None:
+    comment_id = posted_comment_id(request.GET.get("posted"))
+    if comment_id is None:
+        return None
+    return Comment.objects.on(page).filter(pk=comment_id).first()

@@ -1,0 +1,161 @@
+"""The public comment form: it validates what was typed and never acts."""
+
+import time
+
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+from wagtail.models import Page
+
+from klearmind.pages.forms import reject_control_characters
+
+from .models import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    Comment,
+    CommentStatus,
+)
+
+RENDERED_SALT = "klearmind.comments.rendered"
+
+
+def rendered_token() -> str:
+    """A signed timestamp of when the form was shown, for the time trap (no session needed)."""
+    return signing.dumps(time.time(), salt=RENDERED_SALT)
+
+
+def seconds_since_rendered(token: str) -> float | None:
+    """Seconds since the form was shown, or None when the token is missing or forged."""
+    try:
+        return time.time() - float(signing.loads(token, salt=RENDERED_SALT, max_age=86_400))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Please write your comment."},
+    )
+    author_name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please enter your name."},
+    )
+    author_email = forms.EmailField(
+        label="E-mail",
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="Never published or shared.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your e-mail address.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+        },
+    )
+    author_url = forms.URLField(
+        label="Website",
+        max_length=URL_MAX_LENGTH,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        error_messages={"invalid": "Please enter a web address starting with http:// or https://."},
+    )
+    notify = forms.BooleanField(
+        label="E-mail me when my comment is approved and when someone replies",
+        required=False,
+    )
+    remember = forms.BooleanField(
+        label="Save my name, e-mail and website in this browser for the next time I comment",
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    rendered = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Hidden from people by CSS and from assistive technology; bots fill every field they see.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_author_name(self):
+        return " ".join(self.cleaned_data["author_name"].split())
+
+
+# Back office.
+
+BULK_ACTIONS = [
+    ("approve", "Approve"),
+    ("unapprove", "Unapprove"),
+    ("spam", "Mark as spam"),
+    ("not_spam", "Not spam"),
+    ("trash", "Move to trash"),
+    ("restore", "Restore from trash"),
+    ("delete", "Delete permanently"),
+]
+
+STATUS_FILTER_CHOICES = [("", "All statuses"), *CommentStatus.choices]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False)
+    page = forms.ModelChoiceField(
+        queryset=Page.objects.none(), required=False, empty_label="All pages"
+    )
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
+    urgent = forms.BooleanField(label="Urgent only", required=False)
+    q = forms.CharField(label="Search", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        commented = Comment.objects.values("page_id").distinct()
+        self.fields["page"].queryset = Page.objects.filter(pk__in=commented).order_by("title")
+
+    def filter(self, comments):
+        if not self.is_valid():
+            return comments
+        data = self.cleaned_data
+        if data["status"]:
+            comments = comments.filter(status=data["status"])
+        if data["page"]:
+            comments = comments.filter(page=data["page"])
+        if data["since"]:
+            comments = comments.filter(submitted_at__date__gte=data["since"])
+        if data["until"]:
+            comments = comments.filter(submitted_at__date__lte=data["until"])
+        if data["urgent"]:
+            comments = comments.filter(urgent=True)
+        if data["q"]:
+            comments = comments.search(data["q"].replace("\x00", ""))
+        return comments
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(choices=BULK_ACTIONS)
+    ids = forms.ModelMultipleChoiceField(queryset=Comment.objects.all(), to_field_name="pk")
+
+
+class ClinicReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Reply as the clinic",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Published at once under the clinic's name. Never confirm that someone is a "
+        "patient, and keep to general information.",
+    )
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=EMAIL_MAX_LENGTH)
+    remove_text = forms.BooleanField(
+        label="Also remove the text of the comments (otherwise only the name, e-mail, website, "
+        "IP address and browser are erased)",
+        required=False,
+    )

@@ -1,0 +1,359 @@
+"""The public comment form and section, through the browser's eyes (CSRF enforced)."""
+
+import time
+from unittest import mock
+
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.test import Client, TestCase
+
+from klearmind.comments.display import COMMENTER_COOKIE
+from klearmind.comments.models import Comment, CommentSettings, CommentStatus
+
+from .factories import CommentFactory, article_site
+
+VALID = {
+    "text": "Thank you for this.\n\nIt answered my question.",
+    "author_name": "Ana Ruiz",
+    "author_email": "ana.private@example.org",
+    "author_url": "",
+}
+
+
+class CommentFormTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = article_site()
+        comment_settings = CommentSettings.load()
+        comment_settings.time_trap_seconds = 0
+        comment_settings.save()
+
+    def setUp(self):
+        self.browser = Client(enforce_csrf_checks=True)
+
+    def soup(self, response) -> BeautifulSoup:
+        return BeautifulSoup(response.content, "html.parser")
+
+    def form_fields(self, path=None) -> dict:
+        """The hidden fields of the form as the page renders it (CSRF token, timestamp)."""
+        soup = self.soup(self.browser.get(path or self.article.url))
+        form = soup.select_one("form.comment-form")
+        return {
+            tag["name"]: tag.get("value", "")
+            for tag in form.select("input[type=hidden]")
+            if tag.get("name")
+        }
+
+    def post(self, data=None, **extra):
+        fields = {**self.form_fields(), **VALID, **(data or {})}
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.browser.post(
+                f"/comments/post/{self.article.pk}/", fields, REMOTE_ADDR="192.0.2.5", **extra
+            )
+
+
+class PostingTests(CommentFormTestCase):
+    def test_the_form_marks_and_explains_required_fields_and_shows_the_standing_notice(self):
+        soup = self.soup(self.browser.get(self.article.url))
+        respond = soup.select_one("#respond")
+        notice = " ".join(respond.select_one(".comment-notice").get_text().split())
+        assert "Comments are public" in notice
+        assert "do not share personal health details" in notice
+        assert "cannot give medical advice" in notice
+        assert "call or text 988" in notice
+        legend = respond.select_one(".form__legend").get_text(" ", strip=True)
+        assert "e-mail address will not be published" in legend
+        required = {
+            label.get_text(" ", strip=True).split()[0]
+            for label in respond.select("label")
+            if label.select(".required")
+        }
+        assert required == {"Comment", "Name", "E-mail"}
+        for control in respond.select("form input:not([type=hidden]), form textarea"):
+            assert soup.find("label", attrs={"for": control["id"]}), control
+        remember = respond.find("input", attrs={"name": "remember"})
+        assert remember.get("checked") is None
+
+    def test_a_comment_is_stored_pending_and_shown_as_awaiting_moderation_to_its_writer(self):
+        response = self.post({"notify": "on"}, HTTP_USER_AGENT="TestBrowser/1.0")
+        comment = Comment.objects.get()
+        assert comment.status == CommentStatus.PENDING
+        assert (comment.ip_address, comment.user_agent) == ("192.0.2.5", "TestBrowser/1.0")
+        assert comment.notify is True
+        assert response.status_code == 302
+        assert response["Location"].startswith(self.article.url + "?posted=")
+        mine = self.soup(self.browser.get(response["Location"]))
+        posted = mine.select_one("#comment-posted")
+        assert "awaiting moderation" in posted.get_text()
+        assert "It answered my question." in posted.get_text()
+        assert mine.select(".crisis-box") == []
+        others = self.soup(Client().get(self.article.url))
+        assert others.select_one("#comment-posted") is None
+        assert "It answered my question." not in others.get_text()
+
+    def test_a_forged_posted_token_shows_nothing(self):
+        CommentFactory(page=self.article, status=CommentStatus.PENDING, text="Hidden text")
+        soup = self.soup(self.browser.get(self.article.url + "?posted=1:forged"))
+        assert soup.select_one("#comment-posted") is None
+        assert "Hidden text" not in soup.get_text()
+
+    def test_crisis_language_shows_the_writer_the_988_lifeline(self):
+        response = self.post({"text": "I have been thinking about suicide lately."})
+        soup = self.soup(self.browser.get(response["Location"]))
+        crisis = soup.select_one("#comment-posted .crisis-box").get_text(" ", strip=True)
+        assert "call or text 988" in crisis
+        assert "911" in crisis
+
+    def test_errors_sit_by_their_fields_and_what_was_typed_is_kept(self):
+        response = self.post({"author_email": "not-an-address", "author_url": "ftp://x.org"})
+        assert response.status_code == 400
+        assert Comment.objects.count() == 0
+        soup = self.soup(response)
+        email = soup.find("input", attrs={"name": "author_email"})
+        assert email["value"] == "not-an-address"
+        assert email["aria-invalid"] == "true"
+        assert f"{email['id']}_error" in email["aria-describedby"].split()
+        assert "name@example.com" in soup.find(id=f"{email['id']}_error").get_text()
+        url = soup.find("input", attrs={"name": "author_url"})
+        assert "http:// or https://" in soup.find(id=f"{url['id']}_error").get_text()
+        typed = soup.find("textarea", attrs={"name": "text"}).get_text()
+        assert "Thank you for this." in typed and "It answered my question." in typed
+        assert soup.find("input", attrs={"name": "author_name"})["value"] == "Ana Ruiz"
+        assert soup.select_one("#form-errors[role=alert]")
+
+    def test_control_and_bidirectional_characters_in_a_name_are_refused(self):
+        for sneaky in ("Ana\u202eziuR", "Ana\x07", "Ana\u2066x"):
+            response = self.post({"author_name": sneaky})
+            assert response.status_code == 400, repr(sneaky)
+            assert "control character" in self.soup(response).select_one(".field__errors").text
+        assert Comment.objects.count() == 0
+
+    def test_the_limits_are_245_100_200_and_65525_characters(self):
+        cases = {
+            "author_name": ("n" * 245, "n" * 246),
+            "author_email": ("e" * 88 + "@example.org", "e" * 89 + "@example.org"),
+            "author_url": ("https://example.org/" + "u" * 180, "https://example.org/" + "u" * 181),
+            "text": ("t" * 65_525, "t" * 65_526),
+        }
+        for field, (longest, too_long) in cases.items():
+            response = self.post({field: too_long})
+            assert response.status_code == 400, field
+            assert "at most" in self.soup(response).select_one(".field__errors").get_text()
+            data = {"text": f"Longest {field}", field: longest}
+            with mock.patch("klearmind.comments.services.refuse_flood"):
+                assert self.post(data).status_code == 302, field
+        assert Comment.objects.count() == 4
+
+    def test_a_double_submit_is_a_409_with_the_form_kept(self):
+        assert self.post().status_code == 302
+        with mock.patch("klearmind.comments.services.refuse_flood"):
+            response = self.post()
+        assert response.status_code == 409
+        soup = self.soup(response)
+        assert "You already said that" in soup.select_one("#form-errors").get_text()
+        assert soup.find("input", attrs={"name": "author_name"})["value"] == "Ana Ruiz"
+        assert Comment.objects.count() == 1
+
+    def test_posting_again_too_soon_is_a_429_with_the_form_kept(self):
+        self.post()
+        response = self.post({"text": "A second thought"})
+        assert response.status_code == 429
+        soup = self.soup(response)
+        assert "posting too quickly" in soup.select_one("#form-errors").get_text()
+        assert "A second thought" in soup.find("textarea", attrs={"name": "text"}).get_text()
+
+    def test_the_time_trap_uses_the_signed_render_time(self):
+        comment_settings = CommentSettings.load()
+        comment_settings.time_trap_seconds = 3
+        comment_settings.save()
+        self.post()
+        assert Comment.objects.get().status == CommentStatus.SPAM
+        fields = self.form_fields()
+        real_time = time.time
+        with mock.patch("klearmind.comments.services.refuse_flood"):
+            with mock.patch("klearmind.comments.forms.time.time", lambda: real_time() + 4):
+                self.post({**fields, "text": "slow and human", "author_email": "b@example.org"})
+            self.post({"rendered": "0:forged", "text": "forged", "author_email": "c@example.org"})
+        statuses = dict(Comment.objects.values_list("text", "status"))
+        assert statuses["slow and human"] == CommentStatus.PENDING
+        assert statuses["forged"] == CommentStatus.SPAM
+
+    def test_the_honeypot_is_hidden_from_people_and_catches_robots(self):
+        soup = self.soup(self.browser.get(self.article.url))
+        trap = soup.select_one(".comment-form__trap")
+        assert trap["aria-hidden"] == "true"
+        assert trap.find("input")["tabindex"] == "-1"
+        self.post({"homepage": "http://bot.example"})
+        assert Comment.objects.get().status == CommentStatus.SPAM
+
+    def test_a_form_without_the_csrf_token_is_refused(self):
+        response = self.browser.post(f"/comments/post/{self.article.pk}/", VALID)
+        assert response.status_code == 403
+        assert Comment.objects.count() == 0
+
+    def test_forwarded_addresses_count_only_behind_the_configured_proxies(self):
+        spoofed = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.77"}
+        self.post({"text": "one"}, **spoofed)
+        with self.settings(TRUSTED_PROXY_COUNT=1):
+            self.post({"text": "two", "author_email": "two@example.org"}, **spoofed)
+        addresses = dict(Comment.objects.values_list("text", "ip_address"))
+        assert addresses == {"one": "192.0.2.5", "two": "198.51.100.77"}
+
+
+class RememberMeTests(CommentFormTestCase):
+    def test_no_cookie_without_consent(self):
+        response = self.post()
+        cookie = response.cookies.get(COMMENTER_COOKIE)
+        assert cookie is None or cookie.value == ""
+        form = self.soup(self.browser.get(self.article.url)).select_one("form.comment-form")
+        assert not form.find("input", attrs={"name": "author_name"}).get("value")
+
+    def test_with_consent_the_name_is_remembered_for_a_year_and_unticking_clears_it(self):
+        response = self.post({"remember": "on", "author_url": "https://ana.example"})
+        cookie = response.cookies[COMMENTER_COOKIE]
+        assert cookie["max-age"] == 365 * 24 * 3600
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+        soup = self.soup(self.browser.get(self.article.url))
+        assert soup.find("input", attrs={"name": "author_name"})["value"] == "Ana Ruiz"
+        assert soup.find("input", attrs={"name": "author_url"})["value"] == "https://ana.example"
+        assert soup.find("input", attrs={"name": "remember"}).get("checked") is not None
+        with mock.patch("klearmind.comments.services.refuse_flood"):
+            response = self.post({"text": "Forget me now"})
+        assert response.cookies[COMMENTER_COOKIE].value == ""
+        soup = self.soup(self.browser.get(self.article.url))
+        assert not soup.find("input", attrs={"name": "author_name"}).get("value")
+
+
+class ThreadTests(CommentFormTestCase):
+    def test_replies_nest_under_their_parent_and_hidden_ones_stay_hidden(self):
+        root = CommentFactory(page=self.article, text="Root words")
+        reply = CommentFactory(page=self.article, parent=root, text="Reply words")
+        pending = CommentFactory(
+            page=self.article, parent=root, text="Unread words", status=CommentStatus.PENDING
+        )
+        CommentFactory(page=self.article, parent=pending, text="Orphan words")
+        soup = self.soup(Client().get(self.article.url))
+        nested = soup.select_one(f"#comment-{root.pk} .comment-list--replies")
+        assert nested.select_one(f"#comment-{reply.pk}")
+        assert "Unread words" not in soup.get_text()
+        assert "Orphan words" not in soup.get_text()
+
+    def test_without_javascript_a_reply_link_loads_the_form_set_to_reply(self):
+        root = CommentFactory(page=self.article, author_name="Priya")
+        soup = self.soup(self.browser.get(self.article.url))
+        link = soup.select_one(f"#comment-{root.pk} a.comment__reply")
+        assert link["href"] == f"?replytocom={root.pk}#respond"
+        fields = self.form_fields(f"{self.article.url}?replytocom={root.pk}")
+        assert fields["parent"] == str(root.pk)
+        soup = self.soup(self.browser.get(f"{self.article.url}?replytocom={root.pk}"))
+        assert soup.select_one("#reply-title").get_text() == "Reply to Priya"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.browser.post(
+                f"/comments/post/{self.article.pk}/", {**fields, **VALID}, REMOTE_ADDR="192.0.2.8"
+            )
+        assert Comment.objects.get(author_name="Ana Ruiz").parent == root
+
+    def test_reply_links_stop_at_the_depth_limit_of_5(self):
+        parent = None
+        for _ in range(5):
+            parent = CommentFactory(page=self.article, parent=parent)
+        soup = self.soup(self.browser.get(self.article.url))
+        assert len(soup.select("a.comment__reply")) == 4
+        assert soup.select_one(f"#comment-{parent.pk} a.comment__reply") is None
+
+    def test_a_reply_to_a_comment_that_is_not_public_is_refused_and_kept(self):
+        hidden = CommentFactory(page=self.article, status=CommentStatus.PENDING)
+        response = self.post({"parent": hidden.pk})
+        assert response.status_code == 400
+        assert "no longer available" in self.soup(response).select_one("#form-errors").text
+        assert Comment.objects.count() == 1
+
+    def test_top_level_comments_come_50_a_page_oldest_first_or_newest_first(self):
+        CommentFactory.create_batch(51, page=self.article)
+        soup = self.soup(Client().get(self.article.url))
+        first_page = soup.select("#comments > .comment-list > li")
+        assert len(first_page) == 50
+        oldest = Comment.objects.order_by("submitted_at", "pk").first()
+        newest = Comment.objects.order_by("submitted_at", "pk").last()
+        assert first_page[0]["id"] == f"comment-{oldest.pk}"
+        page_two = self.soup(Client().get(self.article.url + "?cpage=2"))
+        assert [li["id"] for li in page_two.select("#comments > .comment-list > li")] == [
+            f"comment-{newest.pk}"
+        ]
+        comment_settings = CommentSettings.load()
+        comment_settings.order = "newest"
+        comment_settings.save()
+        soup = self.soup(Client().get(self.article.url))
+        assert soup.select("#comments > .comment-list > li")[0]["id"] == f"comment-{newest.pk}"
+
+    def test_closed_pages_show_comments_but_no_form(self):
+        CommentFactory(page=self.article, text="Old words")
+        comment_settings = CommentSettings.load()
+        comment_settings.close_after_days_enabled = True
+        comment_settings.close_after_days = 1
+        comment_settings.save()
+        self.article.first_published_at = self.article.first_published_at.replace(year=2020)
+        self.article.save()
+        soup = self.soup(Client().get(self.article.url))
+        assert "Old words" in soup.get_text()
+        assert soup.select_one("form.comment-form") is None
+        assert "Comments are closed" in soup.select_one(".comments__closed").get_text()
+
+
+class PrivacyTests(CommentFormTestCase):
+    def test_no_public_response_contains_a_writers_e_mail_address(self):
+        root = CommentFactory(page=self.article, author_email="root.secret@example.org")
+        CommentFactory(page=self.article, parent=root, author_email="reply.secret@example.org")
+        response = self.post({"author_email": "new.secret@example.org"})
+        public = Client()
+        pages = [self.article.url, self.article.url + "?cpage=2", "/", "/articles/"]
+        pages += [f"{self.article.url}?replytocom={root.pk}", "/sitemap.xml", "/search/?q=remark"]
+        bodies = [public.get(path).content.decode() for path in pages]
+        bodies.append(self.browser.get(response["Location"]).content.decode())
+        for body in bodies:
+            assert "secret@example.org" not in body
+            assert "gravatar" not in body.lower()
+        assert Comment.objects.filter(author_email__contains="secret").count() == 3
+
+    def test_comment_text_and_names_are_escaped_and_urls_linked_nofollow(self):
+        CommentFactory(
+            page=self.article,
+            author_name='<img src=x onerror="alert(1)">',
+            author_url='https://example.org/"onmouseover="x',
+            text="<script>alert(1)</script>\nSee https://example.org/page.",
+        )
+        body = Client().get(self.article.url).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+        assert "<img src=x" not in body
+        assert (
+            '<a href="https://example.org/page" rel="nofollow ugc noopener">'
+            "https://example.org/page</a>." in body
+        )
+
+
+class UnsubscribeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = article_site()
+
+    def test_one_click_unsubscribe_stops_every_e_mail_to_that_address(self):
+        first = CommentFactory(page=self.article, notify=True, author_email="a@example.org")
+        second = CommentFactory(page=self.article, notify=True, author_email="A@example.org")
+        other = CommentFactory(page=self.article, notify=True)
+        url = f"/comments/unsubscribe/{first.unsubscribe_token}/"
+        page = Client().get(url)
+        assert b"Stop the e-mails" in page.content
+        first.refresh_from_db()
+        assert first.notify is True  # a link preview or scanner must not unsubscribe
+        response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+        assert b"no more e-mails" in response.content
+        for comment, expected in ((first, False), (second, False), (other, True)):
+            comment.refresh_from_db()
+            assert comment.notify is expected
+
+    def test_an_unknown_token_is_a_404(self):
+        assert Client().post("/comments/unsubscribe/nope/").status_code == 404
+
+    def test_mail_is_not_sent_in_this_test_module(self):
+        assert mail.outbox == []
