@@ -52,6 +52,23 @@ class CommentFormTestCase(TestCase):
             )
 
 
+class PageTypeTests(CommentFormTestCase):
+    def test_comments_show_only_on_the_page_types_an_editor_switched_on(self):
+        from klearmind.pages.models import StandardPage
+        from klearmind.pages.tests.factories import publish_child
+
+        about = publish_child(
+            self.article.get_parent().get_parent(), StandardPage(title="About us", slug="about")
+        )
+        assert self.soup(self.browser.get(about.url)).select_one("form.comment-form") is None
+        settings = CommentSettings.load()
+        settings.enabled_page_types = ["pages.articlepage", "pages.standardpage"]
+        settings.save()
+        form = self.soup(self.browser.get(about.url)).select_one("form.comment-form")
+        assert form is not None
+        assert form["action"] == f"/comments/post/{about.pk}/"
+
+
 class PostingTests(CommentFormTestCase):
     def test_the_form_marks_and_explains_required_fields_and_shows_the_standing_notice(self):
         soup = self.soup(self.browser.get(self.article.url))
