@@ -122,8 +122,22 @@ def render_listing(page, comment_settings, number: int, is_open: bool) -> dict:
     }
     return {
         "html": render_to_string("comments/comment_list.html", context),
-        "count": Comment.objects.on(page).approved().count(),
+        "count": visible_count(page),
     }
+
+
+def visible_count(page) -> int:
+    """Approved comments whose every parent is approved too: the comments readers can see."""
+    parents = dict(Comment.objects.on(page).approved().values_list("pk", "parent_id"))
+
+    def visible(pk) -> bool:
+        while pk is not None:
+            if pk not in parents:
+                return False
+            pk = parents[pk]
+        return True
+
+    return sum(1 for pk in parents if visible(pk))
 
 
 def unbound_form(request, replying: Comment | None) -> CommentForm:

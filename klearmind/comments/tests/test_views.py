@@ -254,6 +254,7 @@ class ThreadTests(CommentFormTestCase):
         assert nested.select_one(f"#comment-{reply.pk}")
         assert "Unread words" not in soup.get_text()
         assert "Orphan words" not in soup.get_text()
+        assert soup.select_one("#comments-heading").get_text() == "2 comments"
 
     def test_without_javascript_a_reply_link_loads_the_form_set_to_reply(self):
         root = CommentFactory(page=self.article, author_name="Priya")
