@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+
 from . import services
 from .forms import BulkActionForm, ClinicReplyForm, PersonalDataForm, QueueFilterForm
 from .models import Comment, CommentStatus
@@ -109,13 +112,26 @@ def personal_data(request):
             changed = services.erase_personal_data(
                 email=email, remove_text=form.cleaned_data["remove_text"]
             )
+            record(
+                action=AuditEvent.Action.DELETE,
+                request=request,
+                target_type="comments.comment",
+                detail=f"erased one commenter's personal data from {changed} comment(s)",
+            )
             messages.success(request, f"Erased the personal data of {changed} comment(s).")
             return redirect("comments_admin:personal_data")
         export = services.export_personal_data(email=email)
+        record(
+            action=AuditEvent.Action.EXPORT,
+            request=request,
+            target_type="comments.comment",
+            detail=f"one commenter's personal data, {len(export['comments'])} comment(s)",
+        )
         response = HttpResponse(
             json.dumps(export, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="comments-personal-data.json"'
+        response["Cache-Control"] = "private, no-store"
         return response
     return TemplateResponse(request, "comments/admin/personal_data.html", {"form": form})

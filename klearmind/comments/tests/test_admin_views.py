@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client, TestCase
 
+from klearmind.audit.models import AuditEvent
 from klearmind.comments.models import Comment, CommentSettings, CommentStatus
 
 from .factories import CommentFactory, article_site
@@ -266,6 +267,10 @@ class PersonalDataTests(TestCase):
         assert comment["text"] == "My words"
         assert comment["ip_address"] == "203.0.113.7"
         assert comment["page"] == "On sleep"
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+        event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+        assert event.detail == "one commenter's personal data, 1 comment(s)"
+        assert "ana@example.org" not in event.detail.lower()
 
     def test_erasure_anonymises_and_keeps_or_removes_the_text(self):
         client = csrf_client(staff("view_comment", "change_comment", "delete_comment"))
@@ -279,6 +284,8 @@ class PersonalDataTests(TestCase):
         assert self.comment.text == "My words"
         assert Comment.objects.filter(author_email="someone@example.org").count() == 1
         assert mail.outbox == []
+        event = AuditEvent.objects.get(action=AuditEvent.Action.DELETE)
+        assert event.detail == "erased one commenter's personal data from 1 comment(s)"
 
     def test_erasure_needs_the_delete_permission(self):
         client = csrf_client(staff("view_comment", "change_comment"))
