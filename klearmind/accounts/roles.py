@@ -126,7 +126,9 @@ def sync_roles(apps=global_apps) -> None:
 
 
 def sync_after_migrate(sender, *, apps=global_apps, using="default", **kwargs) -> None:
-    if sender.label == "accounts":
+    # A flush (between transactional tests) sends post_migrate without a plan; like every
+    # other row a migration made, the groups then come back only with the data they belong to.
+    if sender.label == "accounts" and "plan" in kwargs:
         sync_roles(apps)
 
 

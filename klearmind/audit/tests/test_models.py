@@ -102,7 +102,9 @@ class AuditEventActorTests(TestCase):
         assert str(event).endswith("dr.kim view care.patient #7")
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not recreate content types behind the back of
+# the next transactional test, which restores the migrations' rows (root page, roles) itself.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_events_survive_outside_a_transaction_and_the_test_database_still_empties():
     """Runs in autocommit, so the test runner must empty the table afterwards (flush/TRUNCATE)."""
     event = AuditEventFactory(detail="original")
