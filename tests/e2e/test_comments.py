@@ -5,7 +5,8 @@ import re
 import uuid
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +28,6 @@ def quick_comment_settings(browser, live_site, sign_in_as_moderator):
     tab.wait_for_load_state()
     assert tab.get_by_label("Flood seconds").input_value() == "0"
     context.close()
-
-
-def serious_violations(tab) -> list:
-    results = Axe().run(tab)
-    return [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 def fill_comment(tab, *, name: str, text: str, email: str = "reader@example.org") -> None:

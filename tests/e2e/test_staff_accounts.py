@@ -6,20 +6,12 @@ import time
 from base64 import b32decode
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from .axe import serious_violations
+
 pytestmark = pytest.mark.browser
-
-
-def serious_violations(tab) -> list:
-    results = Axe().run(tab)
-    return [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_the_owner_signs_in_with_password_then_app_code(page, demo_logins, screenshots):

@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from .axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +76,7 @@ def test_no_request_leaves_our_server_and_axe_finds_nothing_serious(page, name, 
     page.goto(path)
     page.wait_for_load_state("networkidle")
     assert page.outside_requests.blocked == [], f"{path} asked another origin"
-    results = Axe().run(page)
-    serious = [
-        (violation["id"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
+    serious = serious_violations(page)
     assert serious == [], f"{path}: {serious}"
 
 
@@ -95,8 +91,7 @@ def test_contact_form_errors_are_announced_and_tied_to_fields(page, screenshots)
     email = page.get_by_label("Email")
     assert email.input_value() == "not-an-address"
     assert email.get_attribute("aria-invalid") == "true"
-    results = Axe().run(page)
-    assert not [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert serious_violations(page) == []
     screenshots(page, "06-contact-errors")
 
 
