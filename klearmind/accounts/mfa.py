@@ -1,10 +1,13 @@
 """Second factors: one authenticator app (TOTP) per person and single-use recovery codes."""
 
+import math
 from base64 import b32encode
 
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django_otp.models import MAX_THROTTLE_DELAY_SECONDS
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +21,21 @@ def authenticator(user, *, confirmed: bool = True) -> TOTPDevice | None:
 
 def recovery_device(user) -> StaticDevice | None:
     return StaticDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def device_for_code(user, code: str):
+    """Six digits go to the app, anything else to the recovery codes: a recovery code is never
+    counted as a wrong app code, nor the reverse."""
+    return authenticator(user) if code.isdigit() else recovery_device(user)
+
+
+def seconds_until_retry(device) -> int:
+    """Seconds until a device accepts another try after wrong codes (django-otp's back-off)."""
+    if device is None or device.verify_is_allowed()[0]:
+        return 0
+    elapsed = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
+    required = device.get_throttle_factor() * 2 ** (device.throttling_failure_count - 1)
+    return max(1, math.ceil(min(required, MAX_THROTTLE_DELAY_SECONDS) - elapsed))
 
 
 def pending_authenticator(user) -> TOTPDevice:

@@ -120,8 +120,15 @@ def sync_roles(apps=global_apps) -> None:
             group.permissions.set(permission_model.objects.all())
         else:
             group.permissions.set(_permissions(apps, role.permissions))
-        _set_page_permissions(apps, group, role.page_permissions)
-        _set_collection_permissions(apps, group, role.collection_permissions)
+        pages = [f"wagtailcore.{action}_page" for action in role.page_permissions]
+        _set_tree_permissions(apps, group, link="GroupPagePermission", tree="Page", names=pages)
+        _set_tree_permissions(
+            apps,
+            group,
+            link="GroupCollectionPermission",
+            tree="Collection",
+            names=role.collection_permissions,
+        )
     _retire_unused_wagtail_groups(apps)
 
 
@@ -164,30 +171,21 @@ def _has_app(apps, app_label) -> bool:
         return False
 
 
-def _set_page_permissions(apps, group, actions) -> None:
+def _set_tree_permissions(apps, group, *, link: str, tree: str, names) -> None:
+    """Grant `names` on the root of Wagtail's page or collection tree, and nothing else there.
+
+    `link` is the model joining groups to the tree (GroupPagePermission or
+    GroupCollectionPermission) and `tree` the tree's model (Page or Collection).
+    """
     if not _has_app(apps, "wagtailcore"):
         return
-    group_page_permission = apps.get_model("wagtailcore", "GroupPagePermission")
-    group_page_permission.objects.filter(group=group).delete()
-    root = apps.get_model("wagtailcore", "Page").objects.filter(depth=1).first()
-    if root is None:
-        return
-    for permission in _permissions(apps, [f"wagtailcore.{a}_page" for a in actions]):
-        group_page_permission.objects.create(group=group, page=root, permission=permission)
-
-
-def _set_collection_permissions(apps, group, names) -> None:
-    if not _has_app(apps, "wagtailcore"):
-        return
-    group_collection_permission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    group_collection_permission.objects.filter(group=group).delete()
-    root = apps.get_model("wagtailcore", "Collection").objects.filter(depth=1).first()
+    link_model = apps.get_model("wagtailcore", link)
+    link_model.objects.filter(group=group).delete()
+    root = apps.get_model("wagtailcore", tree).objects.filter(depth=1).first()
     if root is None:
         return
     for permission in _permissions(apps, names):
-        group_collection_permission.objects.create(
-            group=group, collection=root, permission=permission
-        )
+        link_model.objects.create(group=group, permission=permission, **{tree.lower(): root})
 
 
 def _retire_unused_wagtail_groups(apps) -> None:

@@ -1,7 +1,4 @@
-import math
-
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -9,17 +6,15 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.models import MAX_THROTTLE_DELAY_SECONDS
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 
-from . import mfa, roles
+from . import mfa, roles, services
 from .access import check_access
 from .forms import CodeForm
 from .middleware import seconds_left
@@ -44,12 +39,7 @@ def two_factor_setup(request):
         if mfa.confirm_authenticator(device, form.cleaned_data["code"]):
             otp_login(request, device)
             codes = mfa.new_recovery_codes(request.user)
-            record(
-                action=AuditEvent.Action.CHANGE,
-                request=request,
-                target=request.user,
-                detail="authenticator app added",
-            )
+            services.record_own_account_change(request, "authenticator app added")
             return _show_recovery_codes(request, codes, next_url=_next_url(request))
         form.add_error(
             "code",
@@ -74,11 +64,8 @@ def two_factor_verify(request):
     form = CodeForm(request.POST or None, allow_recovery=True)
     if form.is_valid():
         code = form.cleaned_data["code"]
-        # Six digits go to the app, anything else to the recovery codes: a recovery code is
-        # never counted as a wrong app code, and the reverse.
-        device = mfa.authenticator(request.user) if code.isdigit() else None
-        device = device or (None if code.isdigit() else mfa.recovery_device(request.user))
-        wait = _throttle_seconds(device)
+        device = mfa.device_for_code(request.user, code)
+        wait = mfa.seconds_until_retry(device)
         if wait:
             form.add_error(
                 "code",
@@ -130,12 +117,7 @@ def new_recovery_codes(request):
     if not mfa.authenticator(request.user):
         return redirect("accounts:two_factor_setup")
     codes = mfa.new_recovery_codes(request.user)
-    record(
-        action=AuditEvent.Action.CHANGE,
-        request=request,
-        target=request.user,
-        detail="new recovery codes",
-    )
+    services.record_own_account_change(request, "new recovery codes")
     return _show_recovery_codes(request, codes, next_url=reverse("accounts:security"))
 
 
@@ -148,12 +130,7 @@ def remove_two_factor(request):
         )
         return redirect("accounts:security")
     mfa.remove_second_factor(request.user)
-    record(
-        action=AuditEvent.Action.CHANGE,
-        request=request,
-        target=request.user,
-        detail="second factor removed",
-    )
+    services.record_own_account_change(request, "second factor removed")
     messages.success(request, "Your authenticator app and recovery codes were removed.")
     return redirect("accounts:security")
 
@@ -203,24 +180,9 @@ def _unlock(request):
     if attempt is None:
         messages.error(request, "That lock was already lifted.")
         return redirect("accounts:locked_logins")
-    axes_reset(username=attempt.username)
-    axes_reset(ip=attempt.ip_address)
-    record(
-        action=AuditEvent.Action.UNLOCK,
-        request=request,
-        detail=f"username {attempt.username!r} from {attempt.ip_address}",
-    )
+    services.unlock_login(attempt=attempt, request=request)
     messages.success(request, f"{attempt.username or attempt.ip_address} can sign in again.")
     return redirect("accounts:locked_logins")
-
-
-def _throttle_seconds(device) -> int:
-    """Seconds until a device accepts another try after wrong codes (django-otp's back-off)."""
-    if device is None or device.verify_is_allowed()[0]:
-        return 0
-    elapsed = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
-    required = device.get_throttle_factor() * 2 ** (device.throttling_failure_count - 1)
-    return max(1, math.ceil(min(required, MAX_THROTTLE_DELAY_SECONDS) - elapsed))
 
 
 def _show_recovery_codes(request, codes, *, next_url):
