@@ -141,9 +141,8 @@ def visible_count(page) -> int:
 
 
 def unbound_form(request, replying: Comment | None) -> CommentForm:
-    initial = {**remembered_author(request), "rendered": rendered_token()}
-    if remembered_author(request):
-        initial["remember"] = True
+    author = remembered_author(request)
+    initial = {**author, "rendered": rendered_token(), "remember": bool(author)}
     if replying is not None:
         initial["parent"] = replying.pk
     return CommentForm(initial=initial)

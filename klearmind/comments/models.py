@@ -52,6 +52,10 @@ class CommentQuerySet(models.QuerySet):
     def by_email(self, email: str):
         return self.filter(author_email__iexact=email.strip())
 
+    def unsubscribe(self) -> int:
+        """No more reply or approval e-mails for these comments; returns how many changed."""
+        return self.update(notify=False)
+
     def search(self, query: str):
         return self.filter(
             models.Q(text__icontains=query)

@@ -69,6 +69,6 @@ def unsubscribe(request, token: str):
     comment = get_object_or_404(Comment, unsubscribe_token=token)
     if request.method == "POST":
         if comment.author_email:
-            Comment.objects.by_email(comment.author_email).update(notify=False)
+            Comment.objects.by_email(comment.author_email).unsubscribe()
         return render(request, "comments/unsubscribed.html", {"done": True})
     return render(request, "comments/unsubscribed.html", {"done": False, "token": token})
