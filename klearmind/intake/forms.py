@@ -1,0 +1,371 @@
+"""One form per step of the questionnaire, and the back office's forms. They validate and
+never act; every message names the question it is about."""
+
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+
+from klearmind.pages.forms import reject_control_characters
+
+from . import questionnaires as q
+from . import scoring
+from .models import (
+    TRANSITIONS,
+    Condition,
+    ContactMethod,
+    IntakeSettings,
+    Location,
+    Note,
+    Status,
+)
+
+# Treatment with ketamine is for adults; the questionnaire says so on its first page.
+MINIMUM_AGE = 18
+OLDEST_PLAUSIBLE_AGE = 120
+PHONE_DIGITS = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
+ZIP_CODE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+LONG_TEXT_MAX = 2000
+
+
+def no_null_bytes_text(value: str) -> None:
+    """Free text may hold any script, emoji and line breaks, but no other control characters."""
+    reject_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", ""))
+
+
+class IntakeForm(forms.Form):
+    """Ties each field's help text and errors to its inputs (radio buttons included)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            ids = [f"id_{name}_helptext"] if field.help_text else []
+            if name in self.errors:
+                ids.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def answers(self) -> dict:
+        """The cleaned answers as JSON data (dates as ISO text), for the encrypted draft."""
+        return {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in self.cleaned_data.items()
+            if name != "website"
+        }
+
+    def valid_answers(self) -> dict:
+        """What was valid of a form sent with "Back": kept, the rest asked again later."""
+        self.is_valid()
+        return {name: value for name, value in self.answers().items() if name not in self.errors}
+
+
+def item_field(number: int, text: str, options, *, measure: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=f"{number}. {text}",
+        choices=options,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Please answer {measure} question {number}: “{text}”"},
+    )
+
+
+class AboutForm(IntakeForm):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please enter your name."},
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text="For example 1985-04-23.",
+        error_messages={
+            "required": "Please enter your date of birth.",
+            "invalid": "Please enter your date of birth as year-month-day, like 1985-04-23.",
+        },
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your e-mail address.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"required": "Please enter a phone number we can reach you on."},
+    )
+    zip_code = forms.CharField(
+        label="ZIP code",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+        error_messages={"required": "Please enter your ZIP code."},
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose how we should contact you."},
+    )
+    # Hidden from people by CSS and from assistive technology; bots fill every field they see.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today:
+            raise forms.ValidationError("Your date of birth must be in the past.", code="future")
+        age = scoring.age_on(born, today)
+        if age > OLDEST_PLAUSIBLE_AGE:
+            raise forms.ValidationError(
+                "Please check the year of your date of birth.", code="implausible"
+            )
+        if age < MINIMUM_AGE:
+            raise forms.ValidationError(
+                "This questionnaire is for adults aged 18 or over. Please ask a parent or "
+                "guardian to call the clinic.",
+                code="too_young",
+            )
+        return born
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = sum(character.isdigit() for character in phone)
+        if not PHONE_DIGITS.match(phone) or not 10 <= digits <= 15:
+            raise forms.ValidationError(
+                "Please enter a phone number with its area code, like (916) 555-0123.",
+                code="phone",
+            )
+        return phone
+
+    def clean_zip_code(self):
+        zip_code = self.cleaned_data["zip_code"].strip()
+        if not ZIP_CODE.match(zip_code):
+            raise forms.ValidationError(
+                "Please enter a 5-digit ZIP code, like 95814.", code="zip_code"
+            )
+        return zip_code
+
+
+class ConditionsForm(IntakeForm):
+    conditions = forms.MultipleChoiceField(
+        label="What brings you to us? Choose all that apply.",
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Please choose at least one reason, or “Something else”."},
+    )
+    other_condition = forms.CharField(
+        label="If something else, what is it?",
+        required=False,
+        max_length=200,
+        validators=[reject_control_characters],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if Condition.OTHER in data.get("conditions", []) and not data.get("other_condition"):
+            self.add_error(
+                "other_condition", "Please tell us in a few words what else brings you to us."
+            )
+        return data
+
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class MedicationsForm(IntakeForm):
+    current_medications = forms.CharField(
+        label="Which medicines do you take now, and at what dose?",
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        validators=[no_null_bytes_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Include prescriptions, over-the-counter medicines and supplements. Leave "
+        "empty if none.",
+    )
+    antidepressants_tried = forms.IntegerField(
+        label="How many different antidepressants have you tried?",
+        min_value=0,
+        max_value=30,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Please enter how many antidepressants you have tried (0 if none).",
+            "invalid": "Please enter a whole number, like 2.",
+            "min_value": "Please enter 0 or more.",
+            "max_value": "Please enter a number up to 30.",
+        },
+    )
+    treatments_tried = forms.CharField(
+        label="Which other treatments have you tried?",
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        validators=[no_null_bytes_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example talk therapy, TMS or ECT. Leave empty if none.",
+    )
+    has_therapist = forms.ChoiceField(
+        label="Do you see a therapist now?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please say whether you see a therapist now."},
+    )
+    has_psychiatrist = forms.ChoiceField(
+        label="Do you see a psychiatrist now?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please say whether you see a psychiatrist now."},
+    )
+
+
+class HistoryForm(IntakeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in q.SCREENING_QUESTIONS:
+            self.fields[question.key] = forms.ChoiceField(
+                label=question.text,
+                choices=q.SCREENING_OPTIONS,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Please answer: “{question.text}”"},
+            )
+
+
+def measure_form(name: str, measure: str, items, options, *, extra=None) -> type:
+    fields = {
+        f"{name}_{number}": item_field(number, text, options, measure=measure)
+        for number, text in enumerate(items, start=1)
+    }
+    return type(IntakeForm)(f"{name.title()}Form", (IntakeForm,), {**fields, **(extra or {})})
+
+
+Phq9Form = measure_form(
+    "phq9",
+    "PHQ-9",
+    q.PHQ9_ITEMS,
+    q.FREQUENCY_OPTIONS,
+    extra={
+        "phq9_difficulty": forms.TypedChoiceField(
+            label=q.PHQ9_DIFFICULTY,
+            choices=q.DIFFICULTY_OPTIONS,
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+        )
+    },
+)
+Gad7Form = measure_form("gad7", "GAD-7", q.GAD7_ITEMS, q.FREQUENCY_OPTIONS)
+Pcl5Form = measure_form("pcl5", "PCL-5", q.PCL5_ITEMS, q.PCL5_OPTIONS)
+
+
+class PainForm(IntakeForm):
+    pain = forms.TypedChoiceField(
+        label=q.PAIN_QUESTION,
+        choices=[(n, str(n)) for n in range(scoring.PAIN_MIN, scoring.PAIN_MAX + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please rate your pain from 0 to 10."},
+    )
+
+
+DAYS = [
+    (day.lower(), day)
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+]
+TIMES = [("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")]
+
+
+class FinishForm(IntakeForm):
+    location = forms.ChoiceField(
+        label="Where would you prefer to be treated?",
+        choices=Location.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose where you would prefer to be treated."},
+    )
+    days = forms.MultipleChoiceField(
+        label="Which days suit you?",
+        choices=DAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Please choose at least one day that suits you."},
+    )
+    times = forms.MultipleChoiceField(
+        label="Which times of day suit you?",
+        choices=TIMES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Please choose at least one time of day."},
+    )
+    consent_contact = forms.BooleanField(
+        label="I agree that the clinic may contact me about this questionnaire in the way I chose.",
+        error_messages={"required": "Please agree that we may contact you, so we can reply."},
+    )
+    privacy_notice = forms.BooleanField(
+        label="I have read the privacy notice above.",
+        error_messages={"required": "Please confirm that you have read the privacy notice."},
+    )
+
+
+# Back office.
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "All statuses"), *Status.choices], required=False)
+    location = forms.ChoiceField(choices=[("", "All locations"), *Location.choices], required=False)
+    condition = forms.ChoiceField(
+        choices=[("", "All conditions"), *Condition.choices], required=False
+    )
+
+    def filter(self, submissions):
+        if not self.is_valid():
+            return submissions
+        if self.cleaned_data["status"]:
+            submissions = submissions.with_status(self.cleaned_data["status"])
+        if self.cleaned_data["location"]:
+            submissions = submissions.at(self.cleaned_data["location"])
+        return submissions
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Move to", choices=Status.choices)
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[Status(submission.status)]
+        self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["text"]
+        labels = {"text": "Add a note"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class AssignForm(forms.Form):
+    clinician = forms.ModelChoiceField(
+        label="Assigned clinician", queryset=None, required=False, empty_label="Nobody"
+    )
+
+    def __init__(self, *args, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = clinicians
+
+
+class IntakeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = IntakeSettings
+        fields = ["pcl5_cutoff", "on_call_email", "draft_retention_days", "reply_business_days"]

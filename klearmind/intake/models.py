@@ -1,0 +1,279 @@
+"""Candidacy questionnaires: drafts in progress, submissions, their triage history, notes,
+the e-mail outbox and the thresholds a clinic sets. Answers and contact details are encrypted
+(docs/decisions/008 and 010)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from wagtail.contrib.settings.models import BaseGenericSetting
+
+from klearmind.encryption.fields import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    LookupHashField,
+)
+
+from . import scoring
+
+# Unfinished drafts are erased this many days after their last change (the issue's 30 days).
+DEFAULT_DRAFT_RETENTION_DAYS = 30
+# The thank-you page and e-mail promise a reply within this many business days.
+DEFAULT_REPLY_BUSINESS_DAYS = 2
+
+
+class Condition(models.TextChoices):
+    ANXIETY = "anxiety", "Anxiety"
+    DEPRESSION = "depression", "Depression"
+    PTSD = "ptsd", "PTSD"
+    CHRONIC_PAIN = "chronic_pain", "Chronic pain"
+    OTHER = "other", "Something else"
+
+
+class Location(models.TextChoices):
+    SACRAMENTO = "sacramento", "Sacramento clinic"
+    ROSEVILLE = "roseville", "Roseville clinic"
+    HOME = "home", "At home"
+    EITHER = "either", "Either clinic"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "E-mail"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    REVIEWING = "reviewing", "Reviewing"
+    CONSULTATION_BOOKED = "consultation_booked", "Consultation booked"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REFERRED_OUT = "referred_out", "Referred out"
+
+
+# Forward through the triage; a decided submission may be reopened for review.
+TRANSITIONS = {
+    Status.NEW: {Status.REVIEWING, Status.DECLINED, Status.REFERRED_OUT},
+    Status.REVIEWING: {
+        Status.CONSULTATION_BOOKED,
+        Status.ACCEPTED,
+        Status.DECLINED,
+        Status.REFERRED_OUT,
+    },
+    Status.CONSULTATION_BOOKED: {
+        Status.REVIEWING,
+        Status.ACCEPTED,
+        Status.DECLINED,
+        Status.REFERRED_OUT,
+    },
+    Status.ACCEPTED: {Status.REVIEWING},
+    Status.DECLINED: {Status.REVIEWING},
+    Status.REFERRED_OUT: {Status.REVIEWING},
+}
+
+
+class IntakeSettings(BaseGenericSetting):
+    """Thresholds clinics set differently, with CLINICAL.md's defaults. Edited by clinicians
+    and the owner at Candidacy → Settings (not the Settings menu, which editors reach)."""
+
+    pcl5_cutoff = models.PositiveSmallIntegerField(
+        "PCL-5 cut-off for provisional PTSD",
+        default=scoring.PCL5_DEFAULT_CUTOFF,
+        validators=[
+            MinValueValidator(scoring.PCL5_CUTOFF_MIN),
+            MaxValueValidator(scoring.PCL5_CUTOFF_MAX),
+        ],
+        help_text="The National Center for PTSD suggests 31 to 33; 33 unless your clinic "
+        "decided otherwise.",
+    )
+    on_call_email = models.EmailField(
+        "On-call clinical e-mail",
+        blank=True,
+        help_text="Urgent questionnaires (PHQ-9 item 9 above “not at all”) are announced here "
+        "at once. Empty: the clinic's notification address (CLINIC_NOTIFY_EMAIL).",
+    )
+    draft_retention_days = models.PositiveSmallIntegerField(
+        "Days an unfinished questionnaire is kept",
+        default=DEFAULT_DRAFT_RETENTION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    reply_business_days = models.PositiveSmallIntegerField(
+        "Business days until we contact a candidate",
+        default=DEFAULT_REPLY_BUSINESS_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Promised on the thank-you page and in the confirmation e-mail.",
+    )
+
+    class Meta:
+        verbose_name = "Candidacy questionnaire settings"
+
+    def on_call_address(self) -> str:
+        return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL
+
+
+class DraftQuerySet(models.QuerySet):
+    def stale(self, *, days: int, now: datetime.datetime | None = None):
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+        return self.filter(updated_at__lt=cutoff)
+
+
+class Draft(models.Model):
+    """A questionnaire in progress. Only the keyed hash of its resume token is stored: the
+    token itself is the candidate's alone."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    answers = EncryptedJSONField(default=dict)
+    step = models.CharField("furthest step reached", max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Draft {self.pk} at {self.step}"
+
+    def save_step(self, *, step: str, data: dict, next_step: str) -> None:
+        """Keep one step's answers and move the furthest step reached forward."""
+        self.answers = {**self.answers, step: data}
+        self.step = next_step
+        self.updated_at = timezone.now()
+        self.save(update_fields=["answers", "step", "updated_at"])
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def queue(self):
+        """Urgent first, then newest."""
+        return self.order_by("-urgent", "-submitted_at", "-pk")
+
+    def with_status(self, status: str):
+        return self.filter(status=status)
+
+    def at(self, location: str):
+        return self.filter(location=location)
+
+
+class Submission(models.Model):
+    # The resume token's hash, unique: the same draft sent twice stores one submission.
+    draft_key = models.CharField(max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    full_name = EncryptedCharField(max_length=200)
+    email = EncryptedCharField(max_length=254)
+    email_hash = LookupHashField(source="email", purpose="email", normalise=True)
+    phone = EncryptedCharField(max_length=40)
+    date_of_birth = EncryptedDateField()
+    zip_code = EncryptedCharField(max_length=10)
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
+    # Plain, for the queue's filter: where someone would like treatment says nothing about
+    # their health. Conditions stay encrypted and are filtered after decryption (decision 010).
+    location = models.CharField(max_length=12, choices=Location.choices, db_index=True)
+    conditions = EncryptedJSONField(default=list)
+    answers = EncryptedJSONField(default=dict)
+    results = EncryptedJSONField(default=dict)
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intake_submissions",
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-urgent", "-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-urgent", "-submitted_at"])]
+
+    def __str__(self):
+        return f"Questionnaire {self.pk}"
+
+    def condition_labels(self) -> list[str]:
+        labels = dict(Condition.choices)
+        return [labels.get(value, value) for value in self.conditions]
+
+    def change_status(self, to: str, *, by) -> "StatusChange":
+        if to not in TRANSITIONS[Status(self.status)]:
+            raise ValidationError(
+                "A questionnaire that is %(status)s cannot be moved to %(to)s.",
+                code="invalid_transition",
+                params={"status": self.get_status_display().lower(), "to": Status(to).label},
+            )
+        change = StatusChange.objects.create(
+            submission=self, changed_by=by, from_status=self.status, to_status=to
+        )
+        self.status = to
+        self.save(update_fields=["status"])
+        return change
+
+    def assign(self, clinician) -> None:
+        if clinician is not None and not clinician.has_perm("accounts.change_health_record"):
+            raise ValidationError(
+                "Only a clinician can be assigned a questionnaire.", code="not_a_clinician"
+            )
+        self.assigned_to = clinician
+        self.save(update_fields=["assigned_to"])
+
+
+class StatusChange(models.Model):
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'submitted'} → {self.to_status}"
+
+
+class Note(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = EncryptedTextField(max_length=5000)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note {self.pk} on questionnaire {self.submission_id}"
+
+
+class EmailKind(models.TextChoices):
+    RECEIVED = "received", "Confirmation to the candidate"
+    URGENT = "urgent", "Urgent: to the on-call clinician"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to send, at most once per submission and kind, retried while SMTP fails."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=10, choices=EmailKind.choices)
+    recipient = EncryptedCharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="one_intake_email_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for questionnaire {self.submission_id}"

@@ -1,0 +1,199 @@
+"""The validated questionnaires in their published wording, and the screening questions.
+
+PHQ-9 and GAD-7: Pfizer's published forms (Kroenke, Spitzer & Williams 2001; Spitzer et al.
+2006), free to reproduce. PCL-5: the National Center for PTSD's form (Weathers et al. 2013),
+in the public domain; its instruction says "circle one of the numbers", which on a web page
+becomes "choose one answer". Nothing else is changed.
+"""
+
+from dataclasses import dataclass
+
+# PHQ-9 and GAD-7: "Not at all" 0 to "Nearly every day" 3.
+FREQUENCY_OPTIONS = (
+    (0, "Not at all"),
+    (1, "Several days"),
+    (2, "More than half the days"),
+    (3, "Nearly every day"),
+)
+
+PHQ9_STEM = (
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+)
+PHQ9_ITEMS = (
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed, or hopeless",
+    "Trouble falling or staying asleep, or sleeping too much",
+    "Feeling tired or having little energy",
+    "Poor appetite or overeating",
+    "Feeling bad about yourself — or that you are a failure or have let yourself or your "
+    "family down",
+    "Trouble concentrating on things, such as reading the newspaper or watching television",
+    "Moving or speaking so slowly that other people could have noticed? Or the opposite — "
+    "being so fidgety or restless that you have been moving around a lot more than usual",
+    "Thoughts that you would be better off dead or of hurting yourself in some way",
+)
+PHQ9_DIFFICULTY = (
+    "If you checked off any problems, how difficult have these problems made it for you to do "
+    "your work, take care of things at home, or get along with other people?"
+)
+DIFFICULTY_OPTIONS = (
+    (0, "Not difficult at all"),
+    (1, "Somewhat difficult"),
+    (2, "Very difficult"),
+    (3, "Extremely difficult"),
+)
+
+GAD7_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
+GAD7_ITEMS = (
+    "Feeling nervous, anxious or on edge",
+    "Not being able to stop or control worrying",
+    "Worrying too much about different things",
+    "Trouble relaxing",
+    "Being so restless that it is hard to sit still",
+    "Becoming easily annoyed or irritable",
+    "Feeling afraid as if something awful might happen",
+)
+
+PCL5_INSTRUCTIONS = (
+    "Below is a list of problems that people sometimes have in response to a very stressful "
+    "experience. Please read each problem carefully and then choose one answer to indicate how "
+    "much you have been bothered by that problem in the past month."
+)
+PCL5_STEM = "In the past month, how much were you bothered by:"
+PCL5_OPTIONS = (
+    (0, "Not at all"),
+    (1, "A little bit"),
+    (2, "Moderately"),
+    (3, "Quite a bit"),
+    (4, "Extremely"),
+)
+PCL5_ITEMS = (
+    "Repeated, disturbing, and unwanted memories of the stressful experience?",
+    "Repeated, disturbing dreams of the stressful experience?",
+    "Suddenly feeling or acting as if the stressful experience were actually happening again "
+    "(as if you were actually back there reliving it)?",
+    "Feeling very upset when something reminded you of the stressful experience?",
+    "Having strong physical reactions when something reminded you of the stressful experience "
+    "(for example, heart pounding, trouble breathing, sweating)?",
+    "Avoiding memories, thoughts, or feelings related to the stressful experience?",
+    "Avoiding external reminders of the stressful experience (for example, people, places, "
+    "conversations, activities, objects, or situations)?",
+    "Trouble remembering important parts of the stressful experience?",
+    "Having strong negative beliefs about yourself, other people, or the world (for example, "
+    "having thoughts such as: I am bad, there is something seriously wrong with me, no one can "
+    "be trusted, the world is completely dangerous)?",
+    "Blaming yourself or someone else for the stressful experience or what happened after it?",
+    "Having strong negative feelings such as fear, horror, anger, guilt, or shame?",
+    "Loss of interest in activities that you used to enjoy?",
+    "Feeling distant or cut off from other people?",
+    "Trouble experiencing positive feelings (for example, being unable to feel happiness or "
+    "have loving feelings for people close to you)?",
+    "Irritable behavior, angry outbursts, or acting aggressively?",
+    "Taking too many risks or doing things that could cause you harm?",
+    'Being "superalert" or watchful or on guard?',
+    "Feeling jumpy or easily startled?",
+    "Having difficulty concentrating?",
+    "Trouble falling or staying asleep?",
+)
+
+PAIN_QUESTION = (
+    "On a scale from 0 (no pain) to 10 (the worst pain you can imagine), how bad has your pain "
+    "been on average over the past week?"
+)
+
+
+@dataclass(frozen=True)
+class ScreeningQuestion:
+    key: str
+    text: str
+    # "ketamine": an exclusion for IV ketamine (CLINICAL.md, screening exclusions);
+    # "spravato": a contraindication of esketamine only; "flag": a soft flag.
+    kind: str
+
+
+YES, NO, NOT_SURE = "yes", "no", "not_sure"
+SCREENING_OPTIONS = ((YES, "Yes"), (NO, "No"), (NOT_SURE, "Not sure"))
+
+# CLINICAL.md, "IV ketamine": screening exclusions and soft flags (Sanacora et al. 2017; ASKP3
+# 2020); "Spravato (esketamine) REMS": its contraindications (the Spravato label).
+SCREENING_QUESTIONS = (
+    ScreeningQuestion(
+        "psychosis",
+        "Have you ever had psychosis, or been diagnosed with schizophrenia?",
+        "ketamine",
+    ),
+    ScreeningQuestion("mania", "Are you in a manic episode now?", "ketamine"),
+    ScreeningQuestion("seizures", "Do you have a seizure disorder, such as epilepsy?", "ketamine"),
+    ScreeningQuestion(
+        "stimulant_misuse",
+        "Are you currently using cocaine, or misusing stimulants such as methamphetamine?",
+        "ketamine",
+    ),
+    ScreeningQuestion("pregnancy", "Are you pregnant, or could you be pregnant?", "ketamine"),
+    ScreeningQuestion(
+        "recent_heart_attack_or_stroke",
+        "Have you had a heart attack or a stroke in the last 6 months?",
+        "ketamine",
+    ),
+    ScreeningQuestion(
+        "uncontrolled_hypertension",
+        "Do you have high blood pressure that is not controlled, even with medicine?",
+        "ketamine",
+    ),
+    ScreeningQuestion(
+        "unstable_angina",
+        "Do you have unstable angina (chest pain that comes on at rest or is getting worse)?",
+        "ketamine",
+    ),
+    ScreeningQuestion(
+        "uncontrolled_atrial_fibrillation",
+        "Do you have atrial fibrillation that is not controlled?",
+        "ketamine",
+    ),
+    ScreeningQuestion(
+        "prolonged_qt",
+        "Have you been told you have a prolonged QT interval (a heart-rhythm finding on an ECG)?",
+        "ketamine",
+    ),
+    ScreeningQuestion(
+        "vascular_disease",
+        "Have you ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the "
+        "brain (intracerebral haemorrhage)?",
+        "spravato",
+    ),
+    ScreeningQuestion(
+        "substance_use_history",
+        "Have you ever had a problem with alcohol or drug use?",
+        "flag",
+    ),
+    ScreeningQuestion(
+        "bipolar_without_stabiliser",
+        "Have you been diagnosed with bipolar disorder and are not taking a mood stabiliser "
+        "(such as lithium)?",
+        "flag",
+    ),
+    ScreeningQuestion(
+        "hypertension",
+        "Have you been diagnosed with high blood pressure (hypertension)?",
+        "flag",
+    ),
+)
+SCREENING_BY_KEY = {question.key: question for question in SCREENING_QUESTIONS}
+
+# What the clinician reads for each flag: short, in the clinic's words.
+SCREENING_LABELS = {
+    "psychosis": "History of psychosis or schizophrenia",
+    "mania": "Current mania",
+    "seizures": "Seizure disorder",
+    "stimulant_misuse": "Active cocaine or stimulant misuse",
+    "pregnancy": "Pregnancy (or possible pregnancy)",
+    "recent_heart_attack_or_stroke": "Heart attack or stroke in the last 6 months",
+    "uncontrolled_hypertension": "Uncontrolled hypertension",
+    "unstable_angina": "Unstable angina",
+    "uncontrolled_atrial_fibrillation": "Uncontrolled atrial fibrillation",
+    "prolonged_qt": "Known prolonged QT",
+    "vascular_disease": "Aneurysmal vascular disease, AVM or intracerebral haemorrhage",
+    "substance_use_history": "Substance-use history",
+    "bipolar_without_stabiliser": "Bipolar disorder without a mood stabiliser",
+    "hypertension": "Hypertension",
+}

@@ -1,0 +1,207 @@
+"""Questionnaire workflows: drafts, the final submission, triage in the back office, erasure."""
+
+import datetime
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+from klearmind.encryption.keys import keyed_hash
+
+from . import scoring, steps
+from .models import (
+    Draft,
+    EmailKind,
+    IntakeSettings,
+    Note,
+    OutgoingEmail,
+    Status,
+    StatusChange,
+    Submission,
+)
+
+# Per client address, per hour: enough for a family sharing a connection, too few for a bot.
+RATE_LIMITS = {"start": 10, "submit": 5}
+RATE_WINDOW_SECONDS = 3600
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return keyed_hash(token, purpose="intake-resume")
+
+
+def within_rate_limit(*, ip: str | None, action: str) -> bool:
+    """Count one more `action` from this address; False once the hour's allowance is spent."""
+    key = f"intake-rate:{action}:{keyed_hash(ip or 'unknown', purpose='intake-rate')}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count <= RATE_LIMITS[action]
+
+
+def start_draft(*, about: dict) -> tuple[Draft, str]:
+    """Store the first step's answers in a new draft; return it and its secret resume token."""
+    from .tasks import erase_stale_drafts_task
+
+    token = new_token()
+    with transaction.atomic():
+        draft = Draft.objects.create(
+            token_hash=token_hash(token),
+            answers={steps.FIRST.slug: about},
+            step=steps.FIRST.slug,
+        )
+        draft.step = steps.neighbour(steps.FIRST, draft.answers, offset=1).slug
+        draft.save(update_fields=["step"])
+        # No scheduler needed: every new draft sweeps out the stale ones (cron may also run
+        # `manage.py erase_stale_intake_drafts`).
+        transaction.on_commit(lambda: erase_stale_drafts_task.enqueue())
+    return draft, token
+
+
+def find_draft(token: str) -> Draft | None:
+    return Draft.objects.filter(token_hash=token_hash(token)).first()
+
+
+def assessment_for(answers: dict, *, today: datetime.date, pcl5_cutoff: int):
+    chosen = steps.chosen_conditions(answers)
+
+    def items(slug: str, count: int):
+        return [answers[slug][f"{slug}_{n}"] for n in range(1, count + 1)]
+
+    born = datetime.date.fromisoformat(answers["about"]["date_of_birth"])
+    return scoring.assess(
+        phq9=items("phq9", scoring.PHQ9_ITEM_COUNT),
+        gad7=items("gad7", scoring.GAD7_ITEM_COUNT) if "anxiety" in chosen else None,
+        pcl5=items("pcl5", scoring.PCL5_ITEM_COUNT) if "ptsd" in chosen else None,
+        pain=answers["pain"]["pain"] if "chronic_pain" in chosen else None,
+        screening_answers=answers["history"],
+        age=scoring.age_on(born, today),
+        pcl5_cutoff=pcl5_cutoff,
+    )
+
+
+def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
+    """Score the finished draft and store it as one submission (however often it is sent),
+    erase the draft, and queue the confirmation and, when urgent, the on-call e-mail."""
+    intake_settings = IntakeSettings.load()
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().filter(pk=draft.pk).first()
+        if locked is None:  # already submitted by a request a moment earlier
+            return Submission.objects.get(draft_key=draft.token_hash)
+        answers = {
+            step.slug: locked.answers[step.slug] for step in steps.active_steps(locked.answers)
+        }
+        assessment = assessment_for(
+            answers, today=timezone.localdate(), pcl5_cutoff=intake_settings.pcl5_cutoff
+        )
+        about, finish = answers["about"], answers["finish"]
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    draft_key=locked.token_hash,
+                    full_name=about["full_name"],
+                    email=about["email"],
+                    phone=about["phone"],
+                    date_of_birth=datetime.date.fromisoformat(about["date_of_birth"]),
+                    zip_code=about["zip_code"],
+                    preferred_contact=about["preferred_contact"],
+                    location=finish["location"],
+                    conditions=steps.chosen_conditions(answers),
+                    answers=answers,
+                    results=assessment.as_dict(),
+                    urgent=assessment.urgent,
+                )
+        except IntegrityError:
+            return Submission.objects.get(draft_key=locked.token_hash)
+        StatusChange.objects.create(submission=submission, to_status=Status.NEW)
+        locked.delete()
+        if notify:
+            queue_email(submission, EmailKind.RECEIVED, submission.email)
+            if submission.urgent:
+                queue_email(submission, EmailKind.URGENT, intake_settings.on_call_address())
+    return submission
+
+
+def queue_email(submission: Submission, kind: str, recipient: str) -> None:
+    from .tasks import send_email
+
+    email, created = OutgoingEmail.objects.get_or_create(
+        submission=submission, kind=kind, defaults={"recipient": recipient}
+    )
+    if created:
+        transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+
+
+def erase_stale_drafts(*, now: datetime.datetime | None = None) -> int:
+    """Delete unfinished drafts untouched for the retention period; return how many."""
+    days = IntakeSettings.load().draft_retention_days
+    deleted, _ = Draft.objects.stale(days=days, now=now).delete()
+    return deleted
+
+
+# Back office.
+
+
+def clinicians():
+    """Active people who may record health information: whom a questionnaire can go to."""
+    permission = Permission.objects.filter(
+        codename="change_health_record", content_type__app_label="accounts"
+    ).first()
+    holders = Q(is_superuser=True)
+    if permission is not None:
+        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    return get_user_model().objects.filter(holders, is_active=True).distinct().order_by("username")
+
+
+def change_status(*, submission: Submission, to: str, by, request=None) -> Submission:
+    """Move the questionnaire along the triage, recording who and when, and audit it."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        change = locked.change_status(to, by=by)
+        record(
+            action=AuditEvent.Action.CHANGE,
+            request=request,
+            actor=by,
+            target=locked,
+            detail=f"status {change.from_status} → {change.to_status}",
+        )
+    return locked
+
+
+def add_note(*, submission: Submission, text: str, by, request=None) -> Note:
+    with transaction.atomic():
+        note = Note.objects.create(submission=submission, author=by, text=text)
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=submission,
+            detail=f"note {note.pk}",
+        )
+    return note
+
+
+def assign_clinician(*, submission: Submission, clinician, by, request=None) -> Submission:
+    with transaction.atomic():
+        submission.assign(clinician)
+        who = clinician.get_username() if clinician else "nobody"
+        record(
+            action=AuditEvent.Action.CHANGE,
+            request=request,
+            actor=by,
+            target=submission,
+            detail=f"assigned to {who}",
+        )
+    return submission

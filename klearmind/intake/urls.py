@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("step/<slug:slug>/", views.step, name="step"),
+    path("resume/<str:token>/", views.resume, name="resume"),
+    path("thank-you/", views.thanks, name="thanks"),
+]
