@@ -40,7 +40,11 @@ def queue(request):
     condition = filters.cleaned_data.get("condition") if filters.is_valid() else ""
     if condition:
         # Conditions are encrypted: decrypt that one column and filter here (decision 010).
-        matching = [s.pk for s in submissions.only("pk", "conditions") if condition in s.conditions]
+        matching = [
+            s.pk
+            for s in submissions.select_related(None).only("pk", "conditions")
+            if condition in s.conditions
+        ]
         submissions = submissions.filter(pk__in=matching)
     listing = Paginator(submissions, QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
     record(

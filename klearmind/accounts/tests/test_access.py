@@ -25,6 +25,8 @@ PROTECTED = {
     "/admin/redirects/": {"Owner", "Editor"},
     "/admin/images/": {"Owner", "Editor"},
     "/admin/documents/": {"Owner", "Editor"},
+    "/admin/intake/": {"Owner", "Clinician", "Front desk"},
+    "/admin/intake/settings/": {"Owner", "Clinician"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
 

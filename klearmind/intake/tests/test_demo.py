@@ -1,0 +1,32 @@
+from django.test import TestCase
+
+from klearmind.accounts.tests.factories import staff
+from klearmind.intake.demo import load_intake_demo
+from klearmind.intake.models import Status, Submission
+
+
+class DemoTests(TestCase):
+    def test_sample_candidates_have_real_scores_histories_and_notes_and_load_once(self):
+        clinician = staff("Clinician", username="clinician")
+        assert load_intake_demo() == "Demo questionnaires: 4 created, 0 already present."
+        assert load_intake_demo() == "Demo questionnaires: 0 created, 4 already present."
+        by_name = {s.full_name: s for s in Submission.objects.all()}
+        urgent = by_name["Jordan Avery"]
+        assert urgent.urgent and urgent.status == Status.NEW
+        assert urgent.results["phq9"] == {"total": 20, "band": "severe", "item9": 1}
+        likely = by_name["Maya Lindqvist"]
+        assert likely.results["triage"]["suggestion"] == "likely_candidate"
+        assert likely.status == Status.CONSULTATION_BOOKED
+        assert likely.assigned_to == clinician
+        assert likely.notes.get().author == clinician
+        assert likely.status_changes.count() == 3
+        stopped = by_name["Theo Ramirez"]
+        assert stopped.results["triage"]["suggestion"] == "likely_not_candidate"
+        assert stopped.results["screening"]["hard_stops"][0]["key"] == "seizures"
+        assert {s.location for s in by_name.values()} == {
+            "sacramento",
+            "roseville",
+            "home",
+            "either",
+        }
+        assert Submission.objects.queue().first() == urgent

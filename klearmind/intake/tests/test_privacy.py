@@ -1,0 +1,108 @@
+"""Health answers stay out of the raw database columns, every e-mail and the logs."""
+
+import json
+import logging
+
+from django.core import mail
+from django.db import connection
+from django.test import Client, TestCase, override_settings
+
+from klearmind.intake.models import Draft, EmailKind, IntakeSettings, Note, Submission
+
+from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, MEDICATION, TREATMENTS, step_answers, walk
+
+# What must never be readable outside the encrypted columns and the signed-in back office.
+# Long enough that base64 ciphertext cannot contain one by chance.
+HEALTH_DETAILS = (
+    MEDICATION,
+    TREATMENTS,
+    "Venlafaxine",
+    "moderate",
+    "depression",
+    "anxiety",
+    "chronic_pain",
+    "provisional",
+    "seizures",
+    "1980-05-17",
+    "(916) 555-0187",
+)
+# Short markers for plain text (e-mail, logs), where a chance match cannot happen.
+SCORE_WORDS = ("PHQ", "GAD", "PCL", "PTSD", "ptsd", "item 9", "pain", "suicid", "self-harm")
+
+
+def raw_rows(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - a fixed table name
+        return json.dumps(cursor.fetchall(), default=str)
+
+
+@override_settings(CLINIC_NOTIFY_EMAIL="on-call@clinic.example")
+class PrivacyTests(TestCase):
+    def setUp(self):
+        self.client = Client(enforce_csrf_checks=True)
+        self.answers = step_answers(phq9=(3, 3, 3, 2, 2, 2, 2, 2, 2))
+
+    def test_the_raw_database_holds_no_answer_contact_detail_or_score(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            walk(self.client, self.answers)
+        submission = Submission.objects.get()
+        Note.objects.create(submission=submission, text="Discussed sertraline dose by phone")
+        raw = raw_rows(Submission._meta.db_table) + raw_rows(Note._meta.db_table)
+        for secret in (*HEALTH_DETAILS, CANDIDATE_NAME, CANDIDATE_EMAIL, "sertraline"):
+            assert secret not in raw, secret
+        # ...while the application reads them back.
+        assert submission.answers["medications"]["current_medications"] == MEDICATION
+        assert submission.results["phq9"]["total"] == 21
+
+    def test_a_draft_in_progress_is_encrypted_too_and_its_token_is_not_stored(self):
+        walk(self.client, self.answers, until="medications")
+        raw = raw_rows(Draft._meta.db_table)
+        for secret in (MEDICATION, CANDIDATE_NAME, CANDIDATE_EMAIL, "depression"):
+            assert secret not in raw, secret
+        token = self.client.session["intake_token"]
+        assert token not in raw
+
+    def test_no_email_carries_health_details(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            walk(self.client, self.answers)
+        submission = Submission.objects.get()
+        assert submission.urgent
+        assert sorted(e.kind for e in submission.emails.all()) == [
+            EmailKind.RECEIVED,
+            EmailKind.URGENT,
+        ]
+        assert len(mail.outbox) == 2
+        by_recipient = {message.to[0]: message for message in mail.outbox}
+        confirmation = by_recipient[CANDIDATE_EMAIL]
+        urgent = by_recipient["on-call@clinic.example"]
+        assert confirmation.subject == "We received your questionnaire"
+        assert "within 2 business days" in confirmation.body
+        assert urgent.subject == "URGENT: a new questionnaire needs same-day review"
+        assert f"http://testserver/admin/intake/{submission.pk}/" in urgent.body
+        for message in mail.outbox:
+            text = message.subject + message.body
+            for secret in (*HEALTH_DETAILS, *SCORE_WORDS, CANDIDATE_NAME):
+                assert secret not in text, (message.subject, secret)
+
+    def test_the_on_call_address_comes_from_the_settings(self):
+        intake_settings = IntakeSettings.load()
+        intake_settings.on_call_email = "dr-on-call@clinic.example"
+        intake_settings.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            walk(self.client, self.answers)
+        assert "dr-on-call@clinic.example" in [m.to[0] for m in mail.outbox]
+
+    def test_a_non_urgent_questionnaire_sends_only_the_confirmation(self):
+        answers = step_answers()
+        with self.captureOnCommitCallbacks(execute=True):
+            walk(self.client, answers)
+        assert [m.to for m in mail.outbox] == [[CANDIDATE_EMAIL]]
+
+    def test_the_logs_hold_no_health_details(self):
+        with self.assertLogs(level=logging.DEBUG) as logs:
+            logging.getLogger("klearmind").debug("log capture starts")
+            with self.captureOnCommitCallbacks(execute=True):
+                walk(self.client, self.answers)
+        text = "\n".join(logs.output)
+        for secret in (*HEALTH_DETAILS, *SCORE_WORDS, CANDIDATE_NAME, CANDIDATE_EMAIL):
+            assert secret not in text, secret
