@@ -45,7 +45,7 @@ class Location(models.TextChoices):
 class ContactMethod(models.TextChoices):
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail"
+    EMAIL = "email", "E-mail message"
 
 
 class Status(models.TextChoices):
