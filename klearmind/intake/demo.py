@@ -118,7 +118,7 @@ def about_for(candidate: DemoCandidate) -> dict:
         "full_name": candidate.name,
         "date_of_birth": candidate.born.isoformat(),
         "email": candidate.email,
-        "phone": "(916) 555-0142",
+        "phone": "(916) 555-0163",
         "zip_code": "95814",
         "preferred_contact": "phone",
     }

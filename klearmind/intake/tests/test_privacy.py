@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client, TestCase, override_settings
 
+from klearmind.encryption.rotation import encrypted_fields
 from klearmind.intake.models import Draft, EmailKind, IntakeSettings, Note, Submission
 
 from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, MEDICATION, TREATMENTS, step_answers, walk
@@ -106,3 +107,19 @@ class PrivacyTests(TestCase):
         text = "\n".join(logs.output)
         for secret in (*HEALTH_DETAILS, *SCORE_WORDS, CANDIDATE_NAME, CANDIDATE_EMAIL):
             assert secret not in text, secret
+
+    def test_key_rotation_reaches_every_questionnaire_column(self):
+        found = {f"{model._meta.label}.{field.name}" for model, field in encrypted_fields()}
+        assert {
+            "intake.Draft.answers",
+            "intake.Submission.full_name",
+            "intake.Submission.email",
+            "intake.Submission.phone",
+            "intake.Submission.date_of_birth",
+            "intake.Submission.zip_code",
+            "intake.Submission.conditions",
+            "intake.Submission.answers",
+            "intake.Submission.results",
+            "intake.Note.text",
+            "intake.OutgoingEmail.recipient",
+        } <= found
