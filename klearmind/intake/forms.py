@@ -81,11 +81,13 @@ class AboutForm(IntakeForm):
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
+        # Browsers with a date picker send year-month-day; others let people type it US-style.
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        help_text="For example 1985-04-23.",
+        help_text="Month, day and year, for example 04/23/1985.",
         error_messages={
             "required": "Please enter your date of birth.",
-            "invalid": "Please enter your date of birth as year-month-day, like 1985-04-23.",
+            "invalid": "Please enter your date of birth as month/day/year, like 04/23/1985.",
         },
     )
     email = forms.EmailField(

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klearmind.audit.services import client_ip
 
@@ -21,6 +21,7 @@ from .models import Draft, IntakeSettings, Submission
 SESSION_DRAFT = "intake_draft"
 SESSION_TOKEN = "intake_token"  # noqa: S105 - a session key, not a secret
 SESSION_SUBMITTED = "intake_submitted"
+SESSION_LINK_SENT = "intake_link_sent"
 
 
 def private_page(view):
@@ -135,6 +136,7 @@ def render_step(request, this, form, answers, *, status: int = 200):
         if token
         else "",
         "just_started": this.slug == "conditions" and "conditions" not in answers,
+        "link_sent": request.session.pop(SESSION_LINK_SENT, None),
     }
     return render(request, "intake/step.html", context, status=status)
 
@@ -148,6 +150,22 @@ def posted_item9(form) -> int | None:
 
 def too_many(request):
     return render(request, "intake/too_many.html", status=429)
+
+
+@private_page
+@require_POST
+def email_link(request):
+    """E-mail this browser's resume link to the address given on the first step."""
+    draft, token = current_draft(request), request.session.get(SESSION_TOKEN)
+    if draft is None or token is None:
+        return redirect("intake:start")
+    if not services.within_rate_limit(ip=client_ip(request), action="link"):
+        return too_many(request)
+    link = request.build_absolute_uri(reverse("intake:resume", args=[token]))
+    sent = services.send_resume_link(draft=draft, link=link)
+    request.session[SESSION_LINK_SENT] = "sent" if sent else "failed"
+    back = steps.BY_SLUG.get(request.POST.get("step", ""), steps.BY_SLUG[draft.step])
+    return redirect(step_url(back))
 
 
 @private_page

@@ -3,14 +3,24 @@ back and forward, errors that name the question, the crisis panel, the resume li
 honeypot, the rate limit, duplicate submissions and hostile input."""
 
 import re
+from unittest import mock
 
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase
 
 from klearmind.intake import services
 from klearmind.intake.models import Draft, Submission
 
-from .factories import CANDIDATE_NAME, cleaned, csrf_token, post_step, step_answers, walk
+from .factories import (
+    CANDIDATE_EMAIL,
+    CANDIDATE_NAME,
+    cleaned,
+    csrf_token,
+    post_step,
+    step_answers,
+    walk,
+)
 
 
 def crisis_panel(response) -> str:
@@ -135,6 +145,37 @@ class ResumeTests(TestCase):
         about = second.get("/candidacy/step/about/").content.decode()
         assert CANDIDATE_NAME in about
 
+    def test_the_link_can_be_emailed_to_the_candidate_with_nothing_they_answered(self):
+        client = Client(enforce_csrf_checks=True)
+        walk(client, step_answers(), until="medications")
+        page = client.get("/candidacy/step/history/")
+        response = client.post(
+            "/candidacy/resume/email/",
+            {"step": "history", "csrfmiddlewaretoken": csrf_token(page)},
+        )
+        assert response["Location"] == "/candidacy/step/history/"
+        assert b"We e-mailed you the link" in client.get("/candidacy/step/history/").content
+        (message,) = mail.outbox
+        assert message.to == [CANDIDATE_EMAIL]
+        link = re.search(r"http://testserver(/candidacy/resume/[^/\s]+/)", message.body).group(1)
+        for private in (CANDIDATE_NAME, "Venlafaxine", "depression", "PHQ"):
+            assert private not in message.body
+        assert Client().get(link)["Location"] == "/candidacy/step/history/"
+
+    def test_a_failing_mail_server_is_explained_and_the_link_shown(self):
+        client = Client()
+        walk(client, step_answers(), until="about")
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
+            client.post("/candidacy/resume/email/", {"step": "conditions"})
+        page = client.get("/candidacy/step/conditions/").content
+        assert b"We could not send the e-mail just now" in page
+        assert b"/candidacy/resume/" in page
+
+    def test_without_a_draft_there_is_no_link_to_send(self):
+        response = Client().post("/candidacy/resume/email/", {"step": "about"})
+        assert response["Location"] == "/candidacy/"
+        assert not mail.outbox
+
     def test_an_unknown_link_says_it_expired(self):
         response = self.client.get("/candidacy/resume/not-a-real-token/")
         assert response.status_code == 404
@@ -217,6 +258,12 @@ class ProtectionTests(TestCase):
         assert "Please enter a phone number with its area code" in text
         assert 'value="9581"' in text
         assert not Draft.objects.exists()
+
+    def test_a_date_of_birth_typed_us_style_is_understood(self):
+        client = Client(enforce_csrf_checks=True)
+        about = step_answers()["about"] | {"date_of_birth": "05/17/1980"}
+        assert post_step(client, "about", about).status_code == 302
+        assert Draft.objects.get().answers["about"]["date_of_birth"] == "1980-05-17"
 
     def test_a_minor_is_asked_to_call(self):
         about = step_answers(born="2015-06-01")["about"]
