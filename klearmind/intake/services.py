@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
-from klearmind.encryption.keys import keyed_hash
+from klearmind.encryption.keys import email_lookup_hash, keyed_hash
 
 from . import scoring, steps
 from .models import (
@@ -176,6 +176,23 @@ def erase_stale_drafts(*, now: datetime.datetime | None = None) -> int:
     days = IntakeSettings.load().draft_retention_days
     deleted, _ = Draft.objects.stale(days=days, now=now).delete()
     return deleted
+
+
+def erase_candidate_data(*, email: str) -> int:
+    """Delete every questionnaire sent from this e-mail address, with its notes, history and
+    e-mail; audit the erasure without the address. Returns how many were erased."""
+    with transaction.atomic():
+        submissions = Submission.objects.filter(email_hash=email_lookup_hash(email))
+        ids = list(submissions.values_list("pk", flat=True))
+        submissions.delete()
+        for pk in ids:
+            record(
+                action=AuditEvent.Action.DELETE,
+                target_type=Submission._meta.label_lower,
+                target_id=str(pk),
+                detail="erased at the candidate's request",
+            )
+    return len(ids)
 
 
 # Back office.

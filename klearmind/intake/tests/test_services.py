@@ -1,6 +1,7 @@
 """Triage workflows, the outbox and the erasure of stale drafts."""
 
 import datetime
+import io
 from unittest import mock
 
 from django.core import mail
@@ -12,7 +13,7 @@ from django.utils import timezone
 from klearmind.accounts.tests.factories import staff
 from klearmind.audit.models import AuditEvent
 from klearmind.intake import services, tasks
-from klearmind.intake.models import Draft, IntakeSettings, OutgoingEmail, Status
+from klearmind.intake.models import Draft, IntakeSettings, Note, OutgoingEmail, Status, Submission
 
 from .factories import draft_with, submission_with
 
@@ -144,3 +145,21 @@ class RateLimitTests(TestCase):
         assert not services.within_rate_limit(ip="203.0.113.9", action="submit")
         assert services.within_rate_limit(ip="203.0.113.10", action="submit")
         assert services.within_rate_limit(ip="203.0.113.9", action="start")
+
+
+class ErasureOnRequestTests(TestCase):
+    def test_erases_every_questionnaire_of_the_address_whatever_its_case_and_audits_it(self):
+        kept = submission_with(notify=False, email="someone.else@example.org")
+        erased = submission_with(notify=False)
+        services.add_note(submission=erased, text="Called back", by=None)
+        out = io.StringIO()
+        call_command("erase_intake_data", "  Avery.Quinlan@EXAMPLE.org ", stdout=out)
+        assert out.getvalue() == "Erased 1 questionnaire(s).\n"
+        assert list(Submission.objects.values_list("pk", flat=True)) == [kept.pk]
+        assert not Note.objects.exists()
+        event = AuditEvent.objects.get(action="delete")
+        assert (event.target_id, event.detail) == (
+            str(erased.pk),
+            "erased at the candidate's request",
+        )
+        assert "avery" not in event.detail.lower()
