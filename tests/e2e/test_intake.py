@@ -136,8 +136,10 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     first = staff.locator("table.listing tbody tr").first
     assert name in first.inner_text()
     assert "Urgent" in first.inner_text()
+    assert_accessible(staff, "queue")
     first.get_by_role("link", name=name).click()
     staff.wait_for_load_state()
+    assert_accessible(staff, "questionnaire")
     text = staff.locator("main").inner_text()
     assert "Urgent: PHQ-9 item 9" in text
     assert "Item 9: 1" in text
