@@ -163,6 +163,15 @@ class DetailTests(TestCase):
         assert "Left a &lt;b&gt;voicemail&lt;/b&gt;" in page
         assert f"Assigned to:</strong> {self.clinician.username}" in page
 
+    def test_an_empty_note_or_an_unknown_clinician_is_refused_with_a_message(self):
+        token = csrf_token(self.client.get(self.url))
+        self.client.post(f"{self.url}note/", {"text": "", "csrfmiddlewaretoken": token})
+        self.client.post(f"{self.url}assign/", {"clinician": "999", "csrfmiddlewaretoken": token})
+        page = self.client.get(self.url).content.decode()
+        assert "Please write the note" in page
+        assert "Please choose a clinician from the list." in page
+        assert not self.submission.notes.exists()
+
     def test_the_front_desk_cannot_change_anything(self):
         client = Client()
         sign_in(client, staff("Front desk"))

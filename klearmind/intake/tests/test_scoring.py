@@ -296,3 +296,8 @@ class TestAssess:
 )
 def test_age_counts_whole_years_to_the_birthday(born, today, age):
     assert scoring.age_on(born, today) == age
+
+
+def test_a_total_outside_every_band_is_refused():
+    with pytest.raises(scoring.ScoringError):
+        scoring.band_for(28, scoring.PHQ9_BANDS)

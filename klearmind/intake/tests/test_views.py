@@ -223,6 +223,30 @@ class ProtectionTests(TestCase):
         assert first["Location"] == second["Location"] == "/candidacy/thank-you/"
         assert Submission.objects.count() == 1
 
+    def test_a_second_request_that_loses_the_race_gets_the_first_submission(self):
+        from .factories import draft_with
+
+        draft, _ = draft_with()
+        first = services.submit_draft(draft=draft, notify=False)
+        # The draft as a concurrent request still saw it, before the first one deleted it.
+        draft.pk = None
+        draft.token_hash = first.draft_key
+        Draft.objects.bulk_create([draft])
+        again = services.submit_draft(draft=Draft.objects.get(), notify=False)
+        assert again.pk == first.pk
+        assert Submission.objects.count() == 1
+
+    def test_too_many_submissions_from_one_address_get_a_429_page(self):
+        client = Client(enforce_csrf_checks=True)
+        answers = step_answers(conditions=("depression",))
+        walk(client, answers, until="phq9")
+        for _ in range(services.RATE_LIMITS["submit"]):
+            services.within_rate_limit(ip="127.0.0.1", action="submit")
+        response = post_step(client, "finish", answers["finish"])
+        assert response.status_code == 429
+        assert not Submission.objects.exists()
+        assert Draft.objects.exists()  # nothing lost: the answers wait for the next try
+
     def test_submitting_the_same_draft_twice_through_the_service_stores_one(self):
         from .factories import draft_with
 
