@@ -148,8 +148,16 @@ class Draft(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def queue(self):
-        """Urgent first, then newest."""
-        return self.order_by("-urgent", "-submitted_at", "-pk")
+        """Urgent ones nobody has picked up yet first, then newest. Once a clinician moves an
+        urgent questionnaire on, it takes its place by date, so last year's urgent ones never
+        sit above today's new ones."""
+        waiting_urgent = models.Case(
+            models.When(urgent=True, status=Status.NEW, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return self.alias(waiting_urgent=waiting_urgent).order_by(
+            "-waiting_urgent", "-submitted_at", "-pk"
+        )
 
     def with_status(self, status: str):
         return self.filter(status=status)

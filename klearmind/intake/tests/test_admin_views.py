@@ -52,6 +52,10 @@ class QueueTests(TestCase):
     def test_urgent_first_then_newest(self):
         assert self.names_in_order() == [self.old_urgent.pk, self.newest.pk, self.older.pk]
 
+    def test_an_urgent_questionnaire_a_clinician_picked_up_takes_its_place_by_date(self):
+        Submission.objects.filter(pk=self.old_urgent.pk).update(status=Status.REVIEWING)
+        assert self.names_in_order() == [self.newest.pk, self.older.pk, self.old_urgent.pk]
+
     def test_filters_by_status_location_and_condition(self):
         Submission.objects.filter(pk=self.older.pk).update(status=Status.REVIEWING)
         assert self.names_in_order("?status=reviewing") == [self.older.pk]
