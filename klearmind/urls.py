@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", page_views.search, name="search"),
     path("comments/", include("klearmind.comments.urls")),
+    path("book/", include("klearmind.booking.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "klearmind.audit",
     "klearmind.encryption",
     "klearmind.comments",
+    "klearmind.booking",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
