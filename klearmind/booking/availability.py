@@ -235,9 +235,7 @@ def load_schedule(
         Appointment.objects.occupying(range_start, range_end)
         .filter(Q(location=location, at_home=False) | Q(provider__in=plans))
         .exclude(pk__in=exclude)
-        .values_list(
-            "provider_id", "location_id", "at_home", "chair", "occupied_from", "occupied_until"
-        )
+        .values_list("provider_id", "location_id", "chair", "occupied_from", "occupied_until")
     )
     for provider_id, location_id, chair, occupied_from, occupied_until in booked:
         interval = (epoch(occupied_from), epoch(occupied_until))
