@@ -23,6 +23,7 @@ from .models import (
     Series,
     Service,
 )
+from .tasks import send_booking_email, send_invitation, send_reminder
 
 # How far ahead patients may book, and how soon: the front desk may book any free slot.
 BOOKING_HORIZON_DAYS = 180
@@ -328,26 +329,23 @@ def change_status(*, appointment: Appointment, action: str, by) -> Appointment:
 
 
 def issue_invitation(*, name: str, email: str, by, services=None) -> Invitation:
-    """Let a candidate a clinician accepted book the given services (all invited-only ones
-    when none are given) online, once, within INVITATION_DAYS."""
+    """E-mail a candidate a clinician accepted a personal link to book the given services
+    (every invited-only one when none are given) online, once, within INVITATION_DAYS."""
     with transaction.atomic():
         invitation = Invitation.objects.create(name=name, email=email, issued_by=by)
         if services:
             invitation.services.set(services)
+        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation
 
 
 def queue_email(appointment: Appointment, *, kind: str) -> BookingEmail:
-    from .tasks import send_booking_email
-
     email = BookingEmail.objects.create(appointment=appointment, kind=kind)
     transaction.on_commit(lambda: send_booking_email.enqueue(email_id=email.pk))
     return email
 
 
 def _schedule_reminder(appointment: Appointment) -> None:
-    from .tasks import send_reminder
-
     run_after = appointment.starts_at - REMINDER_AHEAD
     if run_after <= timezone.now() or not send_reminder.get_backend().supports_defer:
         return  # too close for a reminder, or the daily sweep (send_due_reminders) sends it

@@ -4,12 +4,16 @@ reminder a day ahead, which is claimed before it is sent so it goes out exactly 
 import datetime
 import logging
 
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from klearmind.pages.models import ClinicSettings
+
 from .emails import build_message
-from .models import Appointment, AppointmentStatus, BookingEmail
+from .models import Appointment, AppointmentStatus, BookingEmail, Invitation
 
 logger = logging.getLogger(__name__)
 
@@ -77,4 +81,18 @@ def send_reminder(*, appointment_id: int, starts_at: str) -> str:
         )
         # A failure here rolls the claim back, so the next sweep tries again.
         build_message(appointment, "reminder").send()
+    return "sent"
+
+
+@task()
+def send_invitation(*, invitation_id: int) -> str:
+    """E-mail a candidate their personal booking link."""
+    invitation = Invitation.objects.filter(pk=invitation_id, used_at__isnull=True).first()
+    if invitation is None:
+        return "used or gone"
+    body = render_to_string(
+        "booking/email/invitation.txt",
+        {"invitation": invitation, "clinic": ClinicSettings.load()},
+    )
+    EmailMessage("Your personal link to book treatment", body, to=[invitation.email]).send()
     return "sent"
