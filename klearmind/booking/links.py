@@ -16,15 +16,23 @@ class BadLink(Exception):
     """A link that was changed, belongs to something else, or no longer works."""
 
 
+def sign(pk: int, *, salt: str) -> str:
+    return signing.Signer(salt=salt).sign(str(pk))
+
+
+def unsign(token: str, *, salt: str) -> int:
+    try:
+        return int(signing.Signer(salt=salt).unsign(token))
+    except (signing.BadSignature, TypeError, ValueError):
+        raise BadLink from None
+
+
 def appointment_token(appointment) -> str:
-    return signing.dumps(appointment.pk, salt=APPOINTMENT_SALT, compress=True)
+    return sign(appointment.pk, salt=APPOINTMENT_SALT)
 
 
 def appointment_id(token: str) -> int:
-    try:
-        return int(signing.loads(token, salt=APPOINTMENT_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        raise BadLink from None
+    return unsign(token, salt=APPOINTMENT_SALT)
 
 
 def appointment_path(appointment, name: str = "booking:appointment") -> str:
@@ -36,14 +44,11 @@ def appointment_url(appointment, name: str = "booking:appointment") -> str:
 
 
 def invitation_token(invitation) -> str:
-    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+    return sign(invitation.pk, salt=INVITATION_SALT)
 
 
 def invitation_id(token: str) -> int:
-    try:
-        return int(signing.loads(token, salt=INVITATION_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        raise BadLink from None
+    return unsign(token, salt=INVITATION_SALT)
 
 
 def invitation_url(invitation) -> str:

@@ -58,7 +58,7 @@ def _next_slot(schedule, previous, time_of_day, first_day, not_before):
         slots = schedule.slots_on(day, not_before=not_before)
         if slots:
             exact = _at_time(schedule, slots, day, time_of_day)
-            return day, exact or _nearest(schedule, slots, day, time_of_day), exact is not None
+            return day, exact or _nearest(schedule, slots, day, time_of_day), False
         day += datetime.timedelta(days=1)
     return None
 
