@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from wagtail.models import Page
 
 from klearmind.booking.availability import Place
@@ -100,7 +101,8 @@ def make_clinic(*, chairs=2, providers=1, slug="midtown", **service_fields) -> C
 def book(clinic: Clinic, starts_at, *, place=None, by=None, patient=PATIENT) -> Appointment:
     """An appointment taken the way the front desk takes one, without any e-mail."""
     place = place or clinic.place
-    lock(place.location, service=clinic.service)
-    return reserve_slot(
-        service=clinic.service, place=place, starts_at=starts_at, patient=patient, by=by
-    )
+    with transaction.atomic():
+        lock(place.location, service=clinic.service)
+        return reserve_slot(
+            service=clinic.service, place=place, starts_at=starts_at, patient=patient, by=by
+        )
