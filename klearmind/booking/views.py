@@ -22,6 +22,7 @@ from .services import (
     BOOKING_HORIZON_DAYS,
     Patient,
     SlotUnavailable,
+    already_booked,
     book_appointment,
     book_series,
     earliest_start,
@@ -132,6 +133,11 @@ def day(request, service: str, place: str, day: str):
 @booking_step
 def details(request, service: str, place: str):
     flow = read_flow(request, service, place)
+    earlier = (
+        already_booked(request.POST.get("token", "")[:64]) if "confirm" in request.POST else None
+    )
+    if earlier is not None:  # the same confirm sent twice: show what the first one booked
+        return redirect(appointment_path(earlier) + "?booked=1")
     starts_at = parse_start(request.GET.get("start") or request.POST.get("start"))
     if starts_at is None:
         raise StepRefused("Please choose a time from the list.", back=flow.url("booking:month"))
