@@ -84,7 +84,10 @@ def calendar(request):
 
 @protected_view(MANAGE)
 def day_sheet(request):
-    _, location, day, _, provider = read_filters(request)
+    form, location, day, _, provider = read_filters(request)
+    if location is None:  # nothing set up yet: the calendar says what to do
+        context = {"filters": form, "location": None}
+        return TemplateResponse(request, "booking/admin/calendar.html", context)
     start, end = desk.local_day_range(location, day)
     visits = desk.appointments_between(location, start, end, provider=provider)
     audit_listing(request, location, f"day sheet {day}")

@@ -25,6 +25,15 @@ PROTECTED = {
     "/admin/redirects/": {"Owner", "Editor"},
     "/admin/images/": {"Owner", "Editor"},
     "/admin/documents/": {"Owner", "Editor"},
+    "/admin/booking/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/day-sheet/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/book/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/invitations/": {"Owner", "Clinician"},
+    "/admin/snippets/booking/service/": {"Owner"},
+    "/admin/snippets/booking/location/": {"Owner"},
+    "/admin/snippets/booking/provider/": {"Owner"},
+    "/admin/snippets/booking/closure/": {"Owner", "Front desk"},
+    "/admin/snippets/booking/timeoff/": {"Owner", "Front desk"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
 
