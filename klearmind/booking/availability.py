@@ -6,7 +6,9 @@ pure arithmetic on intervals of epoch seconds. Days and hours are the location's
 is 23 or 25 hours long and every slot on it is still at the right instant.
 """
 
+import bisect
 import datetime
+import itertools
 import math
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -93,21 +95,24 @@ class Schedule:
             return []
         day_start, day_end = self.day_bounds(day)
         reach = (day_start - self.before - 86400, day_end + self.after + 86400)
-        chair_busy = {c: overlapping(b, reach) for c, b in self.chair_busy.items()}
+        chair_busy = {c: Busy(overlapping(b, reach)) for c, b in self.chair_busy.items()}
+        chairs: dict[int, int | None] = {}  # per start: the first free chair, whoever treats
         found: dict[int, Slot] = {}
         for plan in self.providers:
             hours = [
                 local_interval(day, s, e, self.zone) for s, e in plan.hours.get(day.weekday(), [])
             ]
             windows = subtract(intersect(opening, hours), plan.away)
-            busy = overlapping(plan.busy, reach)
+            busy = Busy(overlapping(plan.busy, reach))
             for start in self._starts(windows, not_before):
                 if start in found:
                     continue
                 block = (start - self.before, start + self.length + self.after)
-                if any_overlap(busy, block):
+                if busy.overlaps(block):
                     continue
-                chair = self._free_chair(chair_busy, block)
+                if start not in chairs:
+                    chairs[start] = self._free_chair(chair_busy, block)
+                chair = chairs[start]
                 if self.chairs is None or chair is not None:
                     found[start] = Slot(datetime.datetime.fromtimestamp(start, UTC), plan.id, chair)
         return [found[start] for start in sorted(found)]
@@ -119,11 +124,12 @@ class Schedule:
                 yield start
                 start += STEP
 
-    def _free_chair(self, chair_busy: dict[int, list[Interval]], block: Interval) -> int | None:
+    def _free_chair(self, chair_busy: dict[int, "Busy"], block: Interval) -> int | None:
         if self.chairs is None:
             return None
         for chair in range(1, self.chairs + 1):
-            if not any_overlap(chair_busy.get(chair, ()), block):
+            busy = chair_busy.get(chair)
+            if busy is None or not busy.overlaps(block):
                 return chair
         return None
 
@@ -189,12 +195,21 @@ def subtract(windows: list[Interval], holes) -> list[Interval]:
     return windows
 
 
+class Busy:
+    """Busy intervals, sorted, answering "does this block overlap any?" by bisection."""
+
+    def __init__(self, intervals: list[Interval]):
+        ordered = sorted(intervals)
+        self.starts = [start for start, _ in ordered]
+        self.latest_end = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, block: Interval) -> bool:
+        before_end = bisect.bisect_left(self.starts, block[1])  # intervals starting before it ends
+        return before_end > 0 and self.latest_end[before_end - 1] > block[0]
+
+
 def overlapping(intervals, reach: Interval) -> list[Interval]:
     return [(s, e) for s, e in intervals if s < reach[1] and e > reach[0]]
-
-
-def any_overlap(intervals, block: Interval) -> bool:
-    return any(s < block[1] and e > block[0] for s, e in intervals)
 
 
 def epoch(moment: datetime.datetime) -> int:

@@ -16,6 +16,7 @@ from klearmind.pages.models import LocationPage, Weekday
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 # CLINICAL.md, IV hydration (California): "Cancellation policy ... (typical: 24 hours)".
 DEFAULT_CANCELLATION_NOTICE_HOURS = 24
+RESERVED_SLUGS = frozenset({"invitation", "visit"})
 
 
 def validate_time_zone(value: str) -> None:
@@ -313,6 +314,8 @@ class Service(ClusterableModel):
         return rules
 
     def clean(self):
+        if self.slug in RESERVED_SLUGS:  # these addresses under /book/ are taken
+            raise ValidationError({"slug": "Please choose another slug: this one is reserved."})
         if self.deposit_rule == DepositRule.FIXED and not self.deposit_amount:
             raise ValidationError({"deposit_amount": "Give the deposit amount."})
 

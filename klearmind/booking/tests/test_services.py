@@ -228,3 +228,30 @@ class InvitationTests(TestCase):
         assert invitation.unlocks(treatment)
         assert not invitation.unlocks(make_service(slug="drip"))  # needs no invitation anyway
         assert Invitation.objects.usable().get() == invitation
+
+
+class ServiceSetupTests(TestCase):
+    def test_a_service_cannot_take_an_address_the_booking_pages_use(self):
+        service = make_service(slug="drip")
+        service.slug = "visit"
+        with pytest.raises(ValidationError) as caught:
+            service.full_clean()
+        assert "reserved" in str(caught.value)
+
+    def test_preparation_rules_read_as_sentences(self):
+        service = make_service(
+            slug="infusion",
+            fasting_hours=6,
+            clear_liquids_hours=2,
+            driver_required=True,
+            no_driving_until_next_day=True,
+            preparation_notes="Wear comfortable clothes.\n\n",
+        )
+        assert service.preparation() == [
+            "No solid food for 6 hours before your visit.",
+            "Clear liquids (water, clear juice, black coffee or tea) are fine until 2 hours "
+            "before.",
+            "Bring a responsible adult who will drive you home; you cannot drive.",
+            "Do not drive or operate machinery until the next day.",
+            "Wear comfortable clothes.",
+        ]
