@@ -108,6 +108,19 @@ class BookingStepsTests(TestCase):
         refused = self.review(name="Eve\u202eevil")
         assert "invisible control character" in text(refused)
         assert self.review(name="x" * 500).status_code == 400
+        assert "Null characters are not allowed" in text(self.review(name="Dana\x00"))
+        assert not Appointment.objects.exists()
+
+    def test_garbled_addresses_get_a_clear_answer_not_an_error(self):
+        assert self.client.get("/book/drip/midtown/2026-02-30/").status_code == 404
+        assert "December 2026" in text(self.client.get("/book/drip/midtown/?month=zz"))  # now
+        for start in ("tomorrow", "2026-12-03T10:00", "9999-12-31T10:00:00+00:00"):
+            response = self.client.get(self.details_url, {"start": start})
+            assert response.status_code == 400, start
+        refused = self.client.get("/book/", {"invitation": "<b>forged</b>"})
+        assert "This booking link is not valid" in text(refused)
+        home = self.client.get("/book/drip/home/", {"zip": "<script>"})
+        assert "five-digit ZIP code" in text(home) and "<script>" not in home.content.decode()
 
     def test_a_zip_outside_the_area_says_so_and_keeps_it(self):
         response = self.client.get("/book/drip/", {"place": "home", "zip": "90210"})
