@@ -44,21 +44,41 @@ def build_message(appointment: Appointment, kind: str) -> EmailMessage:
         "preparation": appointment.service.preparation(),
         "clinic": clinic,
         "phone": appointment.location.page.phone,
+        "series": [when(visit) for visit in series_of(appointment)]
+        if kind == EmailKind.CONFIRMATION
+        else [],
     }
     subject = SUBJECTS[kind].format(when=context["when"])
     body = render_to_string("booking/email/appointment.txt", context)
     message = EmailMessage(subject, body, to=[appointment.patient_email])
     if kind != EmailKind.CANCELLED:
-        message.attach(ICS_NAME, calendar_file(appointment), "text/calendar; method=PUBLISH")
+        ics = calendar_file(appointment, whole_series=kind == EmailKind.CONFIRMATION)
+        message.attach(ICS_NAME, ics, "text/calendar; method=PUBLISH")
     return message
 
 
-def calendar_file(appointment: Appointment) -> bytes:
-    """An iCalendar file with the visit, whose UID stays the same when the visit moves."""
+def series_of(appointment: Appointment) -> list[Appointment]:
+    """Every visit of the appointment's induction series, or none for a single visit."""
+    if not appointment.series_id:
+        return []
+    visits = appointment.series.appointments.select_related("service", "location__page")
+    return list(visits.order_by("starts_at"))
+
+
+def calendar_file(appointment: Appointment, *, whole_series: bool = True) -> bytes:
+    """An iCalendar file with the visit (and the rest of its series), each event with a UID
+    that stays the same when the visit moves."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Klearmind//Booking//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    visits = (series_of(appointment) if whole_series else []) or [appointment]
+    for visit in visits:
+        calendar.add_component(calendar_event(visit))
+    return calendar.to_ical()
+
+
+def calendar_event(appointment: Appointment) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"appointment-{appointment.pk}@klearmind")
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
@@ -75,5 +95,4 @@ def calendar_file(appointment: Appointment) -> bytes:
     event.add("url", appointment_url(appointment))
     if appointment.status == "cancelled":
         event.add("status", "CANCELLED")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event

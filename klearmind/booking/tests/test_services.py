@@ -201,6 +201,10 @@ class SeriesBookingTests(TestCase):
             )
         assert series.appointments.count() == 6
         assert len(mail.outbox) == 1  # one confirmation for the plan
+        body = mail.outbox[0].body
+        assert "Your induction series, 6 visits:" in body
+        assert "- Sunday 13 December 2026, 10:00 AM (PST)" in body
+        assert mail.outbox[0].attachments[0][1].count("BEGIN:VEVENT") == 6
 
     def test_one_slot_taken_meanwhile_books_none_and_names_it(self):
         book(self.clinic, self.starts[3])
