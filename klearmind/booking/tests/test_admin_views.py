@@ -149,3 +149,25 @@ class InvitationScreenTests(TestCase):
         assert invitation.get_url() in response.content.decode()
         assert mail.outbox[0].to == ["alex@example.org"]
         assert invitation.issued_by == clinician
+
+
+class SetupScreenTests(TestCase):
+    def test_the_owner_can_open_every_setup_form_and_add_a_closure(self):
+        clinic = make_clinic()
+        client = Client()
+        sign_in(client, staff("Owner"))
+        for model in ("service", "location", "closure", "provider", "timeoff"):
+            assert client.get(f"/admin/snippets/booking/{model}/add/").status_code == 200, model
+        edit = client.get(f"/admin/snippets/booking/service/edit/{clinic.service.pk}/")
+        assert "Preparation" in text(edit)
+        response = client.post(
+            "/admin/snippets/booking/closure/add/",
+            {
+                "location": clinic.location.pk,
+                "starts_on": "2026-12-24",
+                "ends_on": "2026-12-23",
+                "reason": "Holiday",
+            },
+        )
+        assert "The last day cannot be before the first." in response.content.decode()
+        assert not clinic.location.closures.exists()
