@@ -111,3 +111,7 @@ done
 echo "bench: measuring with $WORKERS workers, $CONNECTIONS connections, ${SECONDS_PER_PAGE}s a page" >&2
 "$PY" -m bench.report --base-url "$BASE_URL" --seconds "$SECONDS_PER_PAGE" \
   --connections "$CONNECTIONS" --workers "$WORKERS" --tool "$TOOL" --load-before "$LOAD_BEFORE"
+
+# Booking: availability and booking throughput, in this process against the same database.
+echo "bench: measuring booking" >&2
+"$PY" -m bench.booking

@@ -16,6 +16,7 @@ urlpatterns = [
     path("search/", page_views.search, name="search"),
     path("comments/", include("klearmind.comments.urls")),
     path("candidacy/", include("klearmind.intake.urls")),
+    path("book/", include("klearmind.booking.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

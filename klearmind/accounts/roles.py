@@ -57,15 +57,29 @@ OWNER = Role(
     page_permissions=("add", "change", "publish", "lock", "unlock", "view", "bulk_delete"),
     collection_permissions=MEDIA_PERMISSIONS,
 )
+# Booking: the front desk records closures and providers' time off; clinicians invite the
+# candidates they accept to book treatment online.
+BOOKING_DESK_PERMISSIONS = tuple(
+    f"booking.{action}_{model}"
+    for model in ("closure", "timeoff")
+    for action in ("add", "change", "delete", "view")
+)
+BOOKING_CLINICIAN_PERMISSIONS = ("booking.add_invitation", "booking.view_invitation")
+
 CLINICIAN = Role(
     "Clinician",
     "Health records: questionnaires, charts and scores, read and write; appointments.",
-    (ADMIN_ACCESS, *HEALTH_PERMISSIONS),
+    (ADMIN_ACCESS, *HEALTH_PERMISSIONS, *BOOKING_CLINICIAN_PERMISSIONS),
 )
 FRONT_DESK = Role(
     "Front desk",
     "Appointments and patients' contact details; no questionnaire answers or charts.",
-    (ADMIN_ACCESS, "accounts.view_patient_contact", "accounts.manage_appointments"),
+    (
+        ADMIN_ACCESS,
+        "accounts.view_patient_contact",
+        "accounts.manage_appointments",
+        *BOOKING_DESK_PERMISSIONS,
+    ),
 )
 EDITOR = Role(
     "Editor",

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "klearmind.encryption",
     "klearmind.comments",
     "klearmind.intake",
+    "klearmind.booking",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -27,6 +27,15 @@ PROTECTED = {
     "/admin/documents/": {"Owner", "Editor"},
     "/admin/intake/": {"Owner", "Clinician", "Front desk"},
     "/admin/intake/settings/": {"Owner", "Clinician"},
+    "/admin/booking/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/day-sheet/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/book/": {"Owner", "Clinician", "Front desk"},
+    "/admin/booking/invitations/": {"Owner", "Clinician"},
+    "/admin/snippets/booking/service/": {"Owner"},
+    "/admin/snippets/booking/location/": {"Owner"},
+    "/admin/snippets/booking/provider/": {"Owner"},
+    "/admin/snippets/booking/closure/": {"Owner", "Front desk"},
+    "/admin/snippets/booking/timeoff/": {"Owner", "Front desk"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
 

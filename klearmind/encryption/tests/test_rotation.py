@@ -73,3 +73,4 @@ class ReencryptFieldsTests(TestCase):
         found = {f"{model._meta.label}.{field.name}" for model, field in encrypted_fields()}
         own = {label for label in found if label.startswith("encryption_testapp.")}
         assert own == {f"encryption_testapp.Confidential.{name}" for name in ENCRYPTED}
+        assert "booking.Appointment.patient_email" in found

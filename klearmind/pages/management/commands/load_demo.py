@@ -3,6 +3,7 @@ import logging
 from django.core.management.base import BaseCommand
 
 from klearmind.accounts.demo import describe
+from klearmind.booking.demo import ensure_demo_booking
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.demo import load_demo
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         if report.other_created:
             self.stdout.write("Also created: " + "; ".join(report.other_created) + ".")
         self.stdout.write(load_intake_demo())
+        self.stdout.write(ensure_demo_booking().summary())
         self.stdout.write(describe(report.logins))
 
     @staticmethod

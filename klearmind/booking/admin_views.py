@@ -1,0 +1,204 @@
+"""The front desk's screens: calendars, one appointment, booking for a caller, moving and
+cancelling, the printable day sheet, and invitations. Each checks its permission itself."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from klearmind.accounts.access import protected_view
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+
+from . import desk
+from .availability import Place
+from .forms import CalendarFilterForm, InvitationForm, MoveForm, StaffBookingForm
+from .models import Appointment, Location
+from .models.appointments import new_form_token
+from .services import (
+    Patient,
+    SlotUnavailable,
+    book_appointment,
+    change_status,
+    issue_invitation,
+    move_appointment,
+)
+
+MANAGE = "accounts.manage_appointments"
+CONTACT = "accounts.view_patient_contact"
+ACTIONS = {
+    "arrived": "Arrived",
+    "completed": "Completed",
+    "no_show": "No-show",
+    "cancel": "Cancel the visit",
+}
+
+
+def read_filters(request):
+    form = CalendarFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    location = data.get("location") or Location.objects.select_related("page").first()
+    day = (
+        data.get("day")
+        or timezone.now().astimezone(location.zone if location else datetime.UTC).date()
+    )
+    return form, location, day, data.get("view") or "day", data.get("provider")
+
+
+def audit_listing(request, location, detail: str) -> None:
+    if request.user.has_perm(CONTACT):
+        record(
+            action=AuditEvent.Action.VIEW,
+            request=request,
+            target_type="booking.appointment",
+            detail=f"{detail} at {location}",
+        )
+
+
+@protected_view(MANAGE)
+def calendar(request):
+    form, location, day, view, provider = read_filters(request)
+    context = {"filters": form, "location": location, "day": day, "view": view}
+    if location is None:
+        return TemplateResponse(request, "booking/admin/calendar.html", context)
+    if view == "week":
+        monday = day - datetime.timedelta(days=day.weekday())
+        context["grid"] = desk.week_grid(location, monday, provider=provider)
+        step = datetime.timedelta(days=7)
+    else:
+        context["grid"] = desk.day_grid(location, day, provider=provider)
+        step = datetime.timedelta(days=1)
+    query = {"location": location.pk, "view": view, "provider": provider.pk if provider else ""}
+    context["previous"] = "?" + urlencode({**query, "day": day - step})
+    context["next"] = "?" + urlencode({**query, "day": day + step})
+    context["show_names"] = request.user.has_perm(CONTACT)
+    audit_listing(request, location, f"{view} calendar {day}")
+    return TemplateResponse(request, "booking/admin/calendar.html", context)
+
+
+@protected_view(MANAGE)
+def day_sheet(request):
+    form, location, day, _, provider = read_filters(request)
+    if location is None:  # nothing set up yet: the calendar says what to do
+        context = {"filters": form, "location": None}
+        return TemplateResponse(request, "booking/admin/calendar.html", context)
+    start, end = desk.local_day_range(location, day)
+    visits = desk.appointments_between(location, start, end, provider=provider)
+    audit_listing(request, location, f"day sheet {day}")
+    context = {
+        "location": location,
+        "day": day,
+        "visits": [v for v in visits if v.status != "cancelled"],
+        "show_names": request.user.has_perm(CONTACT),
+    }
+    return TemplateResponse(request, "booking/admin/day_sheet.html", context)
+
+
+@protected_view(MANAGE)
+def appointment(request, pk: int):
+    visit = get_object_or_404(
+        Appointment.objects.for_calendar().select_related("series", "booked_by"), pk=pk
+    )
+    local = visit.local_start
+    move_form = MoveForm(
+        initial={"location": visit.location, "day": local.date(), "time": local.time()}
+    )
+    return render_appointment(request, visit, move_form)
+
+
+def render_appointment(request, visit, move_form, *, status: int = 200):
+    show_contact = request.user.has_perm(CONTACT)
+    if show_contact:
+        record(action=AuditEvent.Action.VIEW, request=request, target=visit)
+    context = {
+        "visit": visit,
+        "show_contact": show_contact,
+        "move_form": move_form,
+        "actions": ACTIONS,
+    }
+    return TemplateResponse(request, "booking/admin/appointment.html", context, status=status)
+
+
+@require_POST
+@protected_view(MANAGE)
+def appointment_action(request, pk: int):
+    visit = get_object_or_404(Appointment, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        change_status(appointment=visit, action=action, by=request.user)
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    else:
+        record(action=AuditEvent.Action.CHANGE, request=request, target=visit, detail=action)
+        messages.success(request, f"Marked: {ACTIONS.get(action, action)}.")
+    return redirect("booking_admin:appointment", pk)
+
+
+@require_POST
+@protected_view(MANAGE)
+def appointment_move(request, pk: int):
+    visit = get_object_or_404(Appointment.objects.for_calendar(), pk=pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        place = Place(form.cleaned_data["location"], visit.at_home)
+        try:
+            move_appointment(
+                appointment=visit, starts_at=form.starts_at(), place=place, by=request.user
+            )
+        except SlotUnavailable as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            record(action=AuditEvent.Action.CHANGE, request=request, target=visit, detail="moved")
+            messages.success(request, "The visit has moved; the patient gets an e-mail.")
+            return redirect("booking_admin:appointment", pk)
+    return render_appointment(request, visit, form, status=400)
+
+
+@protected_view(MANAGE)
+def book(request):
+    form = StaffBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = Place(data["location"], at_home=data["at_home_visit"])
+        patient = Patient(data["name"], data["email"], data["phone"], data.get("home_address", ""))
+        try:
+            visit = book_appointment(
+                service=data["service"],
+                place=place,
+                starts_at=form.starts_at(),
+                patient=patient,
+                by=request.user,
+                token=request.POST.get("token", "")[:64],
+            )
+        except SlotUnavailable as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            record(action=AuditEvent.Action.CREATE, request=request, target=visit)
+            messages.success(request, "Booked; the patient gets a confirmation e-mail.")
+            return redirect("booking_admin:appointment", visit.pk)
+    context = {"form": form, "token": new_form_token()}
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "booking/admin/book.html", context, status=status)
+
+
+@protected_view("booking.add_invitation")
+def invitations(request):
+    form = InvitationForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        issued = issue_invitation(
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            by=request.user,
+            services=form.cleaned_data["services"],
+        )
+        record(action=AuditEvent.Action.CREATE, request=request, target=issued)
+        form = InvitationForm()
+    context = {"form": form, "issued": issued, "back": reverse("booking_admin:calendar")}
+    return TemplateResponse(request, "booking/admin/invitations.html", context)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BookingConfig(AppConfig):
+    name = "klearmind.booking"
+    label = "booking"
+    verbose_name = "Booking"

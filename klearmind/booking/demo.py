@@ -1,0 +1,323 @@
+"""The demo clinic's booking setup: services, the two locations' chairs, providers and their
+hours, holidays, a few bookings in the coming days and a patient half-way through an
+induction series, all dated from today so the demo never goes stale."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from klearmind.encryption.keys import email_lookup_hash
+from klearmind.pages.models import LocationPage, ServicePage
+
+from .availability import Place, load_schedule, occupied_span
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    Closure,
+    DepositRule,
+    Invitation,
+    Location,
+    OnlineBooking,
+    Provider,
+    ProviderHours,
+    Series,
+    Service,
+    ServiceKind,
+    TimeOff,
+)
+from .series import SERIES_INFUSIONS
+from .services import Patient, issue_invitation, lock, reserve_slot
+
+CHAIRS = {"sacramento": 4, "roseville": 3}
+INVITED_EMAIL = "alex.rivera@example.com"
+WEEKDAYS = range(5)
+
+SERVICES = [
+    {
+        "slug": "free-consultation",
+        "name": "Free phone consultation",
+        "kind": ServiceKind.CONSULTATION,
+        "summary": "Twenty minutes on the phone with a clinician: your questions, your history, "
+        "and whether ketamine therapy could suit you.",
+        "duration_minutes": 20,
+        "price": Decimal("0"),
+        "needs_chair": False,
+        "online_booking": OnlineBooking.ANYONE,
+        "cancellation_notice_hours": 2,
+        "where": ["sacramento", "roseville"],
+        "page": None,
+    },
+    {
+        "slug": "iv-ketamine-infusion",
+        "name": "IV ketamine infusion",
+        "kind": ServiceKind.KETAMINE,
+        "summary": "A 40-minute infusion in a private room, then quiet recovery with a nurse.",
+        "duration_minutes": 90,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "price": Decimal("450"),
+        "deposit_rule": DepositRule.FIXED,
+        "deposit_amount": Decimal("100"),
+        "at_home": True,
+        "online_booking": OnlineBooking.INVITED,
+        "fasting_hours": 6,
+        "clear_liquids_hours": 2,
+        "driver_required": True,
+        "no_driving_until_next_day": True,
+        "preparation_notes": "Wear comfortable clothes; bring headphones if you like music.",
+        "where": ["sacramento", "roseville"],
+        "page": "iv-ketamine-infusion",
+    },
+    {
+        "slug": "spravato-session",
+        "name": "Spravato session",
+        "kind": ServiceKind.SPRAVATO,
+        "summary": "Esketamine nasal spray under supervision, with at least two hours of "
+        "observation afterwards, as the REMS programme requires.",
+        "duration_minutes": 135,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "price": Decimal("350"),
+        "online_booking": OnlineBooking.INVITED,
+        "fasting_hours": 2,
+        "driver_required": True,
+        "no_driving_until_next_day": True,
+        "where": ["sacramento", "roseville"],
+        "page": "spravato-esketamine",
+    },
+    {
+        "slug": "iv-hydration",
+        "name": "IV hydration drip",
+        "kind": ServiceKind.HYDRATION,
+        "summary": "Fluids, vitamins and electrolytes from our drip menu, in clinic or at home.",
+        "duration_minutes": 45,
+        "buffer_before_minutes": 10,
+        "buffer_after_minutes": 10,
+        "price": Decimal("175"),
+        "at_home": True,
+        "online_booking": OnlineBooking.ANYONE,
+        "preparation_notes": "Eat a light meal and drink water beforehand.",
+        "where": ["sacramento", "roseville"],
+        "page": "iv-hydration",
+    },
+    {
+        "slug": "ketamine-booster",
+        "name": "Ketamine booster infusion",
+        "kind": ServiceKind.BOOSTER,
+        "summary": "A single infusion to keep the benefit of a completed induction series.",
+        "duration_minutes": 90,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "price": Decimal("425"),
+        "online_booking": OnlineBooking.INVITED,
+        "fasting_hours": 6,
+        "clear_liquids_hours": 2,
+        "driver_required": True,
+        "no_driving_until_next_day": True,
+        "where": ["sacramento", "roseville"],
+        "page": "iv-ketamine-infusion",
+    },
+]
+
+TREATMENT = ["free-consultation", "iv-ketamine-infusion", "spravato-session", "ketamine-booster"]
+NURSING = ["free-consultation", "iv-hydration", "iv-ketamine-infusion"]
+PROVIDERS = [
+    ("Dr. Maya Ellison, MD", TREATMENT, {"sacramento": [0, 2, 4], "roseville": [1, 3]}, []),
+    ("Jordan Reyes, NP", TREATMENT, {"roseville": [0, 2, 4], "sacramento": [1, 3, 5]}, []),
+    ("Priya Natarajan, RN", NURSING, {"sacramento": WEEKDAYS}, [1, 3]),
+    ("Sam Whitfield, RN", NURSING, {"roseville": WEEKDAYS}, [0, 2, 4]),
+]
+
+UPCOMING = [  # days from today, location, service, patient
+    (1, "sacramento", "iv-hydration", ("Morgan Lee", "morgan.lee@example.com")),
+    (1, "roseville", "free-consultation", ("Casey Brooks", "casey.brooks@example.com")),
+    (2, "sacramento", "spravato-session", ("Riley Chen", "riley.chen@example.com")),
+    (2, "home", "iv-hydration", ("Avery Patel", "avery.patel@example.com")),
+    (3, "roseville", "iv-ketamine-infusion", ("Quinn Harper", "quinn.harper@example.com")),
+]
+
+
+@dataclass
+class BookingDemoReport:
+    created: list[str] = field(default_factory=list)
+    invitation_url: str = ""
+
+    def summary(self) -> str:
+        made = "; ".join(self.created) if self.created else "nothing new"
+        return f"Booking: {made}. Demo invitation link: {self.invitation_url}"
+
+
+def ensure_demo_booking() -> BookingDemoReport:
+    """Create whatever part of the booking demo is missing; never change what is there."""
+    report = BookingDemoReport()
+    with transaction.atomic():
+        locations = ensure_locations(report)
+        if not locations:
+            return report
+        services = ensure_services(report, locations)
+        ensure_providers(report, locations, services)
+        ensure_closures(report, locations)
+        if not Appointment.objects.exists():
+            book_demo_visits(report, locations, services)
+        report.invitation_url = ensure_invitation(report, services).get_url()
+    return report
+
+
+def ensure_locations(report) -> dict[str, Location]:
+    locations = {}
+    for page in LocationPage.objects.filter(slug__in=CHAIRS):
+        location, created = Location.objects.get_or_create(
+            page=page, defaults={"chairs": CHAIRS[page.slug]}
+        )
+        locations[page.slug] = location
+        if created:
+            report.created.append(f"{page.title} with {location.chairs} chairs")
+    return locations
+
+
+def ensure_services(report, locations) -> dict[str, Service]:
+    services = {}
+    for spec in SERVICES:
+        data = dict(spec)
+        where, page_slug = data.pop("where"), data.pop("page")
+        service = Service.objects.filter(slug=data["slug"]).first()
+        if service is None:
+            data["info_page"] = ServicePage.objects.filter(slug=page_slug).first()
+            service = Service.objects.create(sort_order=len(services), **data)
+            service.locations.set([locations[key] for key in where if key in locations])
+            service.save()  # a cluster's many-to-many is written on save
+            report.created.append(f"service “{service.name}”")
+        services[service.slug] = service
+    return services
+
+
+def ensure_providers(report, locations, services) -> None:
+    for name, offered, clinic_days, home_days in PROVIDERS:
+        if Provider.objects.filter(name=name).exists():
+            continue
+        provider = Provider.objects.create(name=name)
+        provider.services.set([services[slug] for slug in offered])
+        provider.save()
+        for key, days in clinic_days.items():
+            for day in days:
+                starts, ends = ("08:00", "18:00") if day < 5 else ("09:00", "14:00")
+                ProviderHours.objects.create(
+                    provider=provider,
+                    location=locations[key],
+                    weekday=day,
+                    starts=starts,
+                    ends=ends,
+                )
+        for day in home_days:
+            ProviderHours.objects.create(
+                provider=provider, weekday=day, starts="10:00", ends="17:00"
+            )
+        report.created.append(f"provider {name}")
+    reyes = Provider.objects.filter(name="Jordan Reyes, NP").first()
+    if reyes and not reyes.time_off.exists():
+        day = timezone.localdate() + datetime.timedelta(days=8)
+        zone = locations["sacramento"].zone
+        TimeOff.objects.create(
+            provider=reyes,
+            starts_at=datetime.datetime.combine(day, datetime.time(0), tzinfo=zone),
+            ends_at=datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=zone),
+            reason="Conference",
+        )
+        report.created.append("one day of time off")
+
+
+def ensure_closures(report, locations) -> None:
+    today = timezone.localdate()
+    christmas = datetime.date(today.year, 12, 25)
+    christmas = christmas if christmas >= today else christmas.replace(year=today.year + 1)
+    new_year = datetime.date(christmas.year + 1, 1, 1)
+    for location in locations.values():
+        for day, reason in ((christmas, "Christmas Day"), (new_year, "New Year's Day")):
+            _, created = Closure.objects.get_or_create(
+                location=location, starts_on=day, defaults={"reason": reason}
+            )
+            if created:
+                report.created.append(f"{location} closed on {reason}")
+
+
+def book_demo_visits(report, locations, services) -> None:
+    desk = get_user_model().objects.filter(username="frontdesk").first()
+    today = timezone.localdate()
+    booked = book_series_in_progress(locations["sacramento"], services["iv-ketamine-infusion"])
+    for offset, key, slug, (name, email) in UPCOMING:
+        service = services[slug]
+        if key == "home":
+            area = locations["sacramento"].page.service_area
+            place = Place(locations["sacramento"], at_home=True)
+            address = f"2400 J Street, Sacramento, CA {area[0] if area else '95816'}"
+        else:
+            place, address = Place(locations[key]), ""
+        slot = first_free(service, place, next_weekday(today, offset), after=datetime.time(10))
+        if slot is None:
+            continue
+        lock(place.location, service=service)
+        patient = Patient(name, email, "(916) 555-0100", address)
+        reserve_slot(service=service, place=place, starts_at=slot, patient=patient, by=desk)
+        booked += 1
+    report.created.append(f"{booked} appointments")
+
+
+def next_weekday(day: datetime.date, offset: int) -> datetime.date:
+    day += datetime.timedelta(days=offset)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def first_free(service, place, day, *, after: datetime.time):
+    schedule = load_schedule(service=service, place=place, first=day, last=day)
+    wanted = datetime.datetime.combine(day, after, tzinfo=place.location.zone)
+    slots = [slot for slot in schedule.slots_on(day) if slot.starts_at >= wanted]
+    return slots[0].starts_at if slots else None
+
+
+def book_series_in_progress(location: Location, service: Service) -> int:
+    """Jamie, half-way through an induction series: three infusions done, three to come."""
+    provider = Provider.objects.get(name="Dr. Maya Ellison, MD")
+    series = Series.objects.create(service=service)
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    days = [monday - datetime.timedelta(days=7) + datetime.timedelta(days=d) for d in (0, 2, 4)]
+    days += [monday + datetime.timedelta(days=7 + d) for d in (0, 2, 4)]
+    for number, day in enumerate(days[:SERIES_INFUSIONS], start=1):
+        starts_at = datetime.datetime.combine(day, datetime.time(9), tzinfo=location.zone)
+        ends_at, occupied_from, occupied_until = occupied_span(
+            service=service, place=Place(location), starts_at=starts_at
+        )
+        done = number <= 3
+        Appointment.objects.create(
+            service=service,
+            location=location,
+            provider=provider,
+            chair=1,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            occupied_from=occupied_from,
+            occupied_until=occupied_until,
+            status=AppointmentStatus.COMPLETED if done else AppointmentStatus.BOOKED,
+            patient_name="Jamie Fox",
+            patient_email="jamie.fox@example.com",
+            patient_phone="(916) 555-0133",
+            series=series,
+        )
+    return SERIES_INFUSIONS
+
+
+def ensure_invitation(report, services) -> Invitation:
+    invitation = (
+        Invitation.objects.usable().filter(email_hash=email_lookup_hash(INVITED_EMAIL)).first()
+    )
+    if invitation is None:
+        owner = get_user_model().objects.filter(username="clinician").first()
+        invitation = issue_invitation(name="Alex Rivera", email=INVITED_EMAIL, by=owner)
+        report.created.append("a demo invitation")
+    return invitation

@@ -1,0 +1,79 @@
+"""The front desk's calendars: a day with the chairs as columns and lanes for home visits
+and calls, and a week with the days as columns. Hours are rows, in the location's time."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .models import Appointment, Location
+
+HOME_LANE = "At home"
+NO_CHAIR_LANE = "Phone / no chair"
+FIRST_HOUR, LAST_HOUR = 7, 19  # rows drawn at least for these hours
+
+
+@dataclass
+class Grid:
+    columns: list[str]
+    rows: list[tuple[datetime.time, list[list[Appointment]]]] = field(default_factory=list)
+    count: int = 0
+
+
+def local_day_range(location: Location, day: datetime.date, days: int = 1):
+    zone = location.zone
+    start = datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(days=days), datetime.time(0), tzinfo=zone
+    )
+    return start, end
+
+
+def appointments_between(location: Location, start, end, *, provider=None):
+    visits = (
+        Appointment.objects.for_calendar()
+        .at(location)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+    )
+    if provider is not None:
+        visits = visits.filter(provider=provider)
+    return list(visits)
+
+
+def lane(appointment: Appointment) -> str:
+    if appointment.at_home:
+        return HOME_LANE
+    if appointment.chair is None:
+        return NO_CHAIR_LANE
+    return f"Chair {appointment.chair}"
+
+
+def day_grid(location: Location, day: datetime.date, *, provider=None) -> Grid:
+    start, end = local_day_range(location, day)
+    visits = appointments_between(location, start, end, provider=provider)
+    columns = [f"Chair {n}" for n in range(1, location.chairs + 1)] + [NO_CHAIR_LANE, HOME_LANE]
+    return _fill(Grid(columns), visits, column_of=lane, zone=location.zone)
+
+
+def week_grid(location: Location, monday: datetime.date, *, provider=None) -> Grid:
+    start, end = local_day_range(location, monday, days=7)
+    visits = appointments_between(location, start, end, provider=provider)
+    days = [monday + datetime.timedelta(days=n) for n in range(7)]
+    grid = Grid([f"{day:%a %-d %b}" for day in days])
+    return _fill(
+        grid,
+        visits,
+        column_of=lambda a: f"{a.starts_at.astimezone(location.zone):%a %-d %b}",
+        zone=location.zone,
+    )
+
+
+def _fill(grid: Grid, visits, *, column_of, zone) -> Grid:
+    hours = {visit.starts_at.astimezone(zone).hour for visit in visits}
+    hours |= set(range(FIRST_HOUR, LAST_HOUR))
+    index = {name: n for n, name in enumerate(grid.columns)}
+    cells = {hour: [[] for _ in grid.columns] for hour in sorted(hours)}
+    for visit in visits:
+        cells[visit.starts_at.astimezone(zone).hour][index[column_of(visit)]].append(visit)
+    grid.rows = [(datetime.time(hour), cells[hour]) for hour in sorted(hours)]
+    grid.count = len(visits)
+    return grid

@@ -1,0 +1,214 @@
+"""Booking forms: they validate what was typed and never act."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from klearmind.pages.forms import reject_control_characters
+
+from .models import Location, Provider, Service
+from .models.appointments import (
+    ADDRESS_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+)
+
+ZIP_CODE = re.compile(r"^\d{5}$")
+PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-]+$")
+MIN_PHONE_DIGITS = 10
+MAX_PHONE_DIGITS = 15
+HOME = "home"
+
+
+class PlaceForm(forms.Form):
+    """Where: one of the service's clinics, or at home after a ZIP code inside an area."""
+
+    place = forms.ChoiceField(
+        label="Where would you like your visit?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose where you would like your visit."},
+    )
+    zip = forms.CharField(
+        label="Your ZIP code (for a home visit)",
+        required=False,
+        max_length=10,
+        help_text="Five digits. We check that your home is inside one of our visit areas.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        choices = [(loc.slug, f"{loc.page.title} clinic") for loc in service.locations.all()]
+        if service.at_home:
+            choices.append((HOME, "At home: we come to you"))
+        self.fields["place"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place") != HOME:
+            return data
+        zip_code = (data.get("zip") or "").strip()
+        if not ZIP_CODE.match(zip_code):
+            self.add_error("zip", "For a home visit, please enter your five-digit ZIP code.")
+            return data
+        serving = Location.objects.serving_zip(zip_code)
+        if not serving:
+            self.add_error(
+                "zip",
+                ValidationError(
+                    "We do not make home visits to %(zip)s yet. Please choose one of our "
+                    "clinics instead, or call us to ask.",
+                    code="outside_area",
+                    params={"zip": zip_code},
+                ),
+            )
+        data["zip"] = zip_code
+        return data
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_CHARACTERS.match(value) or not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
+        raise ValidationError(
+            "Please enter a phone number of 10 digits, like (916) 555-0142.", code="invalid_phone"
+        )
+
+
+class PatientForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=NAME_MAX_LENGTH,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": "Please enter your name.",
+            "max_length": "Please shorten your name to %(limit_value)d characters.",
+        },
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="We send your confirmation and a reminder here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your e-mail address.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=PHONE_MAX_LENGTH,
+        validators=[validate_phone],
+        help_text="In case we need to reach you about your visit.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        error_messages={"required": "Please enter a phone number."},
+    )
+    home_address = forms.CharField(
+        label="Your home address",
+        max_length=ADDRESS_MAX_LENGTH,
+        required=False,
+        validators=[reject_control_characters],
+        help_text="Street, number, apartment, city.",
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    series = forms.ChoiceField(
+        label="How many visits?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("one", "Just this visit"),
+            ("series", "The induction series: six infusions over two to three weeks"),
+        ],
+    )
+
+    def __init__(self, *args, at_home: bool, offers_series: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.at_home = at_home
+        if at_home:
+            self.fields["home_address"].required = True
+            self.fields["home_address"].error_messages["required"] = (
+                "Please enter the address where we should come."
+            )
+        else:
+            del self.fields["home_address"]
+        if offers_series:
+            self.fields["series"].initial = "series"
+        else:
+            del self.fields["series"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self):
+        return self.cleaned_data["phone"].strip()
+
+    @property
+    def wants_series(self) -> bool:
+        return self.cleaned_data.get("series") == "series"
+
+
+class StaffBookingForm(PatientForm):
+    """The front desk books for a caller: the same checks, plus the service, place and time."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.active(), label="Service")
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("page"), label="Location"
+    )
+    at_home_visit = forms.BooleanField(label="Home visit sent from this location", required=False)
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    field_order = ["service", "location", "at_home_visit", "day", "time"]
+
+    def __init__(self, *args, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        at_home = bool(data and data.get("at_home_visit"))
+        super().__init__(*args, at_home=at_home, offers_series=False, **kwargs)
+
+    def starts_at(self) -> datetime.datetime:
+        zone = self.cleaned_data["location"].zone
+        return datetime.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=zone
+        )
+
+
+class MoveForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("page"), label="Location"
+    )
+    day = forms.DateField(label="New day", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="New time", widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def starts_at(self) -> datetime.datetime:
+        zone = self.cleaned_data["location"].zone
+        return datetime.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=zone
+        )
+
+
+class CalendarFilterForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("page"), required=False, empty_label=None
+    )
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.all(), required=False, empty_label="All providers"
+    )
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(
+        label="Candidate's name", max_length=NAME_MAX_LENGTH, validators=[reject_control_characters]
+    )
+    email = forms.EmailField(label="Candidate's e-mail", max_length=EMAIL_MAX_LENGTH)
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.active().filter(online_booking="invited"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to allow every treatment that needs an invitation.",
+    )

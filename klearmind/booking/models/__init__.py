@@ -1,0 +1,43 @@
+"""Booking models: the clinic's setup, and the appointments made against it."""
+
+from .appointments import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    BookingEmail,
+    BookingRequest,
+    EmailKind,
+    Invitation,
+    Series,
+)
+from .setup import (
+    Closure,
+    DepositRule,
+    Location,
+    OnlineBooking,
+    Provider,
+    ProviderHours,
+    Service,
+    ServiceKind,
+    TimeOff,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Appointment",
+    "AppointmentStatus",
+    "BookingEmail",
+    "BookingRequest",
+    "Closure",
+    "DepositRule",
+    "EmailKind",
+    "Invitation",
+    "Location",
+    "OnlineBooking",
+    "Provider",
+    "ProviderHours",
+    "Series",
+    "Service",
+    "ServiceKind",
+    "TimeOff",
+]

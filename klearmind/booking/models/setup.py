@@ -1,0 +1,415 @@
+"""What the clinic sets up: where it books, what it offers, who gives it and when."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+from klearmind.pages.models import LocationPage, Weekday
+
+DEFAULT_TIME_ZONE = "America/Los_Angeles"
+# CLINICAL.md, IV hydration (California): "Cancellation policy ... (typical: 24 hours)".
+DEFAULT_CANCELLATION_NOTICE_HOURS = 24
+RESERVED_SLUGS = frozenset({"invitation", "visit"})
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "“%(value)s” is not a time zone name such as America/Los_Angeles.",
+            code="invalid_time_zone",
+            params={"value": value},
+        ) from None
+
+
+class LocationQuerySet(models.QuerySet):
+    def with_hours(self):
+        return self.select_related("page").prefetch_related("page__hours")
+
+    def serving_zip(self, zip_code: str):
+        """Locations whose at-home service area lists this ZIP code (checked in Python: the
+        area is a list of codes in one text field)."""
+        return [
+            location
+            for location in self.select_related("page")
+            if zip_code in location.page.service_area
+        ]
+
+
+class Location(models.Model):
+    """The booking side of a location page: its page holds the address, hours and service area."""
+
+    page = models.OneToOneField(LocationPage, on_delete=models.CASCADE, related_name="booking")
+    time_zone = models.CharField(
+        max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
+    )
+    chairs = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text="Treatment chairs: how many people can be treated here at the same time.",
+    )
+    travel_buffer_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MaxValueValidator(240)],
+        help_text="Added before and after every at-home visit for the journey.",
+    )
+    # Every booking change at this location first updates this counter: that UPDATE is the
+    # lock which makes bookings here take turns (see docs/decisions/011).
+    booking_sequence = models.PositiveBigIntegerField(default=0, editable=False)
+
+    objects = LocationQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("page"),
+        FieldPanel("time_zone"),
+        FieldRowPanel([FieldPanel("chairs"), FieldPanel("travel_buffer_minutes")]),
+    ]
+
+    class Meta:
+        ordering = ["page__path"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(chairs__gte=1), name="location_has_a_chair"),
+        ]
+
+    def __str__(self):
+        return self.page.title
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def slug(self) -> str:
+        return self.page.slug
+
+    def serves_zip(self, zip_code: str) -> bool:
+        return zip_code in self.page.service_area
+
+
+class Closure(models.Model):
+    """A holiday or closure: whole days, or part of one day when times are given."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField()
+    ends_on = models.DateField(blank=True, null=True, help_text="Leave empty for one day.")
+    starts_at = models.TimeField(blank=True, null=True, help_text="Leave empty for all day.")
+    ends_at = models.TimeField(blank=True, null=True)
+    reason = models.CharField(max_length=120)
+
+    panels = [
+        FieldPanel("location"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("reason"),
+    ]
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="closure_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_at__isnull=True, ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="closure_times_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.location}: {self.reason} ({self.starts_on})"
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.ends_on or self.starts_on
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day cannot be before the first."})
+        if (self.starts_at is None) != (self.ends_at is None):
+            raise ValidationError(
+                {"ends_at": "Give both times for a partial day, or neither for whole days."}
+            )
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The closure must end after it starts."})
+
+
+class ServiceKind(models.TextChoices):
+    CONSULTATION = "consultation", "Free phone consultation"
+    KETAMINE = "ketamine", "IV ketamine infusion"
+    SPRAVATO = "spravato", "Spravato session"
+    HYDRATION = "hydration", "IV hydration drip"
+    BOOSTER = "booster", "Booster infusion"
+
+
+class OnlineBooking(models.TextChoices):
+    ANYONE = "anyone", "Anyone"
+    INVITED = "invited", "Only candidates accepted by a clinician"
+    STAFF = "staff", "Staff only"
+
+
+class DepositRule(models.TextChoices):
+    NONE = "none", "No deposit"
+    FIXED = "fixed", "A fixed amount"
+    FULL = "full", "The full price"
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def bookable_online(self):
+        return self.active().exclude(online_booking=OnlineBooking.STAFF)
+
+
+class Service(ClusterableModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(240)]
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(240)]
+    )
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    deposit_rule = models.CharField(
+        max_length=10, choices=DepositRule.choices, default=DepositRule.NONE
+    )
+    deposit_amount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    locations = ParentalManyToManyField(Location, blank=True, related_name="services")
+    at_home = models.BooleanField(default=False, help_text="Also offered as a home visit.")
+    needs_chair = models.BooleanField(
+        default=True,
+        help_text="Untick for phone consultations: they take a provider's time, not a chair.",
+    )
+    online_booking = models.CharField(
+        max_length=10, choices=OnlineBooking.choices, default=OnlineBooking.ANYONE
+    )
+    fasting_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="No solid food for this many hours before."
+    )
+    clear_liquids_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Clear liquids allowed until this many hours before."
+    )
+    driver_required = models.BooleanField(default=False)
+    no_driving_until_next_day = models.BooleanField(default=False)
+    preparation_notes = models.TextField(blank=True)
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        default=DEFAULT_CANCELLATION_NOTICE_HOURS
+    )
+    info_page = models.ForeignKey(
+        "pages.ServicePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page that says more about this service.",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldRowPanel(
+            [
+                FieldPanel("duration_minutes"),
+                FieldPanel("buffer_before_minutes"),
+                FieldPanel("buffer_after_minutes"),
+            ],
+            heading="Minutes",
+        ),
+        FieldRowPanel(
+            [FieldPanel("price"), FieldPanel("deposit_rule"), FieldPanel("deposit_amount")]
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("locations"),
+                FieldPanel("at_home"),
+                FieldPanel("needs_chair"),
+                FieldPanel("online_booking"),
+            ],
+            heading="Where and who may book",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("fasting_hours"), FieldPanel("clear_liquids_hours")]),
+                FieldPanel("driver_required"),
+                FieldPanel("no_driving_until_next_day"),
+                FieldPanel("preparation_notes"),
+            ],
+            heading="Preparation",
+        ),
+        FieldPanel("cancellation_notice_hours"),
+        FieldPanel("info_page"),
+        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="service_duration_positive"
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="service_price_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def duration(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def offers_series(self) -> bool:
+        return self.kind == ServiceKind.KETAMINE
+
+    @property
+    def needs_invitation(self) -> bool:
+        return self.online_booking == OnlineBooking.INVITED
+
+    @property
+    def deposit(self):
+        if self.deposit_rule == DepositRule.FULL:
+            return self.price
+        if self.deposit_rule == DepositRule.FIXED:
+            return self.deposit_amount
+        return None
+
+    def preparation(self) -> list[str]:
+        """The preparation rules in plain sentences, for the pages and e-mails."""
+        rules = []
+        if self.fasting_hours:
+            rules.append(f"No solid food for {self.fasting_hours} hours before your visit.")
+        if self.clear_liquids_hours:
+            rules.append(
+                f"Clear liquids (water, clear juice, black coffee or tea) are fine until "
+                f"{self.clear_liquids_hours} hours before."
+            )
+        if self.driver_required:
+            rules.append("Bring a responsible adult who will drive you home; you cannot drive.")
+        if self.no_driving_until_next_day:
+            rules.append("Do not drive or operate machinery until the next day.")
+        rules += [line.strip() for line in self.preparation_notes.splitlines() if line.strip()]
+        return rules
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:  # these addresses under /book/ are taken
+            raise ValidationError({"slug": "Please choose another slug: this one is reserved."})
+        if self.deposit_rule == DepositRule.FIXED and not self.deposit_amount:
+            raise ValidationError({"deposit_amount": "Give the deposit amount."})
+
+
+class Provider(ClusterableModel):
+    name = models.CharField(max_length=120)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="booking_provider",
+        help_text="Their staff login, if they have one.",
+    )
+    services = ParentalManyToManyField(Service, blank=True, related_name="providers")
+    active = models.BooleanField(default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("user"),
+        FieldPanel("services"),
+        FieldPanel("active"),
+        InlinePanel("hours", heading="Working hours", label="Hours"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderHours(models.Model):
+    """A provider's weekly hours at one location, or for home visits when no location is set."""
+
+    provider = ParentalKey(Provider, on_delete=models.CASCADE, related_name="hours")
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="provider_hours",
+        help_text="Leave empty for home visits.",
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    panels = [
+        FieldPanel("location"),
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("starts"), FieldPanel("ends")]),
+    ]
+
+    class Meta:
+        verbose_name_plural = "provider hours"
+        ordering = ["weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="provider_hours_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def clean(self):
+        if self.starts and self.ends and self.ends <= self.starts:
+            raise ValidationError({"ends": "The hours must end after they start."})
+
+
+class TimeOff(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="time_off")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    panels = [
+        FieldPanel("provider"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("reason"),
+    ]
+
+    class Meta:
+        verbose_name_plural = "time off"
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="time_off_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.starts_at:%Y-%m-%d}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "Time off must end after it starts."})

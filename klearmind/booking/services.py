@@ -1,0 +1,357 @@
+"""Booking workflows. Every one that takes a chair or a provider first locks the location
+(an UPDATE of its row, the first statement of the transaction) and then re-checks the slot
+against the database, so two people can never be given the same chair or provider."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .availability import Place, Slot, epoch, load_schedule, occupied_span
+from .models import (
+    Appointment,
+    BookingEmail,
+    BookingRequest,
+    EmailKind,
+    Invitation,
+    Location,
+    OnlineBooking,
+    Provider,
+    Series,
+    Service,
+)
+from .tasks import send_booking_email, send_invitation, send_reminder
+
+# How far ahead patients may book, and how soon: the front desk may book any free slot.
+BOOKING_HORIZON_DAYS = 180
+ONLINE_LEAD_MINUTES = 60
+REMINDER_AHEAD = datetime.timedelta(hours=24)
+
+
+class SlotUnavailable(Exception):
+    """A booking the clinic cannot take, with a message for the person booking."""
+
+    def __init__(self, message: str, *, code: str, number: int | None = None):
+        super().__init__(message)
+        self.message, self.code, self.number = message, code, number
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str
+    email: str
+    phone: str
+    home_address: str = ""
+
+
+def earliest_start(*, staff: bool, now: datetime.datetime | None = None) -> datetime.datetime:
+    now = now or timezone.now()
+    return now if staff else now + datetime.timedelta(minutes=ONLINE_LEAD_MINUTES)
+
+
+def check_offered(
+    *, service: Service, place: Place, staff: bool, invitation: Invitation | None = None
+) -> None:
+    """Refuse a service at a place it is not given, or to someone who may not book it."""
+    if not service.active:
+        raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
+    if place.at_home and not service.at_home:
+        raise SlotUnavailable(f"{service.name} is not offered at home.", code="not_here")
+    if not place.at_home and not service.locations.filter(pk=place.location.pk).exists():
+        raise SlotUnavailable(
+            f"{service.name} is not offered in {place.location}.", code="not_here"
+        )
+    if staff:
+        return
+    if service.online_booking == OnlineBooking.STAFF:
+        raise SlotUnavailable(
+            f"{service.name} is booked by the clinic: please call us.", code="staff_only"
+        )
+    if service.needs_invitation and not (invitation and invitation.unlocks(service)):
+        raise SlotUnavailable(
+            f"{service.name} can be booked online once a clinician has reviewed your "
+            "questionnaire and sent you a personal booking link.",
+            code="needs_invitation",
+        )
+
+
+def lock(*locations: Location, service: Service) -> None:
+    """Take the booking locks: the locations' rows, then the service's providers' rows, always
+    in that order and by key, so two bookings never wait for each other in a circle."""
+    for pk in sorted({location.pk for location in locations}):
+        Location.objects.filter(pk=pk).update(booking_sequence=F("booking_sequence") + 1)
+    list(
+        Provider.objects.select_for_update()
+        .filter(services=service)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def find_slot(
+    *,
+    service: Service,
+    place: Place,
+    starts_at: datetime.datetime,
+    staff: bool,
+    exclude: tuple[int, ...] = (),
+    number: int | None = None,
+) -> Slot:
+    """The free slot starting at `starts_at`, or SlotUnavailable saying why there is none."""
+    not_before = earliest_start(staff=staff)
+    if starts_at < not_before:
+        raise SlotUnavailable(
+            "That time has already passed or is too soon to book online. Please choose a "
+            "later time.",
+            code="past",
+            number=number,
+        )
+    if starts_at > timezone.now() + datetime.timedelta(days=BOOKING_HORIZON_DAYS):
+        raise SlotUnavailable(
+            f"We take bookings up to {BOOKING_HORIZON_DAYS} days ahead.",
+            code="too_far",
+            number=number,
+        )
+    day = starts_at.astimezone(place.location.zone).date()
+    schedule = load_schedule(service=service, place=place, first=day, last=day, exclude=exclude)
+    slot = schedule.slot_at(starts_at, not_before=epoch(not_before))
+    if slot is not None:
+        return slot
+    if schedule.without_bookings().slot_at(starts_at, not_before=epoch(not_before)) is None:
+        raise SlotUnavailable(
+            "We are not open for this service at that time. Please choose one of the times shown.",
+            code="outside_hours",
+            number=number,
+        )
+    raise SlotUnavailable(
+        "Sorry, that time was just taken. Please choose another.", code="taken", number=number
+    )
+
+
+def book_appointment(
+    *,
+    service: Service,
+    place: Place,
+    starts_at: datetime.datetime,
+    patient: Patient,
+    by=None,
+    invitation: Invitation | None = None,
+    token: str = "",
+) -> Appointment:
+    """Book one visit, or return the visit already booked with this form token."""
+    check_offered(service=service, place=place, staff=by is not None, invitation=invitation)
+    with transaction.atomic():
+        lock(place.location, service=service)
+        earlier = already_booked(token)
+        if earlier is not None:
+            return earlier
+        appointment = reserve_slot(
+            service=service, place=place, starts_at=starts_at, patient=patient, by=by
+        )
+        _finish(appointment, invitation=invitation, token=token)
+    return appointment
+
+
+def book_series(
+    *,
+    service: Service,
+    place: Place,
+    starts: list[datetime.datetime],
+    patient: Patient,
+    by=None,
+    invitation: Invitation | None = None,
+    token: str = "",
+) -> Series:
+    """Book every visit of an induction series or none; SlotUnavailable names the one taken."""
+    check_offered(service=service, place=place, staff=by is not None, invitation=invitation)
+    with transaction.atomic():
+        lock(place.location, service=service)
+        earlier = already_booked(token)
+        if earlier is not None:
+            return earlier.series
+        series = Series.objects.create(service=service)
+        for number, starts_at in enumerate(starts, start=1):
+            appointment = reserve_slot(
+                service=service,
+                place=place,
+                starts_at=starts_at,
+                patient=patient,
+                by=by,
+                series=series,
+                number=number,
+            )
+            if number == 1:
+                _finish(appointment, invitation=invitation, token=token)
+            else:
+                _schedule_reminder(appointment)
+    return series
+
+
+def already_booked(token: str) -> Appointment | None:
+    if not token:
+        return None
+    earlier = BookingRequest.objects.filter(token=token).select_related("appointment").first()
+    return earlier.appointment if earlier else None
+
+
+def reserve_slot(
+    *, service, place, starts_at, patient, by, series=None, number=None
+) -> Appointment:
+    """Create the appointment in a free slot; call it holding the lock (see `lock`)."""
+    slot = find_slot(
+        service=service, place=place, starts_at=starts_at, staff=by is not None, number=number
+    )
+    ends_at, occupied_from, occupied_until = occupied_span(
+        service=service, place=place, starts_at=starts_at
+    )
+    return Appointment.objects.create(
+        service=service,
+        location=place.location,
+        provider_id=slot.provider_id,
+        at_home=place.at_home,
+        chair=slot.chair,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        occupied_from=occupied_from,
+        occupied_until=occupied_until,
+        patient_name=patient.name,
+        patient_email=patient.email,
+        patient_phone=patient.phone,
+        home_address=patient.home_address if place.at_home else "",
+        series=series,
+        booked_by=by,
+    )
+
+
+def _finish(appointment: Appointment, *, invitation, token: str) -> None:
+    if invitation is not None and appointment.service.needs_invitation:
+        used = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not used:
+            raise SlotUnavailable(
+                "This booking link has already been used.", code="invitation_used"
+            )
+        appointment.invitation = invitation
+        appointment.save(update_fields=["invitation"])
+    if token:
+        BookingRequest.objects.create(token=token, appointment=appointment)
+    queue_email(appointment, kind=EmailKind.CONFIRMATION)
+    _schedule_reminder(appointment)
+
+
+def move_appointment(
+    *, appointment: Appointment, starts_at: datetime.datetime, place: Place | None = None, by=None
+) -> Appointment:
+    """Move a booked visit to another free time (and place); the patient (no `by`) only
+    outside the cancellation notice window."""
+    place = place or Place(appointment.location, appointment.at_home)
+    with transaction.atomic():
+        lock(appointment.location, place.location, service=appointment.service)
+        appointment = Appointment.objects.select_related("service", "location__page").get(
+            pk=appointment.pk
+        )
+        check_changeable(appointment, by=by)
+        check_offered(service=appointment.service, place=place, staff=by is not None)
+        slot = find_slot(
+            service=appointment.service,
+            place=place,
+            starts_at=starts_at,
+            staff=by is not None,
+            exclude=(appointment.pk,),
+        )
+        ends_at, occupied_from, occupied_until = occupied_span(
+            service=appointment.service, place=place, starts_at=starts_at
+        )
+        appointment.location, appointment.at_home = place.location, place.at_home
+        appointment.provider_id, appointment.chair = slot.provider_id, slot.chair
+        appointment.starts_at, appointment.ends_at = starts_at, ends_at
+        appointment.occupied_from, appointment.occupied_until = occupied_from, occupied_until
+        appointment.reminder_sent_at = None
+        appointment.save(
+            update_fields=[
+                "location",
+                "at_home",
+                "provider",
+                "chair",
+                "starts_at",
+                "ends_at",
+                "occupied_from",
+                "occupied_until",
+                "reminder_sent_at",
+            ]
+        )
+        queue_email(appointment, kind=EmailKind.MOVED)
+        _schedule_reminder(appointment)
+    return appointment
+
+
+def check_changeable(appointment: Appointment, *, by) -> None:
+    if not appointment.is_open:
+        raise SlotUnavailable(
+            f"This visit is {appointment.get_status_display().lower()} and cannot be changed.",
+            code="wrong_status",
+        )
+    if by is None and appointment.inside_notice_window():
+        raise SlotUnavailable(
+            f"Your visit is less than {appointment.service.cancellation_notice_hours} hours "
+            "away, so it can no longer be changed online. Please call the clinic.",
+            code="inside_notice",
+        )
+
+
+def cancel_appointment(*, appointment: Appointment, by=None, reason: str = "") -> Appointment:
+    """Cancel a booked visit and tell the patient; ValidationError inside the notice window
+    when the patient cancels."""
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment.cancel(by=by, reason=reason)
+        queue_email(appointment, kind=EmailKind.CANCELLED)
+    return appointment
+
+
+def change_status(*, appointment: Appointment, action: str, by) -> Appointment:
+    """Front desk: arrived, completed, no-show or cancelled."""
+    if action == "cancel":
+        return cancel_appointment(appointment=appointment, by=by, reason="Cancelled by the clinic")
+    method = {
+        "arrived": appointment.mark_arrived,
+        "completed": appointment.mark_completed,
+        "no_show": appointment.mark_no_show,
+    }.get(action)
+    if method is None:
+        raise ValidationError("Unknown action.", code="unknown_action")
+    method(by=by)
+    return appointment
+
+
+def issue_invitation(*, name: str, email: str, by, services=None) -> Invitation:
+    """E-mail a candidate a clinician accepted a personal link to book the given services
+    (every invited-only one when none are given) online, once, within INVITATION_DAYS."""
+    with transaction.atomic():
+        invitation = Invitation.objects.create(name=name, email=email, issued_by=by)
+        if services:
+            invitation.services.set(services)
+        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+    return invitation
+
+
+def queue_email(appointment: Appointment, *, kind: str) -> BookingEmail:
+    email = BookingEmail.objects.create(appointment=appointment, kind=kind)
+    transaction.on_commit(lambda: send_booking_email.enqueue(email_id=email.pk))
+    return email
+
+
+def _schedule_reminder(appointment: Appointment) -> None:
+    run_after = appointment.starts_at - REMINDER_AHEAD
+    if run_after <= timezone.now() or not send_reminder.get_backend().supports_defer:
+        return  # too close for a reminder, or the daily sweep (send_due_reminders) sends it
+    starts_at = appointment.starts_at.isoformat()
+    transaction.on_commit(
+        lambda: send_reminder.using(run_after=run_after).enqueue(
+            appointment_id=appointment.pk, starts_at=starts_at
+        )
+    )

@@ -1,0 +1,110 @@
+import contextlib
+import datetime
+import io
+from unittest import mock
+
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django_tasks import task_backends
+
+from klearmind.booking import services, tasks
+from klearmind.booking.models import BookingEmail, EmailKind
+
+from .factories import PATIENT, book, make_clinic
+
+NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)
+DAY = datetime.date(2026, 12, 3)
+
+
+@time_machine.travel(NOW, tick=False)
+class ReminderTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(fasting_hours=6)
+        self.visit = book(self.clinic, self.clinic.at(DAY, 10))
+
+    def remind(self, starts_at=None):
+        starts_at = starts_at or self.visit.starts_at
+        return tasks.send_reminder.call(
+            appointment_id=self.visit.pk, starts_at=starts_at.isoformat()
+        )
+
+    def test_running_the_reminder_twice_sends_one_e_mail(self):
+        assert self.remind() == "sent"
+        assert self.remind() == "nothing to send"
+        assert len(mail.outbox) == 1
+        assert "Reminder: your visit tomorrow" in mail.outbox[0].subject
+        assert "No solid food for 6 hours" in mail.outbox[0].body
+
+    def test_a_rescheduled_visits_old_reminder_sends_nothing_and_the_new_one_sends(self):
+        old_start = self.visit.starts_at
+        services.move_appointment(appointment=self.visit, starts_at=self.clinic.at(DAY, 14))
+        mail.outbox.clear()
+        assert self.remind(old_start) == "nothing to send"
+        self.visit.refresh_from_db()
+        assert self.remind() == "sent"
+        assert "2:00 PM" in mail.outbox[0].subject
+
+    def test_a_cancelled_visit_gets_no_reminder(self):
+        services.cancel_appointment(appointment=self.visit)
+        mail.outbox.clear()
+        assert self.remind() == "nothing to send"
+        assert mail.outbox == []
+
+    def test_a_failed_send_keeps_the_reminder_for_the_sweep(self):
+        with (
+            mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")),
+            contextlib.suppress(OSError),
+        ):
+            self.remind()
+        self.visit.refresh_from_db()
+        assert self.visit.reminder_sent_at is None
+        with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)):
+            out = io.StringIO()
+            call_command("send_due_reminders", stdout=out)
+            call_command("send_due_reminders", stdout=out)
+        assert out.getvalue() == "Reminders sent: 1.\nReminders sent: 0.\n"
+        assert len(mail.outbox) == 1
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+    def test_booking_queues_the_reminder_for_a_day_ahead_when_the_worker_can_wait(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            visit = services.book_appointment(
+                service=self.clinic.service,
+                place=self.clinic.place,
+                starts_at=self.clinic.at(DAY, 15),
+                patient=PATIENT,
+            )
+        queued = {r.task.name: r for r in task_backends["default"].results}
+        reminder = queued["send_reminder"]
+        assert reminder.task.run_after == visit.starts_at - datetime.timedelta(hours=24)
+        assert reminder.kwargs == {
+            "appointment_id": visit.pk,
+            "starts_at": visit.starts_at.isoformat(),
+        }
+        assert "send_booking_email" in queued
+
+
+@time_machine.travel(NOW, tick=False)
+class OutboxTests(TestCase):
+    def test_a_failed_confirmation_is_kept_and_sent_once_later(self):
+        clinic = make_clinic()
+        visit = book(clinic, clinic.at(DAY, 10))
+        email = BookingEmail.objects.create(appointment=visit, kind=EmailKind.CONFIRMATION)
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
+            assert tasks.send_booking_email.call(email_id=email.pk) == "will retry"
+        email.refresh_from_db()
+        assert (email.attempts, email.sent_at) == (1, None)
+        assert "OSError: down" in email.last_error
+        assert tasks.send_booking_email.call(email_id=email.pk) == "sent"
+        assert tasks.send_booking_email.call(email_id=email.pk) == "already sent or gone"
+        assert len(mail.outbox) == 1
+
+    def test_a_cancellation_e_mail_has_no_calendar_file(self):
+        clinic = make_clinic()
+        visit = book(clinic, clinic.at(DAY, 10))
+        with self.captureOnCommitCallbacks(execute=True):
+            services.cancel_appointment(appointment=visit)
+        assert "is cancelled" in mail.outbox[0].subject
+        assert mail.outbox[0].attachments == []

@@ -1,0 +1,278 @@
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import time_machine
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.test import Client, TestCase
+
+from klearmind.booking import services
+from klearmind.booking.links import appointment_path, invitation_token
+from klearmind.booking.models import Appointment, AppointmentStatus, OnlineBooking, ServiceKind
+
+from .factories import book, make_clinic, make_provider
+
+NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
+DAY = datetime.date(2026, 12, 3)
+DETAILS = {"name": "Dana Reyes", "email": "dana@example.org", "phone": "(916) 555-0199"}
+
+
+def csrf_token(response) -> str:
+    return BeautifulSoup(response.content, "html.parser").find(
+        "input", {"name": "csrfmiddlewaretoken"}
+    )["value"]
+
+
+def hidden_fields(response) -> dict[str, list[str]]:
+    form = BeautifulSoup(response.content, "html.parser").find("form", class_="booking-confirm")
+    fields: dict[str, list[str]] = {}
+    for field in form.find_all("input", type="hidden"):
+        fields.setdefault(field["name"], []).append(field.get("value", ""))
+    return fields
+
+
+def text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
+
+
+@time_machine.travel(NOW, tick=False)
+class BookingStepsTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, slug="midtown", fasting_hours=6, at_home=True)
+        make_provider("Home nurse", [self.clinic.service], location=None)
+        self.client = Client(enforce_csrf_checks=True)
+        self.start = self.clinic.at(DAY, 10).isoformat()
+        self.details_url = "/book/drip/midtown/details/"
+
+    def review(self, **data):
+        page = self.client.get(self.details_url, {"start": self.start})
+        return self.client.post(
+            self.details_url,
+            {"csrfmiddlewaretoken": csrf_token(page), "start": self.start, **DETAILS, **data},
+        )
+
+    def confirm(self, review, **extra):
+        fields = {**hidden_fields(review), "confirm": "1", **extra}
+        return self.client.post(self.details_url, fields)
+
+    def test_service_place_day_time_details_confirm_books_one_visit(self):
+        assert "Drip" in text(self.client.get("/book/"))
+        place = self.client.get("/book/drip/", {"place": "midtown"})
+        assert place["Location"] == "/book/drip/midtown/"
+        month = self.client.get("/book/drip/midtown/", {"month": "2026-12"})
+        assert 'href="/book/drip/midtown/2026-12-03/"' in month.content.decode()
+        assert "December 2026" in text(month)
+        day = self.client.get("/book/drip/midtown/2026-12-03/")
+        assert "10:00 AM" in text(day)
+        review = self.review()
+        assert review.status_code == 200
+        assert "No solid food for 6 hours" in text(review)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.confirm(review)
+        appointment = Appointment.objects.get()
+        assert response["Location"] == appointment_path(appointment) + "?booked=1"
+        assert "dana" not in response["Location"]  # no personal data in the address
+        confirmation = self.client.get(response["Location"])
+        assert "Your visit is booked" in text(confirmation)
+        assert "No solid food for 6 hours before your visit." in text(confirmation)
+        assert "Thursday 3 December 2026, 10:00 AM" in text(confirmation)
+        assert "private" in confirmation["Cache-Control"]
+        assert "no-store" in confirmation["Cache-Control"]
+        assert len(mail.outbox) == 1
+
+    def test_a_double_clicked_confirm_stores_one_booking(self):
+        review = self.review()
+        first = self.confirm(review)
+        second = self.confirm(review)
+        assert Appointment.objects.count() == 1
+        assert first["Location"] == second["Location"]
+
+    def test_errors_are_tied_to_their_fields_and_what_was_typed_is_kept(self):
+        response = self.review(name="<script>alert(1)</script>", email="not-an-address", phone="12")
+        assert response.status_code == 400
+        soup = BeautifulSoup(response.content, "html.parser")
+        email = soup.find("input", {"name": "email"})
+        assert email["value"] == "not-an-address"
+        assert email["aria-invalid"] == "true"
+        assert "id_email_error" in email["aria-describedby"]
+        assert "like name@example.com" in soup.find(id="id_email_error").get_text()
+        assert "10 digits" in soup.find(id="id_phone_error").get_text()
+        assert soup.find(id="form-errors").find("a", href="#id_email")
+        assert "<script>alert(1)</script>" not in response.content.decode()
+        assert not Appointment.objects.exists()
+
+    def test_unusual_names_are_kept_but_control_characters_are_refused(self):
+        response = self.review(name="Zoë 😀 \u05e9\u05dc\u05d5\u05dd")
+        assert response.status_code == 200
+        refused = self.review(name="Eve\u202eevil")
+        assert "invisible control character" in text(refused)
+        assert self.review(name="x" * 500).status_code == 400
+        assert "Null characters are not allowed" in text(self.review(name="Dana\x00"))
+        assert not Appointment.objects.exists()
+
+    def test_garbled_addresses_get_a_clear_answer_not_an_error(self):
+        assert self.client.get("/book/drip/midtown/2026-02-30/").status_code == 404
+        assert "December 2026" in text(self.client.get("/book/drip/midtown/?month=zz"))  # now
+        for start in ("tomorrow", "2026-12-03T10:00", "9999-12-31T10:00:00+00:00"):
+            response = self.client.get(self.details_url, {"start": start})
+            assert response.status_code == 400, start
+        refused = self.client.get("/book/", {"invitation": "<b>forged</b>"})
+        assert "This booking link is not valid" in text(refused)
+        home = self.client.get("/book/drip/home/", {"zip": "<script>"})
+        assert "five-digit ZIP code" in text(home) and "<script>" not in home.content.decode()
+
+    def test_a_zip_outside_the_area_says_so_and_keeps_it(self):
+        response = self.client.get("/book/drip/", {"place": "home", "zip": "90210"})
+        assert response.status_code == 400
+        assert "We do not make home visits to 90210 yet" in text(response)
+        assert BeautifulSoup(response.content, "html.parser").find(id="id_zip")["value"] == "90210"
+
+    def test_a_zip_inside_the_area_leads_to_home_visit_days(self):
+        response = self.client.get("/book/drip/", {"place": "home", "zip": "95816"})
+        assert response["Location"] == "/book/drip/home/?zip=95816"
+        month = self.client.get(response["Location"])
+        assert "At home (ZIP 95816): we come to you" in text(month)
+
+    def test_a_service_not_given_at_a_place_is_refused_clearly(self):
+        self.clinic.service.at_home = False
+        self.clinic.service.save()
+        response = self.client.get("/book/drip/home/", {"zip": "95816"})
+        assert response.status_code == 400
+        assert "Drip is not offered at home." in text(response)
+
+    def test_a_past_day_and_a_time_outside_hours_are_refused_and_nothing_is_stored(self):
+        past = self.client.get("/book/drip/midtown/2026-11-20/")
+        assert "That day has passed" in text(past)
+        late = self.clinic.at(DAY, 20).isoformat()
+        outside = self.client.get(self.details_url, {"start": late})
+        assert outside.status_code == 400
+        assert "We are not open for this service at that time" in text(outside)
+        yesterday = self.clinic.at(DAY - datetime.timedelta(days=3), 10).isoformat()
+        assert "already passed" in text(self.client.get(self.details_url, {"start": yesterday}))
+        assert not Appointment.objects.exists()
+
+    def test_a_time_taken_between_review_and_confirm_says_so(self):
+        review = self.review()
+        book(self.clinic, self.clinic.at(DAY, 10))
+        response = self.confirm(review)
+        assert response.status_code == 409
+        assert "that time was just taken" in text(response)
+        assert Appointment.objects.count() == 1
+
+    def test_a_full_day_is_not_a_link_in_the_month(self):
+        for hour in range(8, 18):
+            book(self.clinic, self.clinic.at(DAY, hour))
+        home = self.clinic.service.providers.get(name="Home nurse")
+        home.delete()
+        month = self.client.get("/book/drip/midtown/", {"month": "2026-12"})
+        assert 'href="/book/drip/midtown/2026-12-03/"' not in month.content.decode()
+        assert 'href="/book/drip/midtown/2026-12-04/"' in month.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+class InvitationAndSeriesTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(
+            chairs=1,
+            slug="midtown",
+            kind=ServiceKind.KETAMINE,
+            online_booking=OnlineBooking.INVITED,
+            duration_minutes=90,
+        )
+        self.client = Client(enforce_csrf_checks=True)
+
+    def test_without_an_invitation_treatment_cannot_be_booked_online(self):
+        response = self.client.get("/book/drip/midtown/")
+        assert response.status_code == 400
+        assert "once a clinician has reviewed your questionnaire" in text(response)
+
+    def test_a_tampered_invitation_link_is_refused(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+        token = invitation_token(invitation)
+        response = self.client.get(f"/book/invitation/{token[:-1]}x/")
+        assert response.status_code == 404
+        assert "This booking link is not valid" in text(response)
+
+    def test_an_invited_patient_books_the_whole_series_at_once(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+        token = invitation_token(invitation)
+        landing = self.client.get(f"/book/invitation/{token}/")
+        assert "Welcome, Alex" in text(landing)
+        start = self.clinic.at(DAY, 10).isoformat()
+        url = "/book/drip/midtown/details/"
+        page = self.client.get(url, {"start": start, "invitation": token})
+        review = self.client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": csrf_token(page),
+                "start": start,
+                "invitation": token,
+                "series": "series",
+                **DETAILS,
+            },
+        )
+        assert "Your induction series" in text(review)
+        assert len(hidden_fields(review)["series_start"]) == 6
+        response = self.client.post(url, {**hidden_fields(review), "confirm": "1"})
+        assert response.status_code == 302
+        assert Appointment.objects.filter(series__isnull=False).count() == 6
+        invitation.refresh_from_db()
+        assert invitation.used_at is not None
+        confirmation = self.client.get(response["Location"])
+        assert len(re.findall(r"· Booked", text(confirmation))) == 6
+
+
+@time_machine.travel(NOW, tick=False)
+class PrivateLinkTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, slug="midtown")
+        self.visit = book(self.clinic, self.clinic.at(DAY, 10))
+        self.client = Client(enforce_csrf_checks=True)
+        self.path = appointment_path(self.visit)
+
+    def test_a_tampered_link_shows_nothing(self):
+        response = self.client.get(self.path[:-3] + "xx/")
+        assert response.status_code == 404
+        assert "This link is not valid" in text(response)
+        assert "Dana" not in response.content.decode()
+
+    def test_the_calendar_file_downloads(self):
+        response = self.client.get(self.path + "calendar.ics")
+        assert response["Content-Type"].startswith("text/calendar")
+        assert b"BEGIN:VEVENT" in response.content
+
+    def test_cancelling_outside_the_notice_window(self):
+        page = self.client.get(self.path + "cancel/")
+        response = self.client.post(
+            self.path + "cancel/", {"csrfmiddlewaretoken": csrf_token(page)}
+        )
+        assert response["Location"] == self.path
+        self.visit.refresh_from_db()
+        assert self.visit.status == AppointmentStatus.CANCELLED
+
+    def test_inside_the_notice_window_the_policy_is_explained_and_the_phone_given(self):
+        with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=3)):
+            page = self.client.get(self.path + "cancel/")
+            assert "Our cancellation policy" in text(page)
+            assert "(916) 555-0142" in text(page)
+            assert page.content.decode().count("<form") == 0 or "Yes, cancel" not in text(page)
+        self.visit.refresh_from_db()
+        assert self.visit.status == AppointmentStatus.BOOKED
+
+    def test_rescheduling_picks_a_new_free_time(self):
+        page = self.client.get(self.path + "reschedule/", {"month": "2026-12", "day": "2026-12-04"})
+        assert "Free times on Friday 4 December" in text(page)
+        new_start = self.clinic.at(DAY + datetime.timedelta(days=1), 11).isoformat()
+        response = self.client.post(
+            self.path + "reschedule/?month=2026-12&day=2026-12-04",
+            {"csrfmiddlewaretoken": csrf_token(page), "start": new_start},
+        )
+        assert response["Location"] == self.path + "?moved=1"
+        self.visit.refresh_from_db()
+        assert self.visit.local_start == self.clinic.at(DAY + datetime.timedelta(days=1), 11)
+
+    def test_the_link_is_never_cached(self):
+        response = self.client.get(self.path)
+        assert "no-store" in response["Cache-Control"]
+        assert urlsplit(self.path).path.startswith("/book/visit/")

@@ -1,0 +1,81 @@
+"""Booking in Chromium: a patient on a phone, with JavaScript off, books an IV hydration visit
+without an account and sees the confirmation with the preparation rules; the front desk then
+finds the visit on the day calendar. axe finds nothing serious on any public step."""
+
+import re
+import uuid
+
+import pytest
+
+from .axe import serious_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 800}
+
+
+def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
+    browser, live_site, sign_in, screenshots
+):
+    name = f"Robin {uuid.uuid4().hex[:6]}"
+    patient = browser.new_context(base_url=live_site, viewport=PHONE, java_script_enabled=False)
+    tab = patient.new_page()
+    violations = {}
+
+    tab.goto("/book/")
+    violations["services"] = serious_violations_without_js(browser, live_site, "/book/")
+    tab.get_by_role("link", name=re.compile("Book iv hydration drip")).click()
+    tab.get_by_label("Sacramento clinic").check()
+    tab.get_by_role("button", name="Show free days").click()
+    tab.wait_for_url(re.compile(r"/book/iv-hydration/sacramento/"))
+    violations["month"] = serious_violations_without_js(browser, live_site, tab.url)
+    screenshots(tab, "booking-month-phone")
+    if tab.locator(".booking-month a").count() == 0:  # late on the last day of a month
+        tab.locator("a[rel=next]").click()
+    day_link = tab.locator(".booking-month a").first
+    day = re.search(r"(\d{4}-\d{2}-\d{2})", day_link.get_attribute("href")).group(1)
+    day_link.click()
+    violations["times"] = serious_violations_without_js(browser, live_site, tab.url)
+    tab.locator(".booking-times a").first.click()
+
+    tab.get_by_role("button", name="Continue").click()  # nothing typed: errors by the fields
+    assert tab.locator("#form-errors").is_visible()
+    assert tab.locator("#id_name_error").inner_text() == "Please enter your name."
+    tab.get_by_label("Your name").fill(name)
+    tab.get_by_label("E-mail").fill("robin@example.org")
+    tab.get_by_label("Phone").fill("(916) 555-0177")
+    tab.get_by_role("button", name="Continue").click()
+    assert tab.get_by_role("heading", name="Check and confirm").is_visible()
+    screenshots(tab, "booking-review-phone")
+    tab.get_by_role("button", name="Confirm booking").click()
+    tab.wait_for_url(re.compile(r"/book/visit/.+\?booked=1"))
+    assert tab.get_by_role("heading", name="Your visit is booked").is_visible()
+    assert "Eat a light meal and drink water beforehand." in tab.content()
+    assert "Sacramento clinic, 1820 Capitol Avenue" in tab.content()
+    screenshots(tab, "booking-confirmation-phone")
+    violations["confirmation"] = serious_violations_without_js(browser, live_site, tab.url)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    patient.close()
+    assert violations == {key: [] for key in violations}
+
+    desk = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
+    staff_tab = desk.new_page()
+    sign_in(staff_tab, "frontdesk")
+    staff_tab.goto("/admin/booking/")
+    staff_tab.get_by_label("Location").select_option(label="Sacramento")
+    staff_tab.get_by_label("Day").fill(day)
+    staff_tab.get_by_role("button", name="Show").click()
+    staff_tab.wait_for_load_state()
+    assert staff_tab.locator(".booking-admin__grid").get_by_text(name).is_visible()
+    screenshots(staff_tab, "booking-front-desk-day")
+    desk.close()
+
+
+def serious_violations_without_js(browser, live_site, url):
+    """axe needs a script in the page, so it looks at the same address in a second tab."""
+    context = browser.new_context(base_url=live_site, viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(url)
+    found = serious_violations(tab)
+    context.close()
+    return found
