@@ -52,6 +52,10 @@ class PageTypeTests(DemoSiteTestCase):
         assert booking.get_text() == "Book a free consultation"
         assert booking["href"] == "/contact/"
         assert soup.select_one(".phone-link")["href"] == "tel:+19165550142"
+        actions = {a.get_text(): a["href"] for a in soup.select(".hero__actions a")}
+        assert actions["Book a visit online"] == "/book/"
+        questionnaire = "Could ketamine therapy suit you? Take the questionnaire"
+        assert actions[questionnaire] == "/candidacy/"
 
     def test_article_page_renders_every_section_of_the_seed_article(self):
         soup = self.soup(SEED_ARTICLE)
