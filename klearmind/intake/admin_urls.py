@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/status/", admin_views.change_status, name="status"),
     path("<int:pk>/note/", admin_views.add_note, name="note"),
     path("<int:pk>/assign/", admin_views.assign, name="assign"),
+    path("<int:pk>/invite/", admin_views.invite, name="invite"),
 ]

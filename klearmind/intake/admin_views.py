@@ -16,7 +16,7 @@ from klearmind.audit.services import record
 
 from . import services
 from .forms import AssignForm, IntakeSettingsForm, NoteForm, QueueFilterForm, StatusForm
-from .models import IntakeSettings, Submission
+from .models import IntakeSettings, Status, Submission
 from .presentation import answer_sections
 
 CONTACT = "accounts.view_patient_contact"
@@ -82,6 +82,7 @@ def detail(request, pk: int):
         }
     if request.user.has_perm(CHANGE):
         context |= {
+            "may_invite": submission.status == Status.ACCEPTED,
             "status_form": StatusForm(submission=submission),
             "note_form": NoteForm(),
             "assign_form": AssignForm(
@@ -137,6 +138,19 @@ def add_note(request, pk: int):
         messages.success(request, "Note added.")
     else:
         messages.error(request, "Please write the note (up to 5,000 characters).")
+    return redirect("intake_admin:detail", pk)
+
+
+@require_POST
+@protected_view(CHANGE)
+def invite(request, pk: int):
+    submission = get_object_or_404(Submission, pk=pk)
+    try:
+        services.invite_to_book(submission=submission, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "A personal link to book treatment online has been e-mailed.")
     return redirect("intake_admin:detail", pk)
 
 

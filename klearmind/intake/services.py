@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.booking.models import Invitation
+from klearmind.booking.services import issue_invitation
 from klearmind.encryption.keys import email_lookup_hash, keyed_hash
 
 from . import scoring, steps
@@ -249,3 +252,29 @@ def assign_clinician(*, submission: Submission, clinician, by, request=None) -> 
             detail=f"assigned to {who}",
         )
     return submission
+
+
+def invite_to_book(*, submission: Submission, by, request=None) -> Invitation:
+    """E-mail an accepted candidate a personal link to book treatment online (booking's
+    invitation), unless one is still open; self-booking of treatment waits for this."""
+    if submission.status != Status.ACCEPTED:
+        raise ValidationError(
+            "Only an accepted candidate can be invited to book treatment online.",
+            code="not_accepted",
+        )
+    open_invitations = Invitation.objects.usable().filter(email_hash=submission.email_hash)
+    if open_invitations.exists():
+        raise ValidationError(
+            "This candidate already has a booking invitation that is unused and still valid.",
+            code="already_invited",
+        )
+    with transaction.atomic():
+        invitation = issue_invitation(name=submission.full_name, email=submission.email, by=by)
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=submission,
+            detail=f"booking invitation {invitation.pk}",
+        )
+    return invitation

@@ -3,11 +3,14 @@ CSRF enforced, the print view, the settings, and an audit event for every view."
 
 import datetime
 
+from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
+from klearmind.booking.models import Invitation
+from klearmind.intake import services
 from klearmind.intake.models import IntakeSettings, Status, Submission
 
 from .factories import CANDIDATE_EMAIL, MEDICATION, csrf_token, submission_with
@@ -147,6 +150,46 @@ class DetailTests(TestCase):
         page = self.client.get(self.url).content.decode()
         assert "Status changed to Reviewing." in page
         assert f"<td>{self.clinician.username}</td><td>New</td><td>Reviewing</td>" in page
+
+    def accept(self) -> None:
+        for status in (Status.REVIEWING, Status.ACCEPTED):
+            services.change_status(submission=self.submission, to=status, by=self.clinician)
+
+    def test_an_accepted_candidate_is_e_mailed_a_link_to_book_treatment_once(self):
+        self.accept()
+        page = self.client.get(self.url)
+        assert b"E-mail a link to book treatment online" in page.content
+        token = csrf_token(page)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"{self.url}invite/", {"csrfmiddlewaretoken": token})
+        invitation = Invitation.objects.get()
+        assert (invitation.email, invitation.issued_by) == (CANDIDATE_EMAIL, self.clinician)
+        assert invitation.email_hash == self.submission.email_hash
+        (message,) = mail.outbox
+        assert message.to == [CANDIDATE_EMAIL]
+        assert "/book/invitation/" in message.body
+        for health in (MEDICATION, "PHQ", "Seizure", "urgent"):
+            assert health not in message.body
+        assert b"has been e-mailed" in self.client.get(self.url).content
+        event = AuditEvent.objects.about(self.submission).get(action="create")
+        assert event.detail == f"booking invitation {invitation.pk}"
+        self.client.post(f"{self.url}invite/", {"csrfmiddlewaretoken": token})
+        assert Invitation.objects.count() == 1
+        assert b"already has a booking invitation" in self.client.get(self.url).content
+
+    def test_a_candidate_not_yet_accepted_cannot_be_invited_to_book(self):
+        page = self.client.get(self.url)
+        assert b"E-mail a link to book treatment" not in page.content
+        self.client.post(f"{self.url}invite/", {"csrfmiddlewaretoken": csrf_token(page)})
+        assert not Invitation.objects.exists()
+        assert b"Only an accepted candidate" in self.client.get(self.url).content
+
+    def test_the_front_desk_cannot_send_a_booking_invitation(self):
+        self.accept()
+        client = Client()
+        sign_in(client, staff("Front desk"))
+        assert refused(client.post(f"{self.url}invite/"))
+        assert not Invitation.objects.exists()
 
     def test_an_impossible_status_is_refused_with_a_message(self):
         token = csrf_token(self.client.get(self.url))
