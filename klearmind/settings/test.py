@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, tasks run at once, e-mail kept in memory."""
 
+import os
+
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
@@ -13,9 +15,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WHITENOISE_USE_FINDERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
-# Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output.
-VAR_DIR = BASE_DIR / "test-output" / "var"  # noqa: F405
-MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405
+# Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output,
+# one folder per database, as the SQLite and PostgreSQL runs go side by side.
+_DATABASE = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
+RUN_OUTPUT = BASE_DIR / "test-output" / _DATABASE  # noqa: F405
+VAR_DIR = RUN_OUTPUT / "var"
+MEDIA_ROOT = RUN_OUTPUT / "media"
 # Field encryption: a fresh key for every run, and a model to encrypt (no migrations; the test
 # database creates its table).
 FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]

@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-OUTPUT_DIR = ROOT / "test-output" / "e2e"
+OUTPUT_DIR = ROOT / "test-output" / ("e2e-postgres" if os.environ.get("DATABASE_URL") else "e2e")
 
 
 def pytest_collection_modifyitems(config, items):
