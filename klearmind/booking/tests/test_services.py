@@ -13,7 +13,7 @@ from klearmind.booking.links import appointment_token
 from klearmind.booking.models import Appointment, AppointmentStatus, Invitation, OnlineBooking
 from klearmind.booking.services import SlotUnavailable
 
-from .factories import PATIENT, book, make_clinic, make_service
+from .factories import PATIENT, book, make_clinic, make_location, make_service
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
 DAY = datetime.date(2026, 12, 3)
@@ -50,6 +50,25 @@ class BookAppointmentTests(TestCase):
         assert appointment.occupied_until - appointment.ends_at == datetime.timedelta(minutes=15)
         stored = Appointment.objects.get()
         assert (stored.patient_name, stored.patient_email) == ("Dana Reyes", "dana@example.org")
+
+    def test_refuses_a_service_that_is_inactive_or_not_given_at_that_place(self):
+        other = make_location("roseville-test", zips="95661")
+        slot = self.clinic.at(DAY, 10)
+        assert (
+            refusal_code(
+                lambda: services.book_appointment(
+                    service=self.clinic.service,
+                    place=Place(other),
+                    starts_at=slot,
+                    patient=PATIENT,
+                )
+            )
+            == "not_here"
+        )
+        self.clinic.service.active = False
+        self.clinic.service.save(update_fields=["active"])
+        assert refusal_code(lambda: self.book_online(slot)) == "inactive"
+        assert not Appointment.objects.exists()
 
     def test_the_confirmation_has_the_rules_the_place_a_calendar_file_and_the_link(self):
         with self.captureOnCommitCallbacks(execute=True):
