@@ -17,6 +17,7 @@ urlpatterns = [
     path("comments/", include("klearmind.comments.urls")),
     path("candidacy/", include("klearmind.intake.urls")),
     path("book/", include("klearmind.booking.urls")),
+    path("check-in/", include("klearmind.care.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

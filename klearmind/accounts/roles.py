@@ -65,11 +65,22 @@ BOOKING_DESK_PERMISSIONS = tuple(
     for action in ("add", "change", "delete", "view")
 )
 BOOKING_CLINICIAN_PERMISSIONS = ("booking.add_invitation", "booking.view_invitation")
+# Care: clinicians define the treatment protocols and the care settings.
+CARE_CLINICIAN_PERMISSIONS = (
+    *(f"care.{action}_protocol" for action in ("add", "change", "view")),
+    "care.change_caresettings",
+    "care.view_caresettings",
+)
 
 CLINICIAN = Role(
     "Clinician",
     "Health records: questionnaires, charts and scores, read and write; appointments.",
-    (ADMIN_ACCESS, *HEALTH_PERMISSIONS, *BOOKING_CLINICIAN_PERMISSIONS),
+    (
+        ADMIN_ACCESS,
+        *HEALTH_PERMISSIONS,
+        *BOOKING_CLINICIAN_PERMISSIONS,
+        *CARE_CLINICIAN_PERMISSIONS,
+    ),
 )
 FRONT_DESK = Role(
     "Front desk",

@@ -5,6 +5,7 @@ but `isnull` is refused. A value that must be found is hashed beside it with Loo
 """
 
 import datetime
+import decimal
 import json
 
 from cryptography.fernet import InvalidToken
@@ -96,6 +97,26 @@ class EncryptedDateField(EncryptedFieldMixin, models.DateField):
 
     def from_plaintext(self, plaintext: str) -> datetime.date:
         return datetime.date.fromisoformat(plaintext)
+
+
+class EncryptedIntegerField(EncryptedFieldMixin, models.IntegerField):
+    """A whole number (a pulse, a blood pressure); limits belong in validators."""
+
+    def to_plaintext(self, value: int) -> str:
+        return str(value)
+
+    def from_plaintext(self, plaintext: str) -> int:
+        return int(plaintext)
+
+
+class EncryptedDecimalField(EncryptedFieldMixin, models.DecimalField):
+    """A measured quantity (a weight, a dose) kept exactly as entered, to its decimal places."""
+
+    def to_plaintext(self, value: decimal.Decimal) -> str:
+        return str(value)
+
+    def from_plaintext(self, plaintext: str) -> decimal.Decimal:
+        return decimal.Decimal(plaintext)
 
 
 class EncryptedJSONField(EncryptedFieldMixin, models.Field):

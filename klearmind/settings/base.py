@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "klearmind.comments",
     "klearmind.intake",
     "klearmind.booking",
+    "klearmind.care",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

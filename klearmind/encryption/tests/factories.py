@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 
@@ -14,3 +15,5 @@ class ConfidentialFactory(factory.django.DjangoModelFactory):
     answers = factory.LazyFunction(lambda: {"phq9": [1, 2, 0, 3, 1, 0, 2, 1, 0], "pain": 6})
     date_of_birth = datetime.date(1984, 2, 29)
     email = factory.Sequence(lambda n: f"patient{n}@example.org")
+    weight_kg = Decimal("72.5")
+    heart_rate = 68

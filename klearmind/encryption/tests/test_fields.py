@@ -1,5 +1,6 @@
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from cryptography.fernet import Fernet
@@ -25,7 +26,15 @@ from klearmind.encryption.keys import email_lookup_hash, keyed_hash
 from .factories import ConfidentialFactory
 from .testapp.models import Confidential
 
-ENCRYPTED = ["note", "medication", "answers", "date_of_birth", "email"]
+ENCRYPTED = [
+    "note",
+    "medication",
+    "answers",
+    "date_of_birth",
+    "email",
+    "weight_kg",
+    "heart_rate",
+]
 
 
 def current_key() -> str:
@@ -85,6 +94,25 @@ class EncryptedStorageTests(TestCase):
         assert fresh.date_of_birth == datetime.date(1984, 2, 29)
         assert fresh.medication == "sertraline 50 mg"
         assert Confidential.objects.values_list("medication", flat=True).get() == "sertraline 50 mg"
+
+    def test_numbers_are_encrypted_and_come_back_exact(self):
+        record = ConfidentialFactory(weight_kg=Decimal("81.4"), heart_rate=152)
+        stored = raw_row(record.pk)
+        assert "81.4" not in stored["weight_kg"]
+        assert "152" not in stored["heart_rate"]
+        fresh = Confidential.objects.get(pk=record.pk)
+        assert fresh.weight_kg == Decimal("81.4")
+        assert isinstance(fresh.weight_kg, Decimal)
+        assert fresh.heart_rate == 152
+
+    def test_numbers_are_validated_like_plain_number_fields(self):
+        record = ConfidentialFactory(weight_kg=Decimal("12345.6"))
+        with pytest.raises(ValidationError) as error:
+            record.full_clean()
+        assert "weight_kg" in error.value.message_dict
+        assert (
+            Confidential._meta.get_field("heart_rate").formfield().__class__ is forms.IntegerField
+        )
 
     def test_equal_values_are_stored_as_different_tokens(self):
         first, second = ConfidentialFactory.create_batch(2, medication="ketamine")

@@ -1,0 +1,11 @@
+"""The care back office at /admin/care/: patients and plans, charts, outcomes."""
+
+from . import chart_urls, outcome_urls, patient_urls
+
+app_name = "care_admin"
+
+urlpatterns = [
+    *patient_urls.urlpatterns,
+    *chart_urls.urlpatterns,
+    *outcome_urls.urlpatterns,
+]

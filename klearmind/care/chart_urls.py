@@ -1,0 +1,3 @@
+"""Chart screens of the care back office (namespace care_admin)."""
+
+urlpatterns = []

@@ -1,0 +1,27 @@
+"""Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
+
+from .patients import (
+    CareSettings,
+    Measurement,
+    MeasurementSource,
+    Medicine,
+    Patient,
+    PatientNote,
+    PatientStatus,
+    PlanStatus,
+    Protocol,
+    TreatmentPlan,
+)
+
+__all__ = [
+    "CareSettings",
+    "Measurement",
+    "MeasurementSource",
+    "Medicine",
+    "Patient",
+    "PatientNote",
+    "PatientStatus",
+    "PlanStatus",
+    "Protocol",
+    "TreatmentPlan",
+]

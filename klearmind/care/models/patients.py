@@ -1,0 +1,390 @@
+"""Patients, the protocols a clinic treats with, treatment plans and the scores over time.
+
+Everything about a patient is health information: encrypted at rest (decision 008), read only
+by roles holding `accounts.view_health_record`, and every view audited.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from wagtail.contrib.settings.models import BaseGenericSetting
+
+from klearmind.booking.models import Location, Series
+from klearmind.encryption.fields import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    LookupHashField,
+)
+from klearmind.intake.models import Submission
+
+from .. import rules
+
+NAME_MAX_LENGTH = 120
+PHONE_MAX_LENGTH = 30
+EMAIL_MAX_LENGTH = 254
+SHORT_TEXT_MAX_LENGTH = 200
+LONG_TEXT_MAX_LENGTH = 5000
+
+
+class CareSettings(BaseGenericSetting):
+    """Care rules a clinic sets for itself, with CLINICAL.md's defaults; edited by clinicians
+    and the owner in the back office."""
+
+    rems_observation_minutes = models.PositiveSmallIntegerField(
+        "Minimum Spravato observation (minutes)",
+        default=rules.REMS_OBSERVATION_MINUTES,
+        validators=[MinValueValidator(rules.REMS_OBSERVATION_MINUTES), MaxValueValidator(480)],
+        help_text="The REMS program asks for at least 120 minutes after every dose.",
+    )
+    rems_form_due_days = models.PositiveSmallIntegerField(
+        "Days to submit a REMS monitoring form",
+        default=rules.REMS_FORM_DUE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(rules.REMS_FORM_DUE_DAYS)],
+    )
+    follow_up_every_days = models.PositiveSmallIntegerField(
+        "Days between check-in questionnaires during a series",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    follow_up_hours_before_visit = models.PositiveSmallIntegerField(
+        "Hours before a visit that its check-in questionnaire is sent",
+        default=48,
+        validators=[MinValueValidator(2), MaxValueValidator(168)],
+    )
+
+    class Meta:
+        verbose_name = "Care settings"
+
+
+class PatientStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class PatientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=PatientStatus.ACTIVE)
+
+    def with_email(self, email: str):
+        field = self.model._meta.get_field("email_hash")
+        return self.filter(email_hash=field.hash(email))
+
+
+class Patient(models.Model):
+    full_name = EncryptedCharField(max_length=NAME_MAX_LENGTH)
+    date_of_birth = EncryptedDateField()
+    email = EncryptedCharField(max_length=EMAIL_MAX_LENGTH)
+    email_hash = LookupHashField(source="email", purpose="email", normalise=True)
+    phone = EncryptedCharField(max_length=PHONE_MAX_LENGTH)
+    address = EncryptedTextField(max_length=300, blank=True)
+    conditions = EncryptedJSONField(default=list, blank=True)
+    allergies = EncryptedTextField("allergies", max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    current_medications = EncryptedTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    # The screening answers carried over from the questionnaire, keyed like intake's.
+    medical_history = EncryptedJSONField(default=dict, blank=True)
+    history_notes = EncryptedTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    emergency_contact_name = EncryptedCharField(max_length=NAME_MAX_LENGTH, blank=True)
+    emergency_contact_phone = EncryptedCharField(max_length=PHONE_MAX_LENGTH, blank=True)
+    emergency_contact_relationship = EncryptedCharField(max_length=60, blank=True)
+    escort_name = EncryptedCharField(
+        "usual escort",
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        help_text="The responsible adult who drives the patient home after treatment.",
+    )
+    escort_phone = EncryptedCharField(max_length=PHONE_MAX_LENGTH, blank=True)
+    psychiatrist = EncryptedCharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    psychiatrist_contact = EncryptedCharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    therapist = EncryptedCharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    therapist_contact = EncryptedCharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_patients",
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="patients"
+    )
+    submission = models.OneToOneField(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient",
+        help_text="The candidacy questionnaire this record was opened from.",
+    )
+    status = models.CharField(
+        max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["email_hash"])]
+
+    def __str__(self):
+        # Never the name: model reprs reach logs and error reports.
+        return f"Patient {self.pk}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def condition_labels(self) -> list[str]:
+        from klearmind.intake.models import Condition
+
+        labels = dict(Condition.choices)
+        return [labels.get(value, value) for value in self.conditions]
+
+    def appointments(self):
+        """The bookings made under this patient's e-mail address, newest first."""
+        from klearmind.booking.models import Appointment
+
+        return (
+            Appointment.objects.filter(patient_email_hash=self.email_hash)
+            .for_calendar()
+            .order_by("-starts_at")
+        )
+
+
+class Medicine(models.TextChoices):
+    KETAMINE_IV = "ketamine_iv", "IV ketamine"
+    SPRAVATO = "spravato", "Spravato (esketamine)"
+
+
+class Protocol(models.Model):
+    """A treatment protocol the clinic defines: dose, allowed range, schedule and the
+    vital-sign thresholds its charts check."""
+
+    name = models.CharField(max_length=120, unique=True)
+    medicine = models.CharField(max_length=20, choices=Medicine.choices)
+    dose_mg_per_kg = models.DecimalField(
+        "usual dose (mg/kg)",
+        max_digits=4,
+        decimal_places=2,
+        default=rules.KETAMINE_DOSE_MG_PER_KG,
+        help_text="IV ketamine only; Spravato is dosed at 56 or 84 mg.",
+    )
+    min_mg_per_kg = models.DecimalField(
+        "lowest allowed dose (mg/kg)",
+        max_digits=4,
+        decimal_places=2,
+        default=rules.KETAMINE_MIN_MG_PER_KG,
+    )
+    max_mg_per_kg = models.DecimalField(
+        "highest allowed dose (mg/kg)",
+        max_digits=4,
+        decimal_places=2,
+        default=rules.KETAMINE_MAX_MG_PER_KG,
+    )
+    infusion_minutes = models.PositiveSmallIntegerField(
+        default=rules.KETAMINE_INFUSION_MINUTES, validators=[MinValueValidator(1)]
+    )
+    sessions = models.PositiveSmallIntegerField(
+        "sessions in the course",
+        default=rules.INDUCTION_SESSIONS,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    min_days_apart = models.PositiveSmallIntegerField(default=rules.INDUCTION_MIN_DAYS_APART)
+    max_days_apart = models.PositiveSmallIntegerField(default=rules.INDUCTION_MAX_DAYS_APART)
+    do_not_start_systolic_above = models.PositiveSmallIntegerField(
+        "do not start: resting systolic above", default=rules.DO_NOT_START_SYSTOLIC_ABOVE
+    )
+    do_not_start_diastolic_above = models.PositiveSmallIntegerField(
+        "do not start: resting diastolic above", default=rules.DO_NOT_START_DIASTOLIC_ABOVE
+    )
+    alert_systolic_above = models.PositiveSmallIntegerField(default=rules.ALERT_SYSTOLIC_ABOVE)
+    alert_systolic_below = models.PositiveSmallIntegerField(default=rules.ALERT_SYSTOLIC_BELOW)
+    alert_heart_rate_above = models.PositiveSmallIntegerField(default=rules.ALERT_HEART_RATE_ABOVE)
+    alert_heart_rate_below = models.PositiveSmallIntegerField(default=rules.ALERT_HEART_RATE_BELOW)
+    alert_respiratory_rate_above = models.PositiveSmallIntegerField(
+        default=rules.ALERT_RESPIRATORY_RATE_ABOVE
+    )
+    alert_respiratory_rate_below = models.PositiveSmallIntegerField(
+        default=rules.ALERT_RESPIRATORY_RATE_BELOW
+    )
+    alert_spo2_below = models.PositiveSmallIntegerField(
+        "alert: SpO2 below (%)", default=rules.ALERT_SPO2_BELOW
+    )
+    vitals_every_minutes = models.PositiveSmallIntegerField(
+        "vitals at least every (minutes)",
+        default=rules.VITALS_EVERY_MINUTES,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_mg_per_kg__lte=models.F("dose_mg_per_kg"))
+                & models.Q(dose_mg_per_kg__lte=models.F("max_mg_per_kg")),
+                name="protocol_dose_inside_its_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_days_apart__lte=models.F("max_days_apart")),
+                name="protocol_days_apart_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.min_mg_per_kg > self.max_mg_per_kg:
+            raise ValidationError(
+                {"max_mg_per_kg": "The highest allowed dose must not be below the lowest."}
+            )
+        if not self.min_mg_per_kg <= self.dose_mg_per_kg <= self.max_mg_per_kg:
+            raise ValidationError(
+                {"dose_mg_per_kg": "The usual dose must lie inside the allowed range."}
+            )
+        if self.min_days_apart > self.max_days_apart:
+            raise ValidationError(
+                {"max_days_apart": "The longest gap must not be shorter than the shortest."}
+            )
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "In treatment"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped early"
+
+
+class TreatmentPlanQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=PlanStatus.ACTIVE)
+
+
+class TreatmentPlan(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    indication = EncryptedCharField(
+        "treated for",
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        help_text="The condition this course treats, as written in the chart.",
+    )
+    goals = EncryptedTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
+    planned_sessions = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    series = models.ForeignKey(
+        Series,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        help_text="The booked series whose visits are this plan's sessions.",
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TreatmentPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self):
+        return f"Treatment plan {self.pk}"
+
+    def sessions(self):
+        """The booked visits of this plan: its series, or else the patient's visits for the
+        protocol's medicine since the plan began."""
+        from klearmind.booking.models import Appointment
+
+        if self.series_id:
+            visits = Appointment.objects.filter(series_id=self.series_id)
+        else:
+            visits = Appointment.objects.filter(
+                patient_email_hash=self.patient.email_hash,
+                service__kind=(
+                    "spravato" if self.protocol.medicine == Medicine.SPRAVATO else "ketamine"
+                ),
+                starts_at__date__gte=self.started_on,
+            )
+        return visits.active().for_calendar().order_by("starts_at")
+
+    def end(self, *, status: str) -> None:
+        if self.status != PlanStatus.ACTIVE:
+            raise ValidationError("This plan has ended already.", code="plan_ended")
+        if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED):
+            raise ValidationError("A plan ends completed or stopped.", code="invalid_status")
+        self.status = status
+        self.ended_on = timezone.localdate()
+        self.save(update_fields=["status", "ended_on"])
+
+
+class MeasurementSource(models.TextChoices):
+    INTAKE = "intake", "Candidacy questionnaire"
+    CHECK_IN = "check_in", "Check-in questionnaire"
+    CLINIC = "clinic", "Entered in clinic"
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def in_order(self):
+        return self.order_by("taken_at", "pk")
+
+
+class Measurement(models.Model):
+    """One sitting of questionnaires. `scores` holds, per measure answered, its total, band
+    and items: {"phq9": {"total": 14, "band": "moderate", "items": [...]}, "gad7": ...,
+    "pcl5": ..., "pain": {"total": 6}}."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="measurements")
+    taken_at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(max_length=12, choices=MeasurementSource.choices)
+    scores = EncryptedJSONField(default=dict)
+    # PHQ-9 item 9 above "not at all": a clinician reviews it the same day.
+    urgent = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taken_at", "pk"]
+
+    def __str__(self):
+        return f"Measurement {self.pk} of patient {self.patient_id}"
+
+    def total(self, measure: str) -> int | None:
+        score = self.scores.get(measure)
+        return None if score is None else score["total"]
+
+
+class PatientNote(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = EncryptedTextField(max_length=LONG_TEXT_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note {self.pk} on patient {self.patient_id}"

@@ -1,0 +1,3 @@
+"""Outcome screens of the care back office (namespace care_admin)."""
+
+urlpatterns = []

@@ -1,0 +1,51 @@
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin_urls
+from .models import Protocol
+
+HEALTH = "accounts.view_health_record"
+
+
+class HealthMenuItem(MenuItem):
+    """Shown only to those who may read health records: clinicians and the owner."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(HEALTH)
+
+
+class CareSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(HEALTH)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("care/", include(admin_urls, namespace="care_admin"))]
+
+
+def care_menu_items():
+    return [
+        HealthMenuItem("Patients", reverse("care_admin:patients"), icon_name="user", order=10),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return CareSubmenu(
+        "Care", Menu(items=care_menu_items()), name="care", icon_name="doc-full", order=230
+    )
+
+
+class ProtocolViewSet(SnippetViewSet):
+    model = Protocol
+    icon = "list-ol"
+    menu_label = "Treatment protocols"
+    list_display = ["name", "medicine", "dose_mg_per_kg", "sessions", "active"]
+    add_to_admin_menu = False
+
+
+register_snippet(ProtocolViewSet)
