@@ -6,4 +6,5 @@ from . import patient_views
 
 urlpatterns = [
     path("", patient_views.patient_list, name="patients"),
+    path("patients/<int:pk>/", patient_views.detail, name="patient"),
 ]

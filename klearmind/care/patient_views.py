@@ -2,6 +2,7 @@
 every view of health information to the audit log."""
 
 from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from klearmind.accounts.access import protected_view
@@ -26,3 +27,13 @@ def patient_list(request):
         detail=f"patient list page {listing.number}: " + ", ".join(str(p.pk) for p in listing),
     )
     return TemplateResponse(request, "care/admin/patient_list.html", {"listing": listing})
+
+
+@protected_view(HEALTH)
+def detail(request, pk: int):
+    patient = get_object_or_404(
+        Patient.objects.select_related("primary_clinician", "location__page", "submission"), pk=pk
+    )
+    record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="patient record")
+    context = {"patient": patient, "plans": patient.plans.select_related("protocol")}
+    return TemplateResponse(request, "care/admin/patient_detail.html", context)
