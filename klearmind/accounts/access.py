@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
@@ -53,8 +54,12 @@ def protected_view(permission: str):
                 return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
             if user.is_active and not user.is_verified():
                 return second_factor_redirect(request)
-            check_access(request, permission)
-            response = view(request, *args, **kwargs)
+            try:
+                check_access(request, permission)
+            except PermissionDenied:
+                response = forbidden(request)
+            else:
+                response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
             return response
@@ -62,6 +67,12 @@ def protected_view(permission: str):
         return wrapped
 
     return decorator
+
+
+def forbidden(request):
+    """A 403 page, not Wagtail's bounce to the dashboard: the refusal is plain to see (and to
+    test), and it is already in the audit log."""
+    return TemplateResponse(request, "accounts/forbidden.html", status=403)
 
 
 def second_factor_redirect(request):

@@ -83,6 +83,19 @@ CANDIDATES = (
         days_ago=2,
         medications="Amlodipine 5 mg; gabapentin 300 mg three times a day",
     ),
+    DemoCandidate(
+        name="Priya Natarajan",
+        email="priya.natarajan@example.org",
+        born=datetime.date(1988, 11, 9),
+        conditions=("depression", "ptsd"),
+        location="roseville",
+        phq9=(2, 3, 2, 2, 1, 2, 2, 1, 0),
+        pcl5=(2, 3, 2, 2, 3, 2, 2, 1, 1, 2, 3, 2, 2, 1, 2, 1, 3, 2, 2, 2),
+        statuses=(Status.REVIEWING, Status.CONSULTATION_BOOKED, Status.ACCEPTED),
+        note="Consultation done: a good fit for an IV ketamine induction series in Roseville.",
+        days_ago=9,
+        medications="Sertraline 150 mg daily; prazosin 2 mg at night",
+    ),
 )
 
 

@@ -149,6 +149,17 @@ class Patient(models.Model):
         labels = dict(Condition.choices)
         return [labels.get(value, value) for value in self.conditions]
 
+    def history_flags(self) -> list[tuple[str, str]]:
+        """The screening questions answered "yes" or "not sure", in the clinic's words."""
+        from klearmind.intake.questionnaires import NOT_SURE, SCREENING_LABELS, YES
+
+        answers = {YES: "yes", NOT_SURE: "not sure"}
+        return [
+            (SCREENING_LABELS.get(key, key), answers[value])
+            for key, value in self.medical_history.items()
+            if value in answers
+        ]
+
     def appointments(self):
         """The bookings made under this patient's e-mail address, newest first."""
         from klearmind.booking.models import Appointment

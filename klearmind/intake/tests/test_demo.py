@@ -8,8 +8,8 @@ from klearmind.intake.models import Status, Submission
 class DemoTests(TestCase):
     def test_sample_candidates_have_real_scores_histories_and_notes_and_load_once(self):
         clinician = staff("Clinician", username="clinician")
-        assert load_intake_demo() == "Demo questionnaires: 4 created, 0 already present."
-        assert load_intake_demo() == "Demo questionnaires: 0 created, 4 already present."
+        assert load_intake_demo() == "Demo questionnaires: 5 created, 0 already present."
+        assert load_intake_demo() == "Demo questionnaires: 0 created, 5 already present."
         by_name = {s.full_name: s for s in Submission.objects.all()}
         urgent = by_name["Jordan Avery"]
         assert urgent.urgent and urgent.status == Status.NEW
@@ -29,4 +29,5 @@ class DemoTests(TestCase):
             "home",
             "either",
         }
+        assert by_name["Priya Natarajan"].status == Status.ACCEPTED
         assert Submission.objects.queue().first() == urgent

@@ -1,0 +1,174 @@
+"""Forms of the patient record. They validate and never act; errors are tied to their fields."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from klearmind.booking.models import Series
+from klearmind.intake import scoring
+from klearmind.intake.forms import PHONE_DIGITS, no_null_bytes_text
+from klearmind.intake.models import Condition
+
+from .models import Patient, PatientNote, PlanStatus, Protocol, TreatmentPlan
+
+OLDEST_PLAUSIBLE_AGE = 120
+
+
+class DescribedErrorsMixin:
+    """Ties each field's help text and errors to its input for screen readers."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            ids = [f"id_{name}_helptext"] if field.help_text else []
+            if name in self.errors:
+                ids.append(f"id_{name}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class PatientForm(DescribedErrorsMixin, forms.ModelForm):
+    conditions = forms.MultipleChoiceField(
+        choices=Condition.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "address",
+            "conditions",
+            "allergies",
+            "current_medications",
+            "history_notes",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "escort_name",
+            "escort_phone",
+            "primary_clinician",
+            "psychiatrist",
+            "psychiatrist_contact",
+            "therapist",
+            "therapist_contact",
+            "location",
+            "status",
+        ]
+        labels = {
+            "full_name": "Full name",
+            "history_notes": "Medical history notes",
+            "location": "Home clinic",
+            "psychiatrist_contact": "Psychiatrist's phone, fax or e-mail",
+            "therapist_contact": "Therapist's phone, fax or e-mail",
+        }
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "allergies": forms.Textarea(attrs={"rows": 3}),
+            "current_medications": forms.Textarea(attrs={"rows": 3}),
+            "history_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, clinicians=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
+        if clinicians is not None:
+            self.fields["primary_clinician"].queryset = clinicians
+        self.fields["primary_clinician"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+        for name in ("address", "allergies", "current_medications", "history_notes"):
+            self.fields[name].validators.append(no_null_bytes_text)
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today:
+            raise forms.ValidationError("The date of birth must be in the past.", code="future")
+        if scoring.age_on(born, today) > OLDEST_PLAUSIBLE_AGE:
+            raise forms.ValidationError("Please check the year of birth.", code="implausible")
+        return born
+
+    def clean_phone(self):
+        return _phone(self.cleaned_data["phone"], required=True)
+
+    def clean_emergency_contact_phone(self):
+        return _phone(self.cleaned_data["emergency_contact_phone"])
+
+    def clean_escort_phone(self):
+        return _phone(self.cleaned_data["escort_phone"])
+
+
+def _phone(value: str, *, required: bool = False) -> str:
+    value = value.strip()
+    if value and not PHONE_DIGITS.match(value):
+        raise forms.ValidationError(
+            "Please enter a phone number of digits, spaces, brackets or dashes, like "
+            "(916) 555-0143.",
+            code="phone",
+        )
+    if required and not value:
+        raise forms.ValidationError("Please enter a phone number.", code="required")
+    return value
+
+
+class PlanForm(DescribedErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = TreatmentPlan
+        fields = ["protocol", "indication", "planned_sessions", "series", "started_on", "goals"]
+        labels = {"planned_sessions": "Planned sessions", "series": "Booked series"}
+        help_texts = {
+            "planned_sessions": "Leave empty for the protocol's number of sessions.",
+        }
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = Protocol.objects.filter(active=True)
+        self.fields["planned_sessions"].required = False
+        series_ids = patient.appointments().exclude(series=None).values("series_id")
+        self.fields["series"].queryset = Series.objects.filter(pk__in=series_ids)
+        self.fields["series"].label_from_instance = series_label
+        self.fields["goals"].validators.append(no_null_bytes_text)
+
+    def clean_started_on(self):
+        started = self.cleaned_data["started_on"]
+        if started < timezone.localdate() - datetime.timedelta(days=366):
+            raise forms.ValidationError(
+                "A plan cannot start more than a year ago; record older treatment in a note.",
+                code="too_old",
+            )
+        return started
+
+
+def series_label(series: Series) -> str:
+    first = series.appointments.order_by("starts_at").first()
+    when = f" from {first.local_start:%-d %b %Y}" if first else ""
+    return f"{series.service.name}{when} ({series.appointments.count()} visits)"
+
+
+class EndPlanForm(forms.Form):
+    status = forms.ChoiceField(
+        label="End the plan as",
+        choices=[(PlanStatus.COMPLETED, "Completed"), (PlanStatus.STOPPED, "Stopped early")],
+    )
+
+
+class NoteForm(DescribedErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = PatientNote
+        fields = ["text"]
+        labels = {"text": "Note"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].validators.append(no_null_bytes_text)

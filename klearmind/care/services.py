@@ -1,0 +1,184 @@
+"""Workflows of the patient record: opening it (from an accepted questionnaire or by hand),
+editing it, treatment plans and notes. Each writes the audit log in the same transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+from klearmind.booking.models import Location
+from klearmind.intake import scoring
+from klearmind.intake.models import Status, Submission
+
+from .models import (
+    Measurement,
+    MeasurementSource,
+    Patient,
+    PatientNote,
+    Protocol,
+    TreatmentPlan,
+)
+
+MEASURES = (
+    ("phq9", scoring.PHQ9_ITEM_COUNT),
+    ("gad7", scoring.GAD7_ITEM_COUNT),
+    ("pcl5", scoring.PCL5_ITEM_COUNT),
+)
+
+
+def open_patient_from_submission(*, submission: Submission, by, request=None) -> Patient:
+    """Open the record of an accepted candidate, carrying over contact details, history,
+    medicines and the questionnaire's scores as the baseline. Opening it twice returns the
+    record made the first time."""
+    if submission.status != Status.ACCEPTED:
+        raise ValidationError(
+            "Only an accepted candidate becomes a patient; this questionnaire is %(status)s.",
+            code="not_accepted",
+            params={"status": submission.get_status_display().lower()},
+        )
+    existing = Patient.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            patient = Patient.objects.create(
+                **_carried_over(submission), submission=submission, created_by=by
+            )
+            Measurement.objects.create(
+                patient=patient,
+                taken_at=submission.submitted_at,
+                source=MeasurementSource.INTAKE,
+                scores=baseline_scores(submission.answers),
+                urgent=bool(submission.results.get("urgent")),
+            )
+            record(
+                action=AuditEvent.Action.CREATE,
+                request=request,
+                actor=by,
+                target=patient,
+                detail=f"patient record opened from questionnaire {submission.pk}",
+            )
+    except IntegrityError:  # opened by a click a moment earlier
+        return Patient.objects.get(submission=submission)
+    return patient
+
+
+def _carried_over(submission: Submission) -> dict:
+    answers = submission.answers
+    medications = answers.get("medications", {})
+    care_team = []
+    for key, label in (("has_therapist", "therapist"), ("has_psychiatrist", "psychiatrist")):
+        if medications.get(key) == "yes":
+            care_team.append(f"Sees a {label} (name not yet recorded).")
+    return {
+        "full_name": submission.full_name,
+        "date_of_birth": submission.date_of_birth,
+        "email": submission.email,
+        "phone": submission.phone,
+        "conditions": list(submission.conditions),
+        "current_medications": medications.get("current_medications", ""),
+        "medical_history": dict(answers.get("history", {})),
+        "history_notes": "\n".join(care_team),
+        "primary_clinician": submission.assigned_to,
+        "location": Location.objects.filter(page__slug=submission.location).first(),
+    }
+
+
+def baseline_scores(answers: dict) -> dict:
+    """The questionnaire's measures as a Measurement stores them: total, band and items."""
+    scores = {}
+    for measure, count in MEASURES:
+        if measure in answers:
+            items = [int(answers[measure][f"{measure}_{n}"]) for n in range(1, count + 1)]
+            scores[measure] = _scored(measure, items)
+    if "pain" in answers:
+        scores["pain"] = {"total": scoring.checked_pain(int(answers["pain"]["pain"]))}
+    return scores
+
+
+def _scored(measure: str, items: list[int]) -> dict:
+    score = {
+        "phq9": scoring.score_phq9,
+        "gad7": scoring.score_gad7,
+        "pcl5": scoring.score_pcl5,
+    }[measure](items)
+    return {"total": score.total, "band": getattr(score, "band", ""), "items": items}
+
+
+def create_patient(*, form, by, request=None) -> Patient:
+    """Open a record typed in by a clinician (someone who never filled the questionnaire)."""
+    with transaction.atomic():
+        patient = form.save(commit=False)
+        patient.created_by = by
+        patient.save()
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=patient,
+            detail="patient record opened by hand",
+        )
+    return patient
+
+
+def update_patient(*, form, by, request=None) -> Patient:
+    with transaction.atomic():
+        patient = form.save()
+        record(
+            action=AuditEvent.Action.CHANGE,
+            request=request,
+            actor=by,
+            target=patient,
+            detail="changed: " + ", ".join(sorted(form.changed_data)),
+        )
+    return patient
+
+
+def start_plan(
+    *, patient: Patient, protocol: Protocol, by, request=None, **fields
+) -> TreatmentPlan:
+    """Begin a course of treatment under one of the clinic's protocols."""
+    if not protocol.active:
+        raise ValidationError("This protocol is no longer in use.", code="inactive_protocol")
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.create(
+            patient=patient,
+            protocol=protocol,
+            created_by=by,
+            planned_sessions=fields.pop("planned_sessions", None) or protocol.sessions,
+            **fields,
+        )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=plan,
+            detail=f"plan for patient {patient.pk} under protocol {protocol.pk}",
+        )
+    return plan
+
+
+def end_plan(*, plan: TreatmentPlan, status: str, by, request=None) -> TreatmentPlan:
+    with transaction.atomic():
+        plan.end(status=status)
+        record(
+            action=AuditEvent.Action.CHANGE,
+            request=request,
+            actor=by,
+            target=plan,
+            detail=f"plan ended: {status}",
+        )
+    return plan
+
+
+def add_note(*, patient: Patient, text: str, by, request=None) -> PatientNote:
+    with transaction.atomic():
+        note = PatientNote.objects.create(patient=patient, text=text, author=by)
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=patient,
+            detail=f"note {note.pk} added",
+        )
+    return note

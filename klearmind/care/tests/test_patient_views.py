@@ -1,0 +1,159 @@
+import datetime
+
+from django.test import Client, TestCase
+from django.utils import timezone
+
+from klearmind.accounts.tests.factories import sign_in, staff
+from klearmind.audit.models import AuditEvent
+from klearmind.booking.models import Series
+from klearmind.booking.tests.factories import book, make_clinic
+from klearmind.care.models import Patient, PatientNote, TreatmentPlan
+from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token
+
+from .factories import ALLERGY, PATIENT_EMAIL, PATIENT_NAME, make_patient, make_plan, make_protocol
+from .test_services import accepted
+
+NEW_PATIENT = {
+    "full_name": "Dana Whitcombe",
+    "date_of_birth": "1988-11-02",
+    "email": "dana.w@example.org",
+    "phone": "(916) 555-0110",
+    "conditions": ["ptsd"],
+    "allergies": "Latex",
+    "status": "active",
+}
+
+
+def days_ahead_at_ten(clinic, days: int) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=clinic.location.zone)
+
+
+class PatientRecordTests(TestCase):
+    def setUp(self):
+        self.clinician = staff("Clinician", first_name="Ines", last_name="Park")
+        self.client = Client(enforce_csrf_checks=True)
+        sign_in(self.client, self.clinician)
+
+    def post(self, url, data, *, form_url=None):
+        page = self.client.get(form_url or url)
+        return self.client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(page)})
+
+    def test_an_accepted_candidate_is_listed_and_opens_a_record(self):
+        submission = accepted()
+        listing = self.client.get("/admin/care/").content.decode()
+        assert "Accepted candidates without a record" in listing
+        assert CANDIDATE_NAME in listing
+        response = self.post(
+            f"/admin/care/patients/from-questionnaire/{submission.pk}/",
+            {},
+            form_url="/admin/care/",
+        )
+        patient = Patient.objects.get(submission=submission)
+        assert response["Location"] == f"/admin/care/patients/{patient.pk}/"
+        assert "Accepted candidates" not in self.client.get("/admin/care/").content.decode()
+
+    def test_the_record_shows_allergies_contacts_plans_and_a_timeline_and_is_audited(self):
+        patient = make_patient()
+        clinic = make_clinic(kind="ketamine")
+        visit = book(clinic, days_ahead_at_ten(clinic, 2))
+        visit.patient_email = PATIENT_EMAIL
+        visit.save()
+        make_plan(patient, indication="Treatment-resistant depression")
+        PatientNote.objects.create(patient=patient, text="Prefers morning visits.")
+        response = self.client.get(f"/admin/care/patients/{patient.pk}/")
+        text = response.content.decode()
+        assert f"<strong>Allergies:</strong> {ALLERGY}" in text
+        assert "Jordan Ellery (Spouse), (916) 555-0199" in text
+        assert "IV ketamine induction: in treatment" in text
+        assert "For Treatment-resistant depression; 6 sessions planned" in text
+        assert "Plan started: IV ketamine induction" in text
+        assert "Prefers morning visits." in text
+        assert f"{clinic.service.name}: booked" in text
+        assert "private" in response["Cache-Control"]
+        event = AuditEvent.objects.get(target_id=str(patient.pk), action="view")
+        assert (event.actor, event.detail) == (self.clinician, "patient record")
+
+    def test_a_clinician_opens_a_record_by_hand(self):
+        response = self.post("/admin/care/patients/new/", NEW_PATIENT)
+        patient = Patient.objects.get()
+        assert response["Location"] == f"/admin/care/patients/{patient.pk}/"
+        assert (patient.full_name, patient.conditions) == ("Dana Whitcombe", ["ptsd"])
+        assert patient.created_by == self.clinician
+
+    def test_bad_input_is_named_on_its_field_keeps_what_was_typed_and_saves_nothing(self):
+        data = {
+            **NEW_PATIENT,
+            "full_name": "<script>alert(1)</script> مريم 😀",
+            "date_of_birth": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
+            "phone": "call me",
+            "allergies": "nuts\x00",
+        }
+        text = self.post("/admin/care/patients/new/", data).content.decode()
+        assert "The date of birth must be in the past." in text
+        assert "Please enter a phone number of digits" in text
+        assert 'id="id_phone_error"' in text
+        assert 'aria-describedby="id_phone_error"' in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; مريم 😀" in text
+        assert "<script>alert(1)" not in text
+        assert not Patient.objects.exists()
+
+    def test_an_edit_is_saved_and_audited_with_the_fields_changed(self):
+        patient = make_patient()
+        url = f"/admin/care/patients/{patient.pk}/edit/"
+        data = {**NEW_PATIENT, "full_name": PATIENT_NAME, "email": PATIENT_EMAIL}
+        self.post(url, {**data, "allergies": "Latex; sulfa drugs"})
+        patient.refresh_from_db()
+        assert patient.allergies == "Latex; sulfa drugs"
+        change = AuditEvent.objects.get(action="change", target_id=str(patient.pk))
+        assert "allergies" in change.detail
+        assert "sulfa" not in change.detail
+
+    def test_a_plan_is_started_on_the_patients_booked_series(self):
+        patient = make_patient()
+        protocol = make_protocol()
+        clinic = make_clinic(kind="ketamine")
+        visit = book(clinic, days_ahead_at_ten(clinic, 3))
+        series = Series.objects.create(service=clinic.service)
+        visit.series, visit.patient_email = series, PATIENT_EMAIL
+        visit.save()
+        url = f"/admin/care/patients/{patient.pk}/plans/new/"
+        form = self.client.get(url).content.decode()
+        assert f"{clinic.service.name} from" in form
+        self.post(
+            url,
+            {
+                "protocol": protocol.pk,
+                "indication": "Depression",
+                "series": series.pk,
+                "started_on": timezone.localdate().isoformat(),
+            },
+        )
+        plan = TreatmentPlan.objects.get(patient=patient)
+        assert (plan.series, plan.planned_sessions, plan.created_by) == (
+            series,
+            6,
+            self.clinician,
+        )
+        assert list(plan.sessions()) == [visit]
+
+    def test_an_empty_note_is_refused_on_the_record_page(self):
+        patient = make_patient()
+        url = f"/admin/care/patients/{patient.pk}/note/"
+        text = self.post(url, {"text": ""}, form_url=f"/admin/care/patients/{patient.pk}/")
+        assert "This field is required." in text.content.decode()
+        assert not PatientNote.objects.exists()
+        self.post(url, {"text": "Escort confirmed by phone."}, form_url=url.replace("note/", ""))
+        assert PatientNote.objects.get().author == self.clinician
+
+
+class PatientAccessTests(TestCase):
+    def test_front_desk_cannot_open_a_record_and_the_refusal_is_audited(self):
+        patient = make_patient()
+        desk = staff("Front desk")
+        sign_in(self.client, desk)
+        response = self.client.get(f"/admin/care/patients/{patient.pk}/")
+        assert response.status_code == 403
+        assert ALLERGY.encode() not in response.content
+        event = AuditEvent.objects.get(action="permission_denied")
+        assert (event.actor, event.detail) == (desk, "needs accounts.view_health_record")
