@@ -68,6 +68,7 @@ def test_front_desk_opening_a_questionnaire_gets_403_and_an_audit_entry(client):
     response = client.get(QUESTIONNAIRE_PATH)
     assert response.status_code == 403
     assert b"PHQ-9" not in response.content
+    assert b"The attempt has been written to the audit log." in response.content
     event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION_DENIED)
     assert event.actor == desk
     assert event.detail == "needs accounts.view_health_record"
