@@ -374,6 +374,16 @@ class Measurement(models.Model):
         score = self.scores.get(measure)
         return None if score is None else score["total"]
 
+    def mark_reviewed(self, *, by) -> None:
+        """A clinician has read an urgent sitting and acted on it."""
+        if not self.urgent:
+            raise ValidationError("Only an urgent measurement needs a review.", code="not_urgent")
+        if self.reviewed_at is not None:
+            raise ValidationError("This measurement was reviewed already.", code="reviewed")
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        self.save(update_fields=["reviewed_at", "reviewed_by"])
+
 
 class PatientNote(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="notes")
