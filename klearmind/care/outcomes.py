@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .measures import GAD7, PCL5, PHQ9
+from .measures import GAD7, MEASURES, PCL5, PHQ9
 
 # NCQA HEDIS, Depression Response and Remission (DRR-E / DMS-E).
 RESPONSE_FALL_PERCENT = 50
@@ -85,14 +85,22 @@ class Outcome:
     change: str | None
 
     @property
-    def evaluable(self) -> bool:
-        return self.response is not None
+    def label(self) -> str:
+        return MEASURES[self.measure].label
 
     @property
-    def why_no_response(self) -> str:
+    def response_text(self) -> str:
+        if self.response is not None:
+            return "Yes" if self.response else "No"
         if self.baseline is not None and self.latest is not None:
             return NOT_APPLICABLE  # a baseline of 0 cannot fall by half
         return NOT_ENOUGH_SCORES
+
+    @property
+    def remission_text(self) -> str:
+        if self.remission is not None:
+            return "Yes" if self.remission else "No"
+        return NOT_APPLICABLE if self.measure not in REMISSION_BELOW else NOT_ENOUGH_SCORES
 
 
 def outcome(

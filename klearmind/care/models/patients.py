@@ -268,6 +268,15 @@ class TreatmentPlanQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=PlanStatus.ACTIVE)
 
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """Plans under way at some time from `start` to `end`, both days included."""
+        return self.filter(started_on__lte=end).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
+        )
+
+    def completed_between(self, start: datetime.date, end: datetime.date):
+        return self.filter(status=PlanStatus.COMPLETED, ended_on__range=(start, end))
+
 
 class TreatmentPlan(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
