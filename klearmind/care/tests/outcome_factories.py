@@ -12,7 +12,7 @@ from klearmind.care.models import CheckIn, CheckInReason, Measurement, Measureme
 from .factories import PATIENT_EMAIL, PATIENT_NAME
 
 PHQ9_ITEMS = {
-    18: [2, 2, 2, 2, 2, 2, 2, 2, 2],
+    18: [3, 3, 2, 2, 2, 2, 2, 2, 0],
     16: [2, 2, 2, 2, 2, 2, 2, 2, 0],
     10: [2, 2, 1, 1, 1, 1, 1, 1, 0],
     6: [1, 1, 1, 1, 1, 1, 0, 0, 0],
