@@ -75,7 +75,7 @@ def retry(check_in: CheckIn, error: Exception, *, task, counter: str) -> str:
     check_in.last_error = type(error).__name__[:300]
     check_in.save(update_fields=[counter, "last_error"])
     if attempts >= MAX_ATTEMPTS:
-        logger.error("Gave up on check-in e-mail for check-in %s: %s", check_in.pk, error.__class__)
+        logger.error("Gave up on e-mail for check-in %s: %s", check_in.pk, check_in.last_error)
         return "gave up"
     if task.get_backend().supports_defer:
         run_after = timezone.now() + retry_delay(attempts)

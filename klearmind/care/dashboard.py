@@ -12,7 +12,7 @@ from klearmind.intake.models import Condition
 
 from .measures import GAD7, MEASURES, PCL5, PHQ9
 from .models import Patient, TreatmentPlan
-from .outcomes import Outcome, Rate, rates
+from .outcomes import REMISSION_BELOW, Outcome, Rate, rates
 from .progress import patient_progress
 
 # Each condition is judged on its own measure; a clinic location on the PHQ-9.
@@ -35,7 +35,7 @@ class GroupRow:
     measure: str
     patients: int
     response: Rate
-    remission: Rate
+    remission: Rate | None  # None for a measure without a remission rule (PCL-5)
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def outcome_map(patient: Patient, until: datetime.datetime) -> dict[str, Outcome
 def group_row(group: str, measure: str, members, outcomes) -> GroupRow:
     judged = [outcomes[p.pk][measure] for p in members if measure in outcomes[p.pk]]
     response, remission = rates(judged)
+    if measure not in REMISSION_BELOW:
+        remission = None
     return GroupRow(group, MEASURES[measure].label, len(members), response, remission)
 
 

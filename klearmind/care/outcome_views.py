@@ -145,6 +145,20 @@ def dashboard_csv(request):
     return response
 
 
+CSV_HEADER = [
+    "Grouped by",
+    "Group",
+    "Measure",
+    "Patients",
+    "Responded",
+    "Judged for response",
+    "Response rate",
+    "In remission",
+    "Judged for remission",
+    "Remission rate",
+]
+
+
 def csv_rows(figures) -> list[list]:
     no_shows = figures.no_shows
     rows = [
@@ -153,36 +167,20 @@ def csv_rows(figures) -> list[list]:
         ["Series completed", figures.completed],
         ["No-shows", no_shows.count, "of", no_shows.of, percent_text(no_shows)],
         [],
-        [
-            "Grouped by",
-            "Group",
-            "Measure",
-            "Patients",
-            "Responded",
-            "Judged for response",
-            "Response rate",
-            "In remission",
-            "Judged for remission",
-            "Remission rate",
-        ],
+        CSV_HEADER,
     ]
-    for kind, groups in (("Condition", figures.by_condition), ("Location", figures.by_location)):
-        rows += [
-            [
-                kind,
-                safe_cell(row.group),
-                row.measure,
-                row.patients,
-                row.response.count,
-                row.response.of,
-                percent_text(row.response),
-                row.remission.count,
-                row.remission.of,
-                percent_text(row.remission),
-            ]
-            for row in groups
-        ]
+    rows += [group_csv_row("Condition", row) for row in figures.by_condition]
+    rows += [group_csv_row("Location", row) for row in figures.by_location]
     return rows
+
+
+def group_csv_row(kind: str, row) -> list:
+    response, remission = row.response, row.remission
+    cells = [kind, safe_cell(row.group), row.measure, row.patients]
+    cells += [response.count, response.of, percent_text(response)]
+    if remission is None:
+        return [*cells, "", "", "not applicable"]
+    return [*cells, remission.count, remission.of, percent_text(remission)]
 
 
 def percent_text(rate) -> str:

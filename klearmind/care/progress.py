@@ -36,8 +36,9 @@ def score_series(measurements) -> dict[str, list[Point]]:
     return series
 
 
-def first_session(patient: Patient, plan=None) -> datetime.datetime | None:
-    plan = plan or patient.plans.first()
+def first_session(patient: Patient) -> datetime.datetime | None:
+    """When the patient's latest plan began: its first booked session."""
+    plan = patient.plans.first()
     if plan is None:
         return None
     visit = plan.sessions().first()

@@ -34,9 +34,6 @@ class CheckInQuerySet(models.QuerySet):
     def created_since(self, moment: datetime.datetime):
         return self.filter(created_at__gte=moment)
 
-    def unsent(self):
-        return self.filter(sent_at__isnull=True, completed_at__isnull=True)
-
 
 class CheckIn(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="check_ins")

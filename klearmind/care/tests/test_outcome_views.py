@@ -7,7 +7,7 @@ import io
 import re
 
 from django.core import mail
-from django.test import Client, TestCase
+from django.test import Client, SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.models import CheckIn, PlanStatus
+from klearmind.care.outcome_views import safe_cell
 from klearmind.intake.tests.factories import csrf_token
 from klearmind.pages.models import ClinicSettings
 
@@ -163,6 +164,8 @@ class DashboardTests(TestCase):
         assert ["No-shows", "1", "of", "3", "n too small"] in rows
         depression = next(row for row in rows if row[:2] == ["Condition", "Depression"])
         assert depression[3:] == ["2", "1", "2", "n too small", "1", "2", "n too small"]
+        ptsd = next(row for row in rows if row[:2] == ["Condition", "PTSD"])
+        assert ptsd[3:] == ["0", "0", "0", "n too small", "", "", "not applicable"]
         assert PATIENT_NAME not in response.content.decode()
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
         assert event.detail == f"clinic outcomes CSV {start} to {end}"
@@ -171,3 +174,9 @@ class DashboardTests(TestCase):
         response = self.client.get(reverse("care_admin:dashboard_csv"), {"start": "x"})
         assert response.status_code == 302
         assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+class CsvCellTests(SimpleTestCase):
+    def test_a_group_name_a_spreadsheet_would_run_is_defused(self):
+        assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+        assert safe_cell("Midtown") == "Midtown"
