@@ -182,7 +182,7 @@ class CheckInPageTests(TestCase):
         [alert] = mail.outbox
         assert alert.to == ["oncall@example.org"]
         assert f"/admin/care/patients/{self.patient.pk}/progress/" in alert.body
-        for detail in ("PHQ", "item", "8", self.patient.full_name):
+        for detail in ("PHQ", "GAD", "item", "score", "total", self.patient.full_name):
             assert detail not in alert.body
         self.check_in.refresh_from_db()
         assert self.check_in.alert_sent_at is not None
