@@ -1,5 +1,11 @@
 """Public pages of the care app: the check-in questionnaire behind a private link."""
 
+from django.urls import path
+
+from . import checkin_views
+
 app_name = "care"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", checkin_views.check_in, name="check_in"),
+]

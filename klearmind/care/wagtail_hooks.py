@@ -30,6 +30,7 @@ def register_admin_urls():
 def care_menu_items():
     return [
         HealthMenuItem("Patients", reverse("care_admin:patients"), icon_name="user", order=10),
+        HealthMenuItem("Outcomes", reverse("care_admin:dashboard"), icon_name="table", order=40),
     ]
 
 

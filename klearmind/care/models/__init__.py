@@ -1,5 +1,6 @@
 """Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
 
+from .check_ins import CheckIn, CheckInReason
 from .patients import (
     CareSettings,
     Measurement,
@@ -15,6 +16,8 @@ from .patients import (
 
 __all__ = [
     "CareSettings",
+    "CheckIn",
+    "CheckInReason",
     "Measurement",
     "MeasurementSource",
     "Medicine",

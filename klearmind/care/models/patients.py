@@ -279,6 +279,15 @@ class TreatmentPlanQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=PlanStatus.ACTIVE)
 
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """Plans under way at some time from `start` to `end`, both days included."""
+        return self.filter(started_on__lte=end).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
+        )
+
+    def completed_between(self, start: datetime.date, end: datetime.date):
+        return self.filter(status=PlanStatus.COMPLETED, ended_on__range=(start, end))
+
 
 class TreatmentPlan(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
@@ -384,6 +393,16 @@ class Measurement(models.Model):
     def total(self, measure: str) -> int | None:
         score = self.scores.get(measure)
         return None if score is None else score["total"]
+
+    def mark_reviewed(self, *, by) -> None:
+        """A clinician has read an urgent sitting and acted on it."""
+        if not self.urgent:
+            raise ValidationError("Only an urgent measurement needs a review.", code="not_urgent")
+        if self.reviewed_at is not None:
+            raise ValidationError("This measurement was reviewed already.", code="reviewed")
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        self.save(update_fields=["reviewed_at", "reviewed_by"])
 
 
 class PatientNote(models.Model):

@@ -1,0 +1,54 @@
+"""The public check-in page behind a private signed link. It works without JavaScript, is
+never cached, and once answered shows only a thank-you, never the answers."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from klearmind.intake.views import posted_item9, private_page
+
+from .check_in_forms import check_in_form
+from .check_ins import BadLink, check_in_id, complete_check_in
+from .models import CheckIn
+
+SESSION_URGENT = "care_check_in_urgent"
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def check_in(request, token: str):
+    found = find_check_in(token)
+    if found is None:
+        return render(request, "care/check_in_gone.html", {"expired": False}, status=404)
+    if found.completed_at is not None:
+        urgent = request.session.get(SESSION_URGENT) == found.pk
+        return render(request, "care/check_in_received.html", {"crisis": urgent})
+    if found.is_expired():
+        return render(request, "care/check_in_gone.html", {"expired": True}, status=410)
+    form_class = check_in_form(found.measures)
+    if request.method == "GET":
+        return render_form(request, form_class())
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render_form(request, form, status=400)
+    try:
+        measurement = complete_check_in(check_in_id=found.pk, answers=form.measure_answers())
+    except ValidationError:
+        return redirect(request.path)  # answered a moment ago, or the link just ran out
+    if measurement.urgent:
+        request.session[SESSION_URGENT] = found.pk
+    return redirect(request.path)
+
+
+def find_check_in(token: str) -> CheckIn | None:
+    try:
+        pk = check_in_id(token)
+    except BadLink:
+        return None
+    return CheckIn.objects.filter(pk=pk).first()
+
+
+def render_form(request, form, *, status: int = 200):
+    item9 = posted_item9(form) if form.is_bound else None
+    context = {"form": form, "crisis": item9 is not None and item9 > 0}
+    return render(request, "care/check_in_form.html", context, status=status)
