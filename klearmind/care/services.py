@@ -10,6 +10,8 @@ from klearmind.booking.models import Location
 from klearmind.intake import scoring
 from klearmind.intake.models import Status, Submission
 
+from .check_in_tasks import create_due_check_ins_task
+from .measures import measurement_scores
 from .models import (
     Measurement,
     MeasurementSource,
@@ -17,12 +19,6 @@ from .models import (
     PatientNote,
     Protocol,
     TreatmentPlan,
-)
-
-MEASURES = (
-    ("phq9", scoring.PHQ9_ITEM_COUNT),
-    ("gad7", scoring.GAD7_ITEM_COUNT),
-    ("pcl5", scoring.PCL5_ITEM_COUNT),
 )
 
 
@@ -86,23 +82,21 @@ def _carried_over(submission: Submission) -> dict:
 
 def baseline_scores(answers: dict) -> dict:
     """The questionnaire's measures as a Measurement stores them: total, band and items."""
-    scores = {}
-    for measure, count in MEASURES:
-        if measure in answers:
-            items = [int(answers[measure][f"{measure}_{n}"]) for n in range(1, count + 1)]
-            scores[measure] = _scored(measure, items)
-    if "pain" in answers:
-        scores["pain"] = {"total": scoring.checked_pain(int(answers["pain"]["pain"]))}
-    return scores
 
+    def items(measure: str, count: int):
+        if measure not in answers:
+            return None
+        return [int(answers[measure][f"{measure}_{n}"]) for n in range(1, count + 1)]
 
-def _scored(measure: str, items: list[int]) -> dict:
-    score = {
-        "phq9": scoring.score_phq9,
-        "gad7": scoring.score_gad7,
-        "pcl5": scoring.score_pcl5,
-    }[measure](items)
-    return {"total": score.total, "band": getattr(score, "band", ""), "items": items}
+    phq9 = answers.get("phq9", {})
+    difficulty = phq9.get("phq9_difficulty")
+    return measurement_scores(
+        phq9=items("phq9", scoring.PHQ9_ITEM_COUNT),
+        gad7=items("gad7", scoring.GAD7_ITEM_COUNT),
+        pcl5=items("pcl5", scoring.PCL5_ITEM_COUNT),
+        pain=int(answers["pain"]["pain"]) if "pain" in answers else None,
+        phq9_difficulty=None if difficulty in (None, "") else int(difficulty),
+    )
 
 
 def create_patient(*, form, by, request=None) -> Patient:
@@ -155,6 +149,8 @@ def start_plan(
             target=plan,
             detail=f"plan for patient {patient.pk} under protocol {protocol.pk}",
         )
+        # The first check-in goes out now rather than at the next hourly sweep.
+        transaction.on_commit(create_due_check_ins_task.enqueue)
     return plan
 
 

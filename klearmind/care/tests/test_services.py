@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
@@ -56,6 +57,7 @@ class OpenFromQuestionnaireTests(TestCase):
             "total": 15,
             "band": "moderately severe",
             "items": [3, 3, 2, 2, 2, 1, 1, 1, 0],
+            "difficulty": 1,
         }
         assert baseline.total("gad7") == 10
         assert "pcl5" not in baseline.scores
@@ -86,13 +88,16 @@ class OpenFromQuestionnaireTests(TestCase):
 
 
 class PlanTests(TestCase):
-    def test_a_plan_takes_the_protocols_sessions_unless_told_otherwise(self):
+    def test_a_plan_takes_the_protocols_sessions_and_sends_the_first_check_in(self):
         patient = make_patient()
         protocol = make_protocol(sessions=6)
-        plan = services.start_plan(
-            patient=patient, protocol=protocol, by=None, indication="Depression"
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            plan = services.start_plan(
+                patient=patient, protocol=protocol, by=None, indication="Depression"
+            )
         assert plan.planned_sessions == 6
+        assert patient.check_ins.get().reason == "weekly"
+        assert mail.outbox[0].to == [patient.email]
         other = services.start_plan(
             patient=patient, protocol=protocol, by=None, indication="PTSD", planned_sessions=4
         )
