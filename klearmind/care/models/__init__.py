@@ -1,5 +1,17 @@
 """Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
 
+from .charts import (
+    Addendum,
+    ChartEvent,
+    ChartStatus,
+    ConcomitantMedicine,
+    EventKind,
+    InfusionChart,
+    Phase,
+    RemsRecord,
+    VitalSign,
+    YesNo,
+)
 from .patients import (
     CareSettings,
     Measurement,
@@ -14,6 +26,16 @@ from .patients import (
 )
 
 __all__ = [
+    "Addendum",
+    "ChartEvent",
+    "ChartStatus",
+    "ConcomitantMedicine",
+    "EventKind",
+    "InfusionChart",
+    "Phase",
+    "RemsRecord",
+    "VitalSign",
+    "YesNo",
     "CareSettings",
     "Measurement",
     "MeasurementSource",
