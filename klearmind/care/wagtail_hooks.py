@@ -30,6 +30,12 @@ def register_admin_urls():
 def care_menu_items():
     return [
         HealthMenuItem("Patients", reverse("care_admin:patients"), icon_name="user", order=10),
+        HealthMenuItem(
+            "Today's treatments", reverse("care_admin:today"), icon_name="date", order=20
+        ),
+        HealthMenuItem(
+            "REMS forms due", reverse("care_admin:rems_due"), icon_name="warning", order=30
+        ),
     ]
 
 

@@ -212,6 +212,17 @@ class InfusionChart(models.Model):
 
     # State changes -------------------------------------------------------------------------
 
+    def record_checklist(self, **checklist: bool) -> None:
+        self.refuse_if_signed()
+        for name in CHECKLIST:
+            setattr(self, name, bool(checklist.get(name)))
+        self.save(update_fields=list(CHECKLIST))
+
+    def record_notes(self, notes: str) -> None:
+        self.refuse_if_signed()
+        self.notes = notes
+        self.save(update_fields=["notes"])
+
     def confirm_dose(
         self, *, by, weight_kg: Decimal, mg_per_kg: Decimal, override_reason: str = ""
     ) -> None:
