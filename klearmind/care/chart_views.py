@@ -6,15 +6,17 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
 
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
@@ -28,6 +30,25 @@ from .models.charts import VITAL_NAMES
 
 HEALTH = "accounts.view_health_record"
 CHANGE = "accounts.change_health_record"
+
+
+def health_view(permission: str):
+    """protected_view, answering a refusal with 403 itself: inside the Wagtail admin a raised
+    PermissionDenied would turn into a redirect to the dashboard."""
+
+    def decorator(view):
+        protected = protected_view(permission)(view)
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return protected(request, *args, **kwargs)
+            except PermissionDenied as refusal:
+                return permission_denied(request, refusal)
+
+        return wrapped
+
+    return decorator
 
 
 # Today's treatments ----------------------------------------------------------------------------
@@ -56,7 +77,7 @@ def todays_visits(now: datetime.datetime) -> dict:
     return grouped
 
 
-@protected_view(HEALTH)
+@health_view(HEALTH)
 def today(request):
     grouped = todays_visits(timezone.now())
     charts = [str(row["chart"].pk) for rows in grouped.values() for row in rows if row["chart"]]
@@ -70,7 +91,7 @@ def today(request):
 
 
 @require_POST
-@protected_view(CHANGE)
+@health_view(CHANGE)
 def open_for_visit(request, appointment_pk: int):
     visit = get_object_or_404(
         Appointment.objects.select_related("service", "location"), pk=appointment_pk
@@ -255,7 +276,7 @@ def render_chart(request, chart, *, bound=None, status=200):
     return TemplateResponse(request, "care/admin/chart_detail.html", context, status=status)
 
 
-@protected_view(HEALTH)
+@health_view(HEALTH)
 def chart(request, pk: int):
     chart = load_chart(pk)
     record(action=AuditEvent.Action.VIEW, request=request, target=chart, detail="infusion chart")
@@ -263,7 +284,7 @@ def chart(request, pk: int):
 
 
 @require_POST
-@protected_view(CHANGE)
+@health_view(CHANGE)
 def chart_section(request, pk: int, section: str):
     chart = load_chart(pk)
     if section not in SECTIONS or (section == "rems" and not chart.is_spravato):
@@ -274,6 +295,9 @@ def chart_section(request, pk: int, section: str):
         try:
             part.act(chart, form, request.user)
         except ValidationError as refusal:
+            if chart.is_signed:
+                messages.error(request, refusal.messages[0])
+                return redirect(reverse("care_admin:chart", args=[chart.pk]) + "#addendum")
             form_errors(form, refusal)
         else:
             record(
@@ -307,7 +331,7 @@ def form_errors(form, refusal: ValidationError) -> None:
 # REMS forms due --------------------------------------------------------------------------------
 
 
-@protected_view(HEALTH)
+@health_view(HEALTH)
 def rems_due(request):
     today_ = timezone.localdate()
     records = (
@@ -329,7 +353,7 @@ def rems_due(request):
 
 
 @require_POST
-@protected_view(CHANGE)
+@health_view(CHANGE)
 def rems_submitted(request, pk: int):
     rems = get_object_or_404(RemsRecord.objects.select_related("chart"), pk=pk)
     form = f.SubmitRemsForm(request.POST)

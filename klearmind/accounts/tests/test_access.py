@@ -37,6 +37,8 @@ PROTECTED = {
     "/admin/snippets/booking/closure/": {"Owner", "Front desk"},
     "/admin/snippets/booking/timeoff/": {"Owner", "Front desk"},
     "/admin/care/": {"Owner", "Clinician"},
+    "/admin/care/today/": {"Owner", "Clinician"},
+    "/admin/care/rems/": {"Owner", "Clinician"},
     "/admin/snippets/care/protocol/": {"Owner", "Clinician"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
