@@ -224,7 +224,13 @@ class InfusionChart(models.Model):
         self.save(update_fields=["notes"])
 
     def confirm_dose(
-        self, *, by, weight_kg: Decimal, mg_per_kg: Decimal, override_reason: str = ""
+        self,
+        *,
+        by,
+        weight_kg: Decimal,
+        mg_per_kg: Decimal,
+        override_reason: str = "",
+        at: datetime.datetime | None = None,
     ) -> None:
         """Work out an IV dose from the weight; outside the protocol's range needs a reason."""
         self.refuse_if_signed()
@@ -243,9 +249,9 @@ class InfusionChart(models.Model):
         self.dose_mg, self.dose_working = rules.dose_mg(weight_kg, mg_per_kg)
         self.weight_kg, self.mg_per_kg = weight_kg, mg_per_kg
         self.override_reason = "" if inside else override_reason.strip()
-        self._confirmed_by(by)
+        self._confirmed_by(by, at)
 
-    def confirm_fixed_dose(self, *, by, dose_mg: int) -> None:
+    def confirm_fixed_dose(self, *, by, dose_mg: int, at: datetime.datetime | None = None) -> None:
         """Record a Spravato dose: 56 or 84 mg."""
         self.refuse_if_signed()
         if not self.is_spravato or dose_mg not in rules.SPRAVATO_DOSES_MG:
@@ -253,10 +259,10 @@ class InfusionChart(models.Model):
         if self.started_at:
             raise ValidationError("Dosing has started; the dose is set.", code="started")
         self.dose_mg, self.dose_working = Decimal(dose_mg), f"{dose_mg} mg (Spravato)"
-        self._confirmed_by(by)
+        self._confirmed_by(by, at)
 
-    def _confirmed_by(self, by) -> None:
-        self.dose_confirmed_by, self.dose_confirmed_at = by, timezone.now()
+    def _confirmed_by(self, by, at) -> None:
+        self.dose_confirmed_by, self.dose_confirmed_at = by, self.checked_time(at)
         self.save(
             update_fields=[
                 "weight_kg",
@@ -358,7 +364,7 @@ class InfusionChart(models.Model):
             missing.append("the REMS monitoring record")
         return missing
 
-    def sign(self, *, by) -> None:
+    def sign(self, *, by, at: datetime.datetime | None = None) -> None:
         """Sign and lock the chart; from now on only addenda may be added."""
         self.refuse_if_signed()
         if self.is_spravato and self.discharged_at:
@@ -369,7 +375,8 @@ class InfusionChart(models.Model):
                 code="chart_incomplete",
                 params={"missing": "; ".join(missing)},
             )
-        self.status, self.signed_by, self.signed_at = ChartStatus.SIGNED, by, timezone.now()
+        self.status, self.signed_by = ChartStatus.SIGNED, by
+        self.signed_at = self.checked_time(at)
         self.save(update_fields=["status", "signed_by", "signed_at"])
 
 
