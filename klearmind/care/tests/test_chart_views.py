@@ -13,7 +13,7 @@ from klearmind.booking.tests.factories import make_clinic, make_service
 from klearmind.care.models import InfusionChart, RemsRecord
 from klearmind.intake.tests.factories import csrf_token
 
-from .chart_factories import complete, make_chart
+from .chart_factories import complete, make_chart, ready_to_start, vital
 from .factories import PATIENT_EMAIL, PATIENT_NAME, make_patient, make_protocol
 
 
@@ -232,6 +232,40 @@ class ChartFlowTests(TestCase):
     def test_an_empty_grid_asks_for_a_row(self):
         response = self.post("vitals", {"vitals-TOTAL_FORMS": 0, "vitals-INITIAL_FORMS": 0})
         assert "Enter at least one row of vital signs." in response.content.decode()
+
+    def test_a_rate_change_without_its_rate_is_explained_and_a_full_one_is_listed(self):
+        missing = self.post("event", {"kind": "rate_change", "time": "09:30"})
+        assert missing.status_code == 400
+        assert "Give the new rate for a rate change." in missing.content.decode()
+        other = self.post("event", {"kind": "other", "time": "09:30", "detail": "  "})
+        assert "Describe the event." in other.content.decode()
+        self.post("event", {"kind": "rate_change", "time": "09:30", "new_rate": "80"})
+        page = self.client.get(chart_url(self.chart)).content.decode()
+        assert "Rate change</strong>, new rate 80 mL/h" in page
+
+    def test_the_grid_is_pre_filled_every_15_minutes_after_the_last_reading(self):
+        ready_to_start(self.chart, by=self.clinician)
+        start = timezone.now() - datetime.timedelta(minutes=20)
+        self.chart.start(by=self.clinician, at=start)
+        vital(self.chart, start + datetime.timedelta(minutes=15))
+        page = self.client.get(chart_url(self.chart)).content.decode()
+        for n, minutes in enumerate((30, 45, 60, 75)):
+            expected = timezone.localtime(start + datetime.timedelta(minutes=minutes))
+            assert f'name="vitals-{n}-time" value="{expected:%H:%M}"' in page
+
+    def test_a_spravato_dose_and_rems_form_are_saved_from_the_page(self):
+        self.chart = make_chart(spravato=True)
+        self.post("dose", {"dose_mg": "84"})
+        rems = {"patient_rems_id": "PT-1", "setting_rems_id": "HCS-2"}
+        rems |= {"concomitant_medicines": ["none", "opioids"], "sedation": "no"}
+        rems |= {"dissociation": "yes", "respiratory_depression": "no", "hospitalised": "no"}
+        refused = self.post("rems", rems).content.decode()
+        assert "“None of these” cannot go with a medicine." in refused
+        rems["concomitant_medicines"] = ["benzodiazepines"]
+        assert self.post("rems", rems).status_code == 302
+        self.chart.refresh_from_db()
+        assert self.chart.dose_working == "84 mg (Spravato)"
+        assert self.chart.rems.concomitant_labels() == ["Benzodiazepines"]
 
     def test_a_signed_chart_refuses_a_change_and_takes_an_addendum(self):
         chart = complete(make_chart(), by=self.clinician)
