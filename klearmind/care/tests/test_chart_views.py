@@ -229,6 +229,21 @@ class ChartFlowTests(TestCase):
         assert "Do not start:" in page
         assert "Resting systolic 152 is above 140" in page
 
+    def test_a_grid_row_with_bad_values_keeps_what_was_typed_and_saves_no_row(self):
+        grid = {"vitals-TOTAL_FORMS": 2, "vitals-INITIAL_FORMS": 0}
+        grid |= {"vitals-0-time": "09:15", "vitals-0-phase": "during", "vitals-0-systolic": 130}
+        grid |= {"vitals-0-diastolic": 85, "vitals-0-heart_rate": 80, "vitals-0-spo2": 97}
+        grid |= {"vitals-1-time": "09:30", "vitals-1-phase": "during", "vitals-1-systolic": "1x0"}
+        grid |= {"vitals-1-diastolic": 85, "vitals-1-heart_rate": 80, "vitals-1-spo2": 101}
+        response = self.post("vitals", grid)
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert 'value="1x0"' in page
+        assert "Enter a whole number." in page
+        assert "Ensure this value is less than or equal to 100." in page
+        assert 'aria-describedby="id_vitals-1-spo2_error"' in page
+        assert not self.chart.vitals.exists()
+
     def test_an_empty_grid_asks_for_a_row(self):
         response = self.post("vitals", {"vitals-TOTAL_FORMS": 0, "vitals-INITIAL_FORMS": 0})
         assert "Enter at least one row of vital signs." in response.content.decode()
