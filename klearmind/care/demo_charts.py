@@ -158,17 +158,8 @@ def spravato_session(clinician) -> None:
         patient = Patient.objects.create(**SPRAVATO_PATIENT, primary_clinician=clinician)
     if InfusionChart.objects.filter(patient=patient, medicine=Medicine.SPRAVATO).exists():
         return
-    protocol, _ = Protocol.objects.get_or_create(
-        name="Spravato (esketamine) induction",
-        defaults={"medicine": Medicine.SPRAVATO, "sessions": 8, "infusion_minutes": 5},
-    )
-    plan = TreatmentPlan.objects.create(
-        patient=patient,
-        protocol=protocol,
-        indication="Depression that has not responded to two antidepressants",
-        planned_sessions=8,
-        created_by=clinician,
-    )
+    plan = spravato_plan(patient, clinician)
+    protocol = plan.protocol
     day = timezone.localdate() - datetime.timedelta(days=3)
     start = datetime.datetime.combine(
         day, datetime.time(10), tzinfo=timezone.get_current_timezone()
@@ -188,6 +179,28 @@ def spravato_session(clinician) -> None:
     chart.discharge(by=clinician, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes("First 56 mg session. Transient dissociation; pressure back to baseline.")
     chart.sign(by=clinician, at=leave + datetime.timedelta(minutes=10))
+
+
+def spravato_plan(patient, clinician) -> TreatmentPlan:
+    """The patient's Spravato plan, or a new one under the clinic's Spravato protocol."""
+    plan = patient.plans.active().filter(protocol__medicine=Medicine.SPRAVATO).first()
+    if plan is not None:
+        return plan
+    protocol = Protocol.objects.filter(medicine=Medicine.SPRAVATO, active=True).first()
+    if protocol is None:
+        protocol = Protocol.objects.create(
+            name="Spravato (esketamine) induction",
+            medicine=Medicine.SPRAVATO,
+            sessions=8,
+            infusion_minutes=5,
+        )
+    return TreatmentPlan.objects.create(
+        patient=patient,
+        protocol=protocol,
+        indication="Depression that has not responded to two antidepressants",
+        planned_sessions=protocol.sessions,
+        created_by=clinician,
+    )
 
 
 def fill_rems(rems: RemsRecord) -> None:
