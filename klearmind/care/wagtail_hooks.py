@@ -31,6 +31,12 @@ def care_menu_items():
     return [
         HealthMenuItem("Patients", reverse("care_admin:patients"), icon_name="user", order=10),
         HealthMenuItem("Outcomes", reverse("care_admin:dashboard"), icon_name="table", order=40),
+        HealthMenuItem(
+            "Today's treatments", reverse("care_admin:today"), icon_name="date", order=20
+        ),
+        HealthMenuItem(
+            "REMS forms due", reverse("care_admin:rems_due"), icon_name="warning", order=30
+        ),
     ]
 
 

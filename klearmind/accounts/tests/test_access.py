@@ -39,6 +39,8 @@ PROTECTED = {
     "/admin/care/": {"Owner", "Clinician"},
     "/admin/care/outcomes/": {"Owner", "Clinician"},
     "/admin/care/outcomes/csv/": {"Owner", "Clinician"},
+    "/admin/care/today/": {"Owner", "Clinician"},
+    "/admin/care/rems/": {"Owner", "Clinician"},
     "/admin/snippets/care/protocol/": {"Owner", "Clinician"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
