@@ -6,17 +6,15 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
@@ -30,25 +28,6 @@ from .models.charts import VITAL_NAMES
 
 HEALTH = "accounts.view_health_record"
 CHANGE = "accounts.change_health_record"
-
-
-def health_view(permission: str):
-    """protected_view, answering a refusal with 403 itself: inside the Wagtail admin a raised
-    PermissionDenied would turn into a redirect to the dashboard."""
-
-    def decorator(view):
-        protected = protected_view(permission)(view)
-
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            try:
-                return protected(request, *args, **kwargs)
-            except PermissionDenied as refusal:
-                return permission_denied(request, refusal)
-
-        return wrapped
-
-    return decorator
 
 
 # Today's treatments ----------------------------------------------------------------------------
@@ -77,7 +56,7 @@ def todays_visits(now: datetime.datetime) -> dict:
     return grouped
 
 
-@health_view(HEALTH)
+@protected_view(HEALTH)
 def today(request):
     grouped = todays_visits(timezone.now())
     charts = [str(row["chart"].pk) for rows in grouped.values() for row in rows if row["chart"]]
@@ -91,7 +70,7 @@ def today(request):
 
 
 @require_POST
-@health_view(CHANGE)
+@protected_view(CHANGE)
 def open_for_visit(request, appointment_pk: int):
     visit = get_object_or_404(
         Appointment.objects.select_related("service", "location"), pk=appointment_pk
@@ -276,7 +255,7 @@ def render_chart(request, chart, *, bound=None, status=200):
     return TemplateResponse(request, "care/admin/chart_detail.html", context, status=status)
 
 
-@health_view(HEALTH)
+@protected_view(HEALTH)
 def chart(request, pk: int):
     chart = load_chart(pk)
     record(action=AuditEvent.Action.VIEW, request=request, target=chart, detail="infusion chart")
@@ -284,7 +263,7 @@ def chart(request, pk: int):
 
 
 @require_POST
-@health_view(CHANGE)
+@protected_view(CHANGE)
 def chart_section(request, pk: int, section: str):
     chart = load_chart(pk)
     if section not in SECTIONS or (section == "rems" and not chart.is_spravato):
@@ -331,7 +310,7 @@ def form_errors(form, refusal: ValidationError) -> None:
 # REMS forms due --------------------------------------------------------------------------------
 
 
-@health_view(HEALTH)
+@protected_view(HEALTH)
 def rems_due(request):
     today_ = timezone.localdate()
     records = (
@@ -353,7 +332,7 @@ def rems_due(request):
 
 
 @require_POST
-@health_view(CHANGE)
+@protected_view(CHANGE)
 def rems_submitted(request, pk: int):
     rems = get_object_or_404(RemsRecord.objects.select_related("chart"), pk=pk)
     form = f.SubmitRemsForm(request.POST)

@@ -65,7 +65,13 @@ def series_patient(report, protocol, clinician) -> None:
         .order_by("starts_at")
         .first()
     )
-    if first is None or Patient.objects.with_email(SERIES_PATIENT_EMAIL).exists():
+    if first is None:
+        return
+    existing = Patient.objects.with_email(SERIES_PATIENT_EMAIL).first()
+    if existing is not None:
+        plan = existing.plans.filter(series=first.series).first()
+        if plan is not None:
+            load_related(report, patient=existing, plan=plan, clinician=clinician)
         return
     patient = Patient.objects.create(
         full_name="Jamie Fox",

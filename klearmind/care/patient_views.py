@@ -16,7 +16,7 @@ from klearmind.intake.models import Status, Submission
 
 from . import services
 from .forms import EndPlanForm, NoteForm, PatientForm, PlanForm
-from .models import Patient, TreatmentPlan
+from .models import InfusionChart, Patient, TreatmentPlan
 from .timeline import timeline
 
 HEALTH = "accounts.view_health_record"
@@ -96,15 +96,25 @@ def detail(request, pk: int):
 
 def record_page(request, patient: Patient, *, note_form: NoteForm):
     record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="patient record")
+    plans = patient.plans.select_related("protocol", "series")
     context = {
         "patient": patient,
-        "plans": patient.plans.select_related("protocol", "series"),
+        "plans": [(plan, sessions_with_charts(plan)) for plan in plans],
         "timeline": timeline(patient),
         "note_form": note_form,
         "end_form": EndPlanForm(),
         "can_change": request.user.has_perm(CHANGE),
     }
     return TemplateResponse(request, "care/admin/patient_detail.html", context)
+
+
+def sessions_with_charts(plan) -> list[tuple]:
+    visits = list(plan.sessions())
+    charts = InfusionChart.objects.filter(appointment__in=visits).only(
+        "pk", "status", "appointment"
+    )
+    by_visit = {chart.appointment_id: chart for chart in charts}
+    return [(visit, by_visit.get(visit.pk)) for visit in visits]
 
 
 @protected_view(CHANGE)

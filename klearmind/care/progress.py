@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from klearmind.booking.models import AppointmentStatus, ServiceKind
 
 from .measures import GAD7, MEASURES, PCL5, PHQ9
-from .models import Patient
+from .models import InfusionChart, Patient
 from .outcomes import Outcome, Point, outcome
 
 TREATMENT_KINDS = (ServiceKind.KETAMINE, ServiceKind.BOOSTER, ServiceKind.SPRAVATO)
@@ -17,12 +17,22 @@ JUDGED = (PHQ9, GAD7, PCL5)
 
 
 def treatment_dates(patient: Patient) -> list[datetime.datetime]:
-    """When the patient was treated: their ketamine, booster and Spravato visits that took
-    place, oldest first."""
-    visits = patient.appointments().filter(
-        service__kind__in=TREATMENT_KINDS, status__in=TREATMENT_DONE
+    """When the patient was treated, oldest first: each charted session's start, and the
+    ketamine, booster and Spravato visits marked done that have no chart started."""
+    charts = list(
+        InfusionChart.objects.filter(patient=patient, started_at__isnull=False).values_list(
+            "appointment_id", "started_at"
+        )
     )
-    return sorted(visits.values_list("starts_at", flat=True))
+    charted_visits = [visit for visit, _ in charts if visit is not None]
+    visits = (
+        patient.appointments()
+        .filter(service__kind__in=TREATMENT_KINDS, status__in=TREATMENT_DONE)
+        .exclude(pk__in=charted_visits)
+    )
+    return sorted(
+        [started for _, started in charts] + list(visits.values_list("starts_at", flat=True))
+    )
 
 
 def score_series(measurements) -> dict[str, list[Point]]:

@@ -27,6 +27,7 @@ def timeline(patient: Patient) -> list[Entry]:
         *_appointments(patient),
         *_plans(patient),
         *_measurements(patient),
+        *_charts(patient),
         *_notes(patient),
     ]
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
@@ -99,6 +100,24 @@ def score_summary(measurement: Measurement) -> str:
     if measurement.urgent:
         parts.append("PHQ-9 item 9 above zero")
     return ", ".join(parts)
+
+
+def _charts(patient):
+    entries = []
+    for chart in patient.charts.select_related("signed_by", "protocol"):
+        url = reverse("care_admin:chart", args=[chart.pk])
+        title = f"{chart.get_medicine_display()} chart"
+        if chart.signed_at:
+            entries.append(
+                Entry(
+                    chart.signed_at, "chart", f"{title} signed by {_name(chart.signed_by)}", "", url
+                )
+            )
+        else:
+            entries.append(
+                Entry(chart.opened_at, "chart", f"{title} opened, not yet signed", "", url)
+            )
+    return entries
 
 
 def _notes(patient):

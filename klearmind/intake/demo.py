@@ -84,8 +84,8 @@ CANDIDATES = (
         medications="Amlodipine 5 mg; gabapentin 300 mg three times a day",
     ),
     DemoCandidate(
-        name="Priya Natarajan",
-        email="priya.natarajan@example.org",
+        name="Noor Haddad",
+        email="noor.haddad@example.org",
         born=datetime.date(1988, 11, 9),
         conditions=("depression", "ptsd"),
         location="roseville",

@@ -7,6 +7,7 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import Series
 from klearmind.booking.tests.factories import book, make_clinic
+from klearmind.care.chart_services import open_chart
 from klearmind.care.models import Patient, PatientNote, TreatmentPlan
 from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token
 
@@ -60,6 +61,7 @@ class PatientRecordTests(TestCase):
         visit.patient_email = PATIENT_EMAIL
         visit.save()
         make_plan(patient, indication="Treatment-resistant depression")
+        chart = open_chart(appointment=visit, by=self.clinician)
         PatientNote.objects.create(patient=patient, text="Prefers morning visits.")
         response = self.client.get(f"/admin/care/patients/{patient.pk}/")
         text = response.content.decode()
@@ -70,6 +72,9 @@ class PatientRecordTests(TestCase):
         assert "Plan started: IV ketamine induction" in text
         assert "Prefers morning visits." in text
         assert f"{clinic.service.name}: booked" in text
+        chart_link = f'<a href="/admin/care/charts/{chart.pk}/">'
+        assert f"{chart_link}IV ketamine chart opened, not yet signed</a>" in text
+        assert f"{chart_link}Open chart</a>" in text
         assert "private" in response["Cache-Control"]
         event = AuditEvent.objects.get(target_id=str(patient.pk), action="view")
         assert (event.actor, event.detail) == (self.clinician, "patient record")

@@ -9,12 +9,13 @@ from django.test import SimpleTestCase, TestCase
 
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.measures import MEASURES, Measure
+from klearmind.care.models import InfusionChart
 from klearmind.care.outcomes import Point
 from klearmind.care.progress import patient_progress, treatment_dates
 from klearmind.care.progress_chart import charts, progress_chart
 from klearmind.intake.scoring import Band
 
-from .factories import make_patient, make_plan
+from .factories import make_patient, make_plan, make_protocol
 from .outcome_factories import Treatment, days_ago, score
 
 DAY = datetime.datetime(2026, 3, 2, 17, tzinfo=datetime.UTC)
@@ -89,6 +90,22 @@ class TreatmentDatesTests(TestCase):
         treatment.visit(days_ago(-2))
         treatment.visit(days_ago(4), status=AppointmentStatus.COMPLETED, email="else@example.org")
         assert treatment_dates(patient) == [done.starts_at, arrived.starts_at]
+
+    def test_a_charted_session_is_marked_when_the_infusion_started(self):
+        patient = make_patient()
+        treatment = Treatment()
+        visit = treatment.visit(days_ago(2), status=AppointmentStatus.COMPLETED)
+        started = visit.starts_at + datetime.timedelta(minutes=25)
+        InfusionChart.objects.create(
+            patient=patient,
+            appointment=visit,
+            protocol=make_protocol(),
+            medicine="ketamine_iv",
+            min_mg_per_kg="0.1",
+            max_mg_per_kg="0.75",
+            started_at=started,
+        )
+        assert treatment_dates(patient) == [started]
 
     def test_the_charts_and_their_tables_carry_the_same_numbers(self):
         patient = make_patient()
