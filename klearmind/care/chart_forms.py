@@ -17,7 +17,7 @@ from .models import (
     Phase,
     RemsRecord,
 )
-from .models.charts import CHECKLIST, DISCHARGE_CHECKLIST, VITAL_NAMES
+from .models.charts import CHECKLIST, DISCHARGE_CHECKLIST, FUTURE_SLACK, VITAL_NAMES
 
 TEXT_MAX = 2000
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -74,6 +74,8 @@ class VitalsForm(ChartForm):
         data = super().clean()
         if (data.get("diastolic") or 0) >= (data.get("systolic") or 999):
             self.add_error("diastolic", "The diastolic pressure must be below the systolic.")
+        if data.get("time") and self.at() > timezone.now() + FUTURE_SLACK:
+            self.add_error("time", "That time is still to come: enter when the reading was taken.")
         return data
 
     def reading(self) -> dict:
@@ -272,4 +274,7 @@ def grid_initial(chart: InfusionChart, rows: int = 4) -> list[dict]:
         first += every
     phase = Phase.AFTER if chart.stopped_at else Phase.DURING
     times = [first + every * n for n in range(rows)]
+    now = timezone.now().replace(second=0, microsecond=0)
+    if times[0] > now:  # the next reading is not due yet: a reading taken now goes first
+        times = [now, *times[:-1]]
     return [{"time": timezone.localtime(t, chart.zone).time(), "phase": phase} for t in times]

@@ -91,5 +91,7 @@ def start_chart(
 def record_vitals(*, chart: InfusionChart, readings: list[dict], by) -> list[VitalSign]:
     """Save several rows of vital signs at once, all or none."""
     chart.refuse_if_signed()
+    for row in readings:
+        InfusionChart.checked_time(row["taken_at"])
     with transaction.atomic():
         return [VitalSign.objects.create(chart=chart, recorded_by=by, **row) for row in readings]

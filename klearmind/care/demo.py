@@ -12,7 +12,8 @@ from django.utils import timezone
 from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider, Service
 from klearmind.encryption.keys import email_lookup_hash
 
-from .models import Medicine, Patient, Protocol, TreatmentPlan
+from .measures import measurement_scores
+from .models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
 
 PROTOCOLS = (
     {"name": "IV ketamine induction", "medicine": Medicine.KETAMINE_IV},
@@ -150,6 +151,15 @@ def todays_patient(report, protocol, clinician) -> None:
         planned_sessions=1,
         created_by=clinician,
     )
+    # Scores from the induction series Alex finished last month, entered in clinic.
+    for days_ago, items in ((45, (3, 2, 2, 2, 1, 2, 2, 2, 0)), (20, (1, 1, 1, 1, 1, 1, 1, 0, 0))):
+        Measurement.objects.create(
+            patient=patient,
+            taken_at=timezone.now() - datetime.timedelta(days=days_ago),
+            source=MeasurementSource.CLINIC,
+            scores=measurement_scores(phq9=items),
+            entered_by=clinician,
+        )
     book_today(location, service, provider)
     report.created.append("Alex Moreno, with a booster infusion today")
 

@@ -223,7 +223,7 @@ class ChartFlowTests(TestCase):
         assert "<script>alert(1)</script>" not in page
 
     def test_a_high_baseline_shows_do_not_start_and_start_is_refused(self):
-        baseline = {"time": "08:00", "phase": "baseline", "systolic": 152, "diastolic": 96}
+        baseline = {"time": self.at(0), "phase": "baseline", "systolic": 152, "diastolic": 96}
         baseline |= {"heart_rate": 70, "spo2": 98}
         page = self.post("baseline", baseline, follow=True).content.decode()
         assert "Do not start:" in page
@@ -242,6 +242,16 @@ class ChartFlowTests(TestCase):
         assert "Enter a whole number." in page
         assert "Ensure this value is less than or equal to 100." in page
         assert 'aria-describedby="id_vitals-1-spo2_error"' in page
+        assert not self.chart.vitals.exists()
+
+    def test_a_reading_timed_in_the_future_is_refused_on_its_field(self):
+        if timezone.localtime().hour >= 23:
+            self.skipTest("Half an hour ahead must still fall on today's date at the clinic.")
+        grid = {"vitals-TOTAL_FORMS": 1, "vitals-INITIAL_FORMS": 0, "vitals-0-phase": "during"}
+        grid |= {"vitals-0-time": self.at(-30), "vitals-0-systolic": 130, "vitals-0-diastolic": 85}
+        grid |= {"vitals-0-heart_rate": 80, "vitals-0-spo2": 97}
+        page = self.post("vitals", grid).content.decode()
+        assert "That time is still to come: enter when the reading was taken." in page
         assert not self.chart.vitals.exists()
 
     def test_an_empty_grid_asks_for_a_row(self):
@@ -263,8 +273,12 @@ class ChartFlowTests(TestCase):
         start = timezone.now() - datetime.timedelta(minutes=20)
         self.chart.start(by=self.clinician, at=start)
         vital(self.chart, start + datetime.timedelta(minutes=15))
+        before = timezone.localtime()
         page = self.client.get(chart_url(self.chart)).content.decode()
-        for n, minutes in enumerate((30, 45, 60, 75)):
+        nows = {f"{moment:%H:%M}" for moment in (before, timezone.localtime())}
+        # The next reading is due in 10 minutes: a reading taken now comes first.
+        assert any(f'name="vitals-0-time" value="{now}"' in page for now in nows)
+        for n, minutes in enumerate((30, 45, 60), start=1):
             expected = timezone.localtime(start + datetime.timedelta(minutes=minutes))
             assert f'name="vitals-{n}-time" value="{expected:%H:%M}"' in page
 
