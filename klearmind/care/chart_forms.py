@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from klearmind.intake.forms import DescribedFieldsMixin
+
 from . import rules
 from .models import (
     Addendum,
@@ -23,23 +25,12 @@ TEXT_MAX = 2000
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ChartForm(forms.Form):
+class ChartForm(DescribedFieldsMixin, forms.Form):
     """Knows its chart (for local times) and ties help text and errors to each input."""
 
     def __init__(self, *args, chart: InfusionChart, **kwargs):
         self.chart = chart
         super().__init__(*args, **kwargs)
-
-    def full_clean(self):
-        super().full_clean()
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_helptext"] if field.help_text else []
-            if name in self.errors:
-                ids.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def at(self, name: str = "time") -> datetime.datetime | None:
         """A time of day entered on the form, on the session's day at its location."""

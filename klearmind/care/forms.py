@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from klearmind.booking.models import Series
 from klearmind.intake import scoring
-from klearmind.intake.forms import PHONE_DIGITS, no_null_bytes_text
+from klearmind.intake.forms import PHONE_DIGITS, DescribedFieldsMixin, no_null_bytes_text
 from klearmind.intake.models import Condition
 
 from .models import Patient, PatientNote, PlanStatus, Protocol, TreatmentPlan
@@ -15,21 +15,7 @@ from .models import Patient, PatientNote, PlanStatus, Protocol, TreatmentPlan
 OLDEST_PLAUSIBLE_AGE = 120
 
 
-class DescribedErrorsMixin:
-    """Ties each field's help text and errors to its input for screen readers."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name, field in self.fields.items():
-            ids = [f"id_{name}_helptext"] if field.help_text else []
-            if name in self.errors:
-                ids.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
-class PatientForm(DescribedErrorsMixin, forms.ModelForm):
+class PatientForm(DescribedFieldsMixin, forms.ModelForm):
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -117,7 +103,7 @@ def _phone(value: str, *, required: bool = False) -> str:
     return value
 
 
-class PlanForm(DescribedErrorsMixin, forms.ModelForm):
+class PlanForm(DescribedFieldsMixin, forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = ["protocol", "indication", "planned_sessions", "series", "started_on", "goals"]
@@ -162,7 +148,7 @@ class EndPlanForm(forms.Form):
     )
 
 
-class NoteForm(DescribedErrorsMixin, forms.ModelForm):
+class NoteForm(DescribedFieldsMixin, forms.ModelForm):
     class Meta:
         model = PatientNote
         fields = ["text"]

@@ -13,6 +13,7 @@ from django import forms
 from django.core import checks
 from django.core.exceptions import FieldError
 from django.db import models
+from django.utils.functional import cached_property
 
 from . import keys
 
@@ -101,6 +102,12 @@ class EncryptedDateField(EncryptedFieldMixin, models.DateField):
 
 class EncryptedIntegerField(EncryptedFieldMixin, models.IntegerField):
     """A whole number (a pulse, a blood pressure); limits belong in validators."""
+
+    @cached_property
+    def validators(self):
+        # The column holds text, so the database's integer range does not apply (and
+        # IntegerField would look it up under the internal type "TextField").
+        return [*self.default_validators, *self._validators]
 
     def to_plaintext(self, value: int) -> str:
         return str(value)

@@ -34,19 +34,23 @@ def no_null_bytes_text(value: str) -> None:
     reject_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", ""))
 
 
-class IntakeForm(forms.Form):
-    """Ties each field's help text and errors to its inputs (radio buttons included)."""
+class DescribedFieldsMixin:
+    """Ties each field's help text and errors to its inputs (radio buttons included), for
+    screen readers; the templates give them the ids `<field id>_helptext` and `_error`."""
 
     def full_clean(self):
         super().full_clean()
         for name, field in self.fields.items():
-            ids = [f"id_{name}_helptext"] if field.help_text else []
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_helptext"] if field.help_text else []
             if name in self.errors:
-                ids.append(f"id_{name}_error")
+                ids.append(f"{auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
+
+class IntakeForm(DescribedFieldsMixin, forms.Form):
     def answers(self) -> dict:
         """The cleaned answers as JSON data (dates as ISO text), for the encrypted draft."""
         return {

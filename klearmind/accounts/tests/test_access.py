@@ -37,6 +37,7 @@ PROTECTED = {
     "/admin/snippets/booking/closure/": {"Owner", "Front desk"},
     "/admin/snippets/booking/timeoff/": {"Owner", "Front desk"},
     "/admin/care/": {"Owner", "Clinician"},
+    "/admin/settings/care/caresettings/": {"Owner", "Clinician"},
     "/admin/care/outcomes/": {"Owner", "Clinician"},
     "/admin/care/outcomes/csv/": {"Owner", "Clinician"},
     "/admin/care/today/": {"Owner", "Clinician"},

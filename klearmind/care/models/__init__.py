@@ -1,30 +1,26 @@
 """Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
 
-from .charts import (
+from .chart_parts import (
     Addendum,
     ChartEvent,
-    ChartStatus,
     ConcomitantMedicine,
     EventKind,
-    InfusionChart,
-    Phase,
     RemsRecord,
     VitalSign,
     YesNo,
 )
+from .charts import ChartStatus, InfusionChart, Phase
 from .check_ins import CheckIn, CheckInReason
 from .patients import (
-    CareSettings,
     Measurement,
     MeasurementSource,
-    Medicine,
     Patient,
     PatientNote,
     PatientStatus,
     PlanStatus,
-    Protocol,
     TreatmentPlan,
 )
+from .protocols import CareSettings, Medicine, Protocol
 
 __all__ = [
     "Addendum",
