@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider, Service
 from klearmind.encryption.keys import email_lookup_hash
+from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
 
 from .measures import measurement_scores
 from .models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
@@ -82,8 +83,10 @@ def series_patient(report, protocol, clinician) -> None:
         address="1820 P Street, Sacramento, CA 95811",
         conditions=["depression", "anxiety"],
         allergies="Codeine: nausea and vomiting",
-        current_medications="Escitalopram 20 mg each morning; lamotrigine stopped in 2024",
-        history_notes="Two antidepressants tried at full dose for eight weeks each.",
+        current_medications="Escitalopram 20 mg and lisinopril 10 mg each morning",
+        medical_history={**dict.fromkeys(SCREENING_BY_KEY, NO), "hypertension": YES},
+        history_notes="Two antidepressants tried at full dose for eight weeks each. Blood "
+        "pressure controlled on lisinopril 10 mg.",
         emergency_contact_name="Robin Fox",
         emergency_contact_relationship="Partner",
         emergency_contact_phone="(916) 555-0134",

@@ -1,6 +1,7 @@
 """The chart screens: today's treatments, the session's chart from open to signed, REMS due."""
 
 import datetime
+import re
 
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -196,6 +197,10 @@ class ChartFlowTests(TestCase):
         assert "Chart signed and locked." in signed
         assert 'action="/admin/care/charts/' in signed and "Add addendum" in signed
         assert "Save checklist" not in signed
+        # A signed chart still lists the flagged reading, as a record rather than an alarm.
+        past = re.search(r'<div class="care-admin__alert">\s*<h2>Readings past a limit', signed)
+        assert past, "a signed chart lists flagged readings without an alert role"
+        assert "<li>Systolic 186 is above 180</li>" in signed
         changes = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE)
         assert {e.detail for e in changes} >= {"chart dose", "chart vitals", "chart sign"}
 

@@ -9,7 +9,7 @@ from klearmind.booking.models import Series
 from klearmind.booking.tests.factories import book, make_clinic
 from klearmind.care.chart_services import open_chart
 from klearmind.care.models import Patient, PatientNote, TreatmentPlan
-from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token
+from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token, submission_with
 
 from .factories import ALLERGY, PATIENT_EMAIL, PATIENT_NAME, make_patient, make_plan, make_protocol
 from .test_services import accepted
@@ -141,6 +141,34 @@ class PatientRecordTests(TestCase):
             self.clinician,
         )
         assert list(plan.sessions()) == [visit]
+
+    def test_a_plan_is_ended_from_the_record_once(self):
+        plan = make_plan()
+        record_url = f"/admin/care/patients/{plan.patient.pk}/"
+        url = f"{record_url}plans/{plan.pk}/end/"
+        self.post(url, {"status": "stopped"}, form_url=record_url)
+        plan.refresh_from_db()
+        assert (plan.status, plan.ended_on) == ("stopped", timezone.localdate())
+        again = self.post(url, {"status": "completed"}, form_url=record_url)
+        page = self.client.get(again["Location"]).content.decode()
+        assert "This plan has ended already." in page
+        assert "IV ketamine induction: stopped early" in page
+        self.post(url, {"status": "active"}, form_url=record_url)
+        assert (
+            "Choose whether the plan was completed or stopped early."
+            in self.client.get(record_url).content.decode()
+        )
+
+    def test_a_questionnaire_not_yet_accepted_does_not_open_a_record(self):
+        submission = submission_with(notify=False)
+        response = self.post(
+            f"/admin/care/patients/from-questionnaire/{submission.pk}/",
+            {},
+            form_url="/admin/care/patients/new/",
+        )
+        page = self.client.get(response["Location"]).content.decode()
+        assert "Only an accepted candidate becomes a patient" in page
+        assert not Patient.objects.exists()
 
     def test_an_empty_note_is_refused_on_the_record_page(self):
         patient = make_patient()
