@@ -80,6 +80,16 @@ class PatientForm(DescribedFieldsMixin, forms.ModelForm):
             raise forms.ValidationError("Please check the year of birth.", code="implausible")
         return born
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = Patient.objects.with_email(email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                "A patient record with this e-mail address exists already; open that one.",
+                code="email_in_use",
+            )
+        return email
+
     def clean_phone(self):
         return _phone(self.cleaned_data["phone"], required=True)
 

@@ -66,9 +66,13 @@ def open_from_questionnaire(request, submission_pk: int):
 def create(request):
     form = PatientForm(request.POST or None, clinicians=clinicians())
     if request.method == "POST" and form.is_valid():
-        patient = services.create_patient(form=form, by=request.user, request=request)
-        messages.success(request, "Patient record opened.")
-        return redirect("care_admin:patient", patient.pk)
+        try:
+            patient = services.create_patient(form=form, by=request.user, request=request)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, "Patient record opened.")
+            return redirect("care_admin:patient", patient.pk)
     return TemplateResponse(request, "care/admin/patient_form.html", {"form": form})
 
 
@@ -77,9 +81,13 @@ def edit(request, pk: int):
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientForm(request.POST or None, instance=patient, clinicians=clinicians())
     if request.method == "POST" and form.is_valid():
-        services.update_patient(form=form, by=request.user, request=request)
-        messages.success(request, "Patient record saved.")
-        return redirect("care_admin:patient", patient.pk)
+        try:
+            services.update_patient(form=form, by=request.user, request=request)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, "Patient record saved.")
+            return redirect("care_admin:patient", patient.pk)
     if request.method == "GET":
         record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="edit form")
     context = {"form": form, "patient": patient}

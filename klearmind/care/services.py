@@ -35,6 +35,8 @@ def open_patient_from_submission(*, submission: Submission, by, request=None) ->
     existing = Patient.objects.filter(submission=submission).first()
     if existing is not None:
         return existing
+    if Patient.objects.with_email(submission.email).exists():
+        raise email_in_use()
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
@@ -55,8 +57,18 @@ def open_patient_from_submission(*, submission: Submission, by, request=None) ->
                 detail=f"patient record opened from questionnaire {submission.pk}",
             )
     except IntegrityError:  # opened by a click a moment earlier
-        return Patient.objects.get(submission=submission)
+        opened = Patient.objects.filter(submission=submission).first()
+        if opened is None:
+            raise email_in_use() from None
+        return opened
     return patient
+
+
+def email_in_use() -> ValidationError:
+    return ValidationError(
+        "A patient record with this e-mail address exists already; open that one.",
+        code="email_in_use",
+    )
 
 
 def _carried_over(submission: Submission) -> dict:
@@ -101,30 +113,36 @@ def baseline_scores(answers: dict) -> dict:
 
 def create_patient(*, form, by, request=None) -> Patient:
     """Open a record typed in by a clinician (someone who never filled the questionnaire)."""
-    with transaction.atomic():
-        patient = form.save(commit=False)
-        patient.created_by = by
-        patient.save()
-        record(
-            action=AuditEvent.Action.CREATE,
-            request=request,
-            actor=by,
-            target=patient,
-            detail="patient record opened by hand",
-        )
+    try:
+        with transaction.atomic():
+            patient = form.save(commit=False)
+            patient.created_by = by
+            patient.save()
+            record(
+                action=AuditEvent.Action.CREATE,
+                request=request,
+                actor=by,
+                target=patient,
+                detail="patient record opened by hand",
+            )
+    except IntegrityError:  # the same address sent twice at once
+        raise email_in_use() from None
     return patient
 
 
 def update_patient(*, form, by, request=None) -> Patient:
-    with transaction.atomic():
-        patient = form.save()
-        record(
-            action=AuditEvent.Action.CHANGE,
-            request=request,
-            actor=by,
-            target=patient,
-            detail="changed: " + ", ".join(sorted(form.changed_data)),
-        )
+    try:
+        with transaction.atomic():
+            patient = form.save()
+            record(
+                action=AuditEvent.Action.CHANGE,
+                request=request,
+                actor=by,
+                target=patient,
+                detail="changed: " + ", ".join(sorted(form.changed_data)),
+            )
+    except IntegrityError:  # another record took the address a moment earlier
+        raise email_in_use() from None
     return patient
 
 
@@ -134,6 +152,21 @@ def start_plan(
     """Begin a course of treatment under one of the clinic's protocols."""
     if not protocol.active:
         raise ValidationError("This protocol is no longer in use.", code="inactive_protocol")
+    if patient.plans.active().filter(protocol=protocol).exists():
+        raise plan_exists()
+    try:
+        return _create_plan(patient=patient, protocol=protocol, by=by, request=request, **fields)
+    except IntegrityError:  # a double click on "Start the plan"
+        raise plan_exists() from None
+
+
+def plan_exists() -> ValidationError:
+    return ValidationError(
+        "This patient already has an active plan under this protocol.", code="plan_exists"
+    )
+
+
+def _create_plan(*, patient, protocol, by, request, **fields) -> TreatmentPlan:
     with transaction.atomic():
         plan = TreatmentPlan.objects.create(
             patient=patient,

@@ -102,7 +102,9 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["email_hash"])]
+        # Bookings reach a record by e-mail address, so one address is one patient; it also
+        # stops a double-clicked "open the record" from making two.
+        constraints = [models.UniqueConstraint(fields=["email_hash"], name="one_patient_per_email")]
 
     def __str__(self):
         # Never the name: model reprs reach logs and error reports.
@@ -192,6 +194,13 @@ class TreatmentPlan(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "protocol"],
+                condition=models.Q(status="active"),
+                name="one_active_plan_per_protocol",
+            )
+        ]
 
     def __str__(self):
         return f"Treatment plan {self.pk}"

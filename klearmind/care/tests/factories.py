@@ -10,6 +10,10 @@ ALLERGY = "Penicillin: hives"
 
 
 def make_patient(**fields) -> Patient:
+    """A patient; the first with PATIENT_EMAIL, later ones (one address is one patient) with
+    an address of their own unless one is given."""
+    if "email" not in fields and Patient.objects.with_email(PATIENT_EMAIL).exists():
+        fields["email"] = f"patient{Patient.objects.count() + 1}@example.org"
     values = {
         "full_name": PATIENT_NAME,
         "date_of_birth": datetime.date(1979, 3, 14),

@@ -86,6 +86,13 @@ class PatientRecordTests(TestCase):
         assert (patient.full_name, patient.conditions) == ("Dana Whitcombe", ["ptsd"])
         assert patient.created_by == self.clinician
 
+    def test_an_address_that_already_has_a_record_is_refused_on_its_field(self):
+        make_patient(email=NEW_PATIENT["email"])
+        text = self.post("/admin/care/patients/new/", NEW_PATIENT).content.decode()
+        assert "A patient record with this e-mail address exists already" in text
+        assert 'id="id_email_error"' in text
+        assert Patient.objects.count() == 1
+
     def test_bad_input_is_named_on_its_field_keeps_what_was_typed_and_saves_nothing(self):
         data = {
             **NEW_PATIENT,

@@ -3,11 +3,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.audit.models import AuditEvent
 from klearmind.care import services
+from klearmind.care.forms import PatientForm
 from klearmind.care.models import Measurement, Patient, PlanStatus
 from klearmind.intake.models import Status
 from klearmind.intake.tests.factories import (
@@ -78,6 +80,13 @@ class OpenFromQuestionnaireTests(TestCase):
         assert Patient.objects.count() == 1
         assert Measurement.objects.count() == 1
 
+    def test_refuses_when_a_record_already_has_the_candidates_address(self):
+        make_patient(email=CANDIDATE_EMAIL.upper())
+        with pytest.raises(ValidationError) as error:
+            services.open_patient_from_submission(submission=accepted(), by=None)
+        assert error.value.code == "email_in_use"
+        assert Patient.objects.count() == 1
+
     def test_refuses_a_questionnaire_not_accepted(self):
         submission = submission_with(notify=False)
         with pytest.raises(ValidationError) as error:
@@ -85,6 +94,24 @@ class OpenFromQuestionnaireTests(TestCase):
         assert error.value.code == "not_accepted"
         assert "this questionnaire is new" in error.value.messages[0]
         assert not Patient.objects.exists()
+
+
+class CreatePatientTests(TestCase):
+    def test_two_records_sent_at_once_with_one_address_store_one(self):
+        data = {
+            "full_name": "Dana Whitcombe",
+            "date_of_birth": "1988-11-02",
+            "email": "dana.w@example.org",
+            "phone": "(916) 555-0110",
+            "status": "active",
+        }
+        first, second = PatientForm(data), PatientForm(data)
+        assert first.is_valid() and second.is_valid()  # both checked before either saved
+        services.create_patient(form=first, by=None)
+        with pytest.raises(ValidationError) as error:
+            services.create_patient(form=second, by=None)
+        assert error.value.code == "email_in_use"
+        assert Patient.objects.count() == 1
 
 
 class PlanTests(TestCase):
@@ -98,10 +125,29 @@ class PlanTests(TestCase):
         assert plan.planned_sessions == 6
         assert patient.check_ins.get().reason == "weekly"
         assert mail.outbox[0].to == [patient.email]
+        booster = make_protocol("Booster", sessions=1)
         other = services.start_plan(
-            patient=patient, protocol=protocol, by=None, indication="PTSD", planned_sessions=4
+            patient=patient, protocol=booster, by=None, indication="PTSD", planned_sessions=4
         )
         assert other.planned_sessions == 4
+
+    def test_a_second_active_plan_under_the_same_protocol_is_refused(self):
+        plan = make_plan()
+        with pytest.raises(ValidationError) as error:
+            services.start_plan(
+                patient=plan.patient, protocol=plan.protocol, by=None, indication="Again"
+            )
+        assert error.value.code == "plan_exists"
+        plan.end(status=PlanStatus.COMPLETED)
+        again = services.start_plan(
+            patient=plan.patient, protocol=plan.protocol, by=None, indication="Booster course"
+        )
+        assert again.status == "active"
+
+    def test_the_database_holds_one_active_plan_per_protocol_even_past_the_check(self):
+        plan = make_plan()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_plan(plan.patient, plan.protocol)
 
     def test_an_inactive_protocol_cannot_start_a_plan(self):
         protocol = make_protocol(active=False)
