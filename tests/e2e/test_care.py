@@ -96,6 +96,11 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
     screenshots(tab, "care-chart-signed")
 
     tab.get_by_role("link", name="Alex Moreno").first.click()
+    tab.wait_for_url(re.compile(r"/admin/care/patients/\d+/$"))
+    timeline = tab.locator(".care-admin__timeline").inner_text()
+    assert "IV ketamine chart signed by Daniel Okafor" in timeline
+    assert tab.get_by_role("link", name="Signed chart").count() == 1  # in the plan's sessions
+    assert serious_violations(tab) == []
     tab.get_by_role("link", name="Progress and scores").click()
     tab.wait_for_url(re.compile(r"/admin/care/patients/\d+/progress/"))
     progress_url = tab.url

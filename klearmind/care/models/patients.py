@@ -142,6 +142,13 @@ class Patient(models.Model):
         )
 
 
+# The booked services that give each medicine: a plan's sessions when it names no series.
+SERVICE_KINDS = {
+    Medicine.KETAMINE_IV: ("ketamine", "booster"),
+    Medicine.SPRAVATO: ("spravato",),
+}
+
+
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", "In treatment"
     COMPLETED = "completed", "Completed"
@@ -215,9 +222,7 @@ class TreatmentPlan(models.Model):
         else:
             visits = Appointment.objects.filter(
                 patient_email_hash=self.patient.email_hash,
-                service__kind=(
-                    "spravato" if self.protocol.medicine == Medicine.SPRAVATO else "ketamine"
-                ),
+                service__kind__in=SERVICE_KINDS[self.protocol.medicine],
                 starts_at__date__gte=self.started_on,
             )
         return visits.active().for_calendar().order_by("starts_at")

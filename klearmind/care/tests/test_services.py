@@ -1,13 +1,23 @@
 import datetime
+from dataclasses import replace
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
+from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.audit.models import AuditEvent
+from klearmind.booking.tests.factories import (
+    PATIENT,
+    Clinic,
+    book,
+    make_location,
+    make_provider,
+    make_service,
+)
 from klearmind.care import services
 from klearmind.care.forms import PatientForm
 from klearmind.care.models import Measurement, Patient, PlanStatus
@@ -156,6 +166,20 @@ class PlanTests(TestCase):
                 patient=make_patient(), protocol=protocol, by=None, indication="Depression"
             )
         assert error.value.code == "inactive_protocol"
+
+    def test_without_a_series_a_ketamine_plan_counts_infusions_and_boosters_since_it_began(self):
+        patient = make_patient()
+        plan = make_plan(patient)
+        day = timezone.localdate() + datetime.timedelta(days=2)
+        visits = []
+        location = make_location()
+        for hour, kind in ((10, "booster"), (12, "ketamine"), (14, "hydration")):
+            service = make_service(location, slug=kind, kind=kind)
+            staff = [make_provider(f"{kind} nurse", [service], location=location)]
+            at = datetime.datetime.combine(day, datetime.time(hour), tzinfo=location.zone)
+            clinic = Clinic(location, service, staff)
+            visits.append(book(clinic, at, patient=replace(PATIENT, email=patient.email)))
+        assert set(plan.sessions()) == set(visits[:2])
 
     def test_a_plan_ends_once(self):
         plan = make_plan()
