@@ -115,3 +115,7 @@ echo "bench: measuring with $WORKERS workers, $CONNECTIONS connections, ${SECOND
 # Booking: availability and booking throughput, in this process against the same database.
 echo "bench: measuring booking" >&2
 "$PY" -m bench.booking
+
+# Care: the clinicians' screens of the demo clinic, rendered in this process.
+echo "bench: measuring the care screens" >&2
+"$PY" -m bench.care
