@@ -168,3 +168,28 @@ class NoteForm(DescribedFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].validators.append(no_null_bytes_text)
+
+
+class TakenOnForm(DescribedFieldsMixin, forms.Form):
+    taken_on = forms.DateField(
+        label="Filled in on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        help_text="The day the patient filled in the paper questionnaire.",
+    )
+
+    def clean_taken_on(self):
+        day = self.cleaned_data["taken_on"]
+        today = timezone.localdate()
+        if day > today:
+            raise forms.ValidationError("That day is still to come.", code="future")
+        if day < today - datetime.timedelta(days=366):
+            raise forms.ValidationError(
+                "Scores older than a year belong in a note, not the chart.", code="too_old"
+            )
+        return day
+
+    def taken_at(self) -> datetime.datetime:
+        """Noon on that day at the clinic: a paper form carries a date, not a time."""
+        noon = datetime.datetime.combine(self.cleaned_data["taken_on"], datetime.time(12))
+        return timezone.make_aware(noon)

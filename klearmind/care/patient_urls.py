@@ -15,6 +15,7 @@ urlpatterns = [
     path("patients/<int:pk>/", patient_views.detail, name="patient"),
     path("patients/<int:pk>/edit/", patient_views.edit, name="patient_edit"),
     path("patients/<int:pk>/note/", patient_views.add_note, name="patient_note"),
+    path("patients/<int:pk>/scores/new/", patient_views.scores_add, name="scores_add"),
     path("patients/<int:pk>/plans/new/", patient_views.plan_create, name="plan_create"),
     path("patients/<int:pk>/plans/<int:plan_pk>/end/", patient_views.plan_end, name="plan_end"),
 ]

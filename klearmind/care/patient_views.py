@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klearmind.accounts.access import protected_view
@@ -15,7 +16,9 @@ from klearmind.audit.services import record
 from klearmind.intake.models import Status, Submission
 
 from . import services
-from .forms import EndPlanForm, NoteForm, PatientForm, PlanForm
+from .check_in_forms import check_in_form
+from .forms import EndPlanForm, NoteForm, PatientForm, PlanForm, TakenOnForm
+from .measures import check_in_measures
 from .models import InfusionChart, Patient, TreatmentPlan
 from .timeline import timeline
 
@@ -173,3 +176,31 @@ def add_note(request, pk: int):
         messages.success(request, "Note added.")
         return redirect("care_admin:patient", patient.pk)
     return record_page(request, patient, note_form=form)
+
+
+@protected_view(CHANGE)
+def scores_add(request, pk: int):
+    patient = get_object_or_404(Patient, pk=pk)
+    questionnaire = check_in_form(check_in_measures(patient.conditions))(request.POST or None)
+    day = TakenOnForm(request.POST or None, initial={"taken_on": timezone.localdate()})
+    if request.method == "POST" and all([day.is_valid(), questionnaire.is_valid()]):
+        measurement = services.record_clinic_scores(
+            patient=patient,
+            answers=questionnaire.measure_answers(),
+            taken_at=day.taken_at(),
+            by=request.user,
+            request=request,
+        )
+        if measurement.urgent:
+            messages.warning(
+                request,
+                "PHQ-9 item 9 is above “not at all”: follow the clinic's safety plan with the "
+                "patient now, and record what was done in a note.",
+            )
+        messages.success(request, "Scores saved.")
+        return redirect("care_admin:progress", pk=patient.pk)
+    if request.method == "GET":
+        record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="scores form")
+    context = {"patient": patient, "day": day, "questionnaire": questionnaire}
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "care/admin/scores_form.html", context, status=status)

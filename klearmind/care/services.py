@@ -3,6 +3,7 @@ editing it, treatment plans and notes. Each writes the audit log in the same tra
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
@@ -11,7 +12,7 @@ from klearmind.intake import scoring
 from klearmind.intake.models import Status, Submission
 
 from .check_in_tasks import create_due_check_ins_task
-from .measures import measurement_scores
+from .measures import is_urgent, measurement_scores
 from .models import (
     Measurement,
     MeasurementSource,
@@ -211,3 +212,31 @@ def add_note(*, patient: Patient, text: str, by, request=None) -> PatientNote:
             detail=f"note {note.pk} added",
         )
     return note
+
+
+def record_clinic_scores(
+    *, patient: Patient, answers: dict, taken_at, by, request=None
+) -> Measurement:
+    """Keep the scores of a questionnaire filled on paper in clinic. The clinician entering
+    them has seen any positive PHQ-9 item 9 there and then, so it counts as reviewed."""
+    scores = measurement_scores(**answers)
+    urgent = is_urgent(scores)
+    with transaction.atomic():
+        measurement = Measurement.objects.create(
+            patient=patient,
+            taken_at=taken_at,
+            source=MeasurementSource.CLINIC,
+            scores=scores,
+            urgent=urgent,
+            entered_by=by,
+            reviewed_by=by if urgent else None,
+            reviewed_at=timezone.now() if urgent else None,
+        )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=measurement,
+            detail=f"scores entered in clinic for patient {patient.pk}",
+        )
+    return measurement

@@ -8,7 +8,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import Series
 from klearmind.booking.tests.factories import book, make_clinic
 from klearmind.care.chart_services import open_chart
-from klearmind.care.models import Patient, PatientNote, TreatmentPlan
+from klearmind.care.models import Measurement, Patient, PatientNote, TreatmentPlan
 from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token, submission_with
 
 from .factories import ALLERGY, PATIENT_EMAIL, PATIENT_NAME, make_patient, make_plan, make_protocol
@@ -197,3 +197,55 @@ class PatientAccessTests(TestCase):
         assert ALLERGY.encode() not in response.content
         event = AuditEvent.objects.get(action="permission_denied")
         assert (event.actor, event.detail) == (desk, "needs accounts.view_health_record")
+
+
+class PaperScoresTests(TestCase):
+    def setUp(self):
+        self.clinician = staff("Clinician")
+        self.client = Client(enforce_csrf_checks=True)
+        sign_in(self.client, self.clinician)
+        self.patient = make_patient(conditions=["depression", "ptsd"])
+        self.url = f"/admin/care/patients/{self.patient.pk}/scores/new/"
+
+    def answers(self, phq9, *, pcl5=(1,) * 20, day=None):
+        token = csrf_token(self.client.get(self.url))
+        data = {f"phq9_{n}": v for n, v in enumerate(phq9, start=1)}
+        data |= {f"pcl5_{n}": v for n, v in enumerate(pcl5, start=1)}
+        day = day or timezone.localdate()
+        return {
+            **data,
+            "phq9_difficulty": 1,
+            "taken_on": day.isoformat(),
+            "csrfmiddlewaretoken": token,
+        }
+
+    def test_the_form_asks_the_measures_of_the_patients_conditions_in_their_wording(self):
+        page = self.client.get(self.url).content.decode()
+        assert "Thoughts that you would be better off dead or of hurting yourself" in page
+        assert "PCL-5" in page and "GAD-7" not in page
+
+    def test_paper_scores_are_kept_audited_and_a_positive_item_9_counts_as_seen(self):
+        response = self.client.post(self.url, self.answers((2, 2, 1, 1, 1, 1, 1, 0, 1)))
+        assert response["Location"] == f"/admin/care/patients/{self.patient.pk}/progress/"
+        measurement = Measurement.objects.get(patient=self.patient)
+        assert (measurement.source, measurement.total("phq9"), measurement.total("pcl5")) == (
+            "clinic",
+            10,
+            20,
+        )
+        assert measurement.urgent and measurement.reviewed_by == self.clinician
+        assert measurement.entered_by == self.clinician
+        assert AuditEvent.objects.filter(action="create", target_id=str(measurement.pk)).exists()
+        progress = self.client.get(response["Location"]).content.decode()
+        assert "follow the clinic&#x27;s safety plan" in progress
+
+    def test_a_missing_answer_and_a_future_day_are_named_and_nothing_is_kept(self):
+        data = self.answers((1,) * 9, day=timezone.localdate() + datetime.timedelta(days=1))
+        del data["phq9_4"]
+        response = self.client.post(self.url, data)
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "Please answer PHQ-9 question 4" in text
+        assert "That day is still to come." in text
+        assert 'id="id_taken_on_error"' in text
+        assert not Measurement.objects.exists()
