@@ -1,5 +1,7 @@
 """Charting workflows that touch several records: opening a session's chart (with its REMS
-record for Spravato) and entering a grid of vital signs at once."""
+record for Spravato), entering a grid of vital signs at once, and the day's charted visits."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -95,3 +97,25 @@ def record_vitals(*, chart: InfusionChart, readings: list[dict], by) -> list[Vit
         InfusionChart.checked_time(row["taken_at"])
     with transaction.atomic():
         return [VitalSign.objects.create(chart=chart, recorded_by=by, **row) for row in readings]
+
+
+def todays_visits(now: datetime.datetime) -> dict:
+    """Today's charted visits (each location's own today), grouped by location."""
+    day = datetime.timedelta(days=1)
+    visits = (
+        Appointment.objects.active()
+        .filter(service__kind__in=CHARTED_KINDS, starts_at__range=(now - day, now + day))
+        .select_related("service", "location__page", "provider", "chart")
+        .order_by("starts_at")
+    )
+    today = [
+        v for v in visits if v.local_start.date() == timezone.localtime(now, v.location.zone).date()
+    ]
+    hashes = {visit.patient_email_hash for visit in today}
+    patients = {p.email_hash: p for p in Patient.objects.filter(email_hash__in=hashes)}
+    grouped: dict = {}
+    for visit in today:
+        row = {"visit": visit, "patient": patients.get(visit.patient_email_hash)}
+        row["chart"] = getattr(visit, "chart", None)
+        grouped.setdefault(visit.location, []).append(row)
+    return grouped

@@ -2,7 +2,6 @@
 a small form posting to its own address), and the REMS forms still to submit. Reading needs
 view_health_record, every write change_health_record; every view and change is audited."""
 
-import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from klearmind.audit.services import record
 from klearmind.booking.models import Appointment
 
 from . import chart_forms as f
-from .chart_services import CHARTED_KINDS, open_chart, record_vitals
-from .models import InfusionChart, Patient, RemsRecord
+from .chart_services import open_chart, record_vitals, todays_visits
+from .models import InfusionChart, RemsRecord
 from .models.charts import VITAL_NAMES
 
 HEALTH = "accounts.view_health_record"
@@ -31,29 +30,6 @@ CHANGE = "accounts.change_health_record"
 
 
 # Today's treatments ----------------------------------------------------------------------------
-
-
-def todays_visits(now: datetime.datetime) -> dict:
-    """Today's charted visits (each location's own today), grouped by location."""
-    day = datetime.timedelta(days=1)
-    visits = (
-        Appointment.objects.active()
-        .filter(service__kind__in=CHARTED_KINDS, starts_at__range=(now - day, now + day))
-        .select_related("service", "location__page", "provider", "chart")
-        .order_by("starts_at")
-    )
-    today = [
-        v for v in visits if v.local_start.date() == timezone.localtime(now, v.location.zone).date()
-    ]
-    patients = {}
-    for patient in Patient.objects.filter(email_hash__in={v.patient_email_hash for v in today}):
-        patients.setdefault(patient.email_hash, patient)
-    grouped: dict = {}
-    for visit in today:
-        row = {"visit": visit, "patient": patients.get(visit.patient_email_hash)}
-        row["chart"] = getattr(visit, "chart", None)
-        grouped.setdefault(visit.location, []).append(row)
-    return grouped
 
 
 @protected_view(HEALTH)

@@ -19,7 +19,7 @@ from . import services
 from .check_in_forms import check_in_form
 from .forms import EndPlanForm, NoteForm, PatientForm, PlanForm, TakenOnForm
 from .measures import check_in_measures
-from .models import InfusionChart, Patient, TreatmentPlan
+from .models import Patient, TreatmentPlan
 from .timeline import timeline
 
 HEALTH = "accounts.view_health_record"
@@ -110,22 +110,13 @@ def record_page(request, patient: Patient, *, note_form: NoteForm):
     plans = patient.plans.select_related("protocol", "series")
     context = {
         "patient": patient,
-        "plans": [(plan, sessions_with_charts(plan)) for plan in plans],
+        "plans": [(plan, plan.sessions_with_charts()) for plan in plans],
         "timeline": timeline(patient),
         "note_form": note_form,
         "end_form": EndPlanForm(),
         "can_change": request.user.has_perm(CHANGE),
     }
     return TemplateResponse(request, "care/admin/patient_detail.html", context)
-
-
-def sessions_with_charts(plan) -> list[tuple]:
-    visits = list(plan.sessions())
-    charts = InfusionChart.objects.filter(appointment__in=visits).only(
-        "pk", "status", "appointment"
-    )
-    by_visit = {chart.appointment_id: chart for chart in charts}
-    return [(visit, by_visit.get(visit.pk)) for visit in visits]
 
 
 @protected_view(CHANGE)

@@ -225,7 +225,11 @@ class TreatmentPlan(models.Model):
                 service__kind__in=SERVICE_KINDS[self.protocol.medicine],
                 starts_at__date__gte=self.started_on,
             )
-        return visits.active().for_calendar().order_by("starts_at")
+        return visits.active().for_calendar().select_related("chart").order_by("starts_at")
+
+    def sessions_with_charts(self) -> list[tuple]:
+        """Each session with its infusion chart, or None before one is opened."""
+        return [(visit, getattr(visit, "chart", None)) for visit in self.sessions()]
 
     def end(self, *, status: str) -> None:
         if self.status != PlanStatus.ACTIVE:
