@@ -100,6 +100,9 @@ def section_context(request, page) -> dict | None:
         "listing": listing,
         "form": form or unbound_form(request, replying),
         "refusal": getattr(request, "comment_refusal", None),
+        # Only the page sent back after a post carries a token; the page as readers get it
+        # stays free of one so that it can be cached (comments.js fetches one).
+        "with_token": request.method == "POST",
         "replying_to": replying,
         "posted": posted_comment(request, page),
     }
