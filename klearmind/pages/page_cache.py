@@ -159,7 +159,8 @@ def is_not_modified(environ, entry: Entry) -> bool:
         return "*" in etags or entry.etag.removeprefix("W/") in {
             tag.removeprefix("W/") for tag in etags
         }
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    since = parse_http_date_safe(since) if since else None
     return since is not None and entry.last_modified <= since
 
 

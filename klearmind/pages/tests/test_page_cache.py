@@ -1,11 +1,13 @@
 """The page cache: anonymous readers get published pages from it, with the headers Django
 would have sent, until anything they show changes; nothing personal is ever stored."""
 
+import io
 import re
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client, override_settings
 from wagtail.models import Page, PageViewRestriction
 
@@ -209,3 +211,10 @@ class PageCacheTests(PageCacheTestCase):
         with recorded_purges() as purged, override_settings(WAGTAILFRONTENDCACHE={}):
             self.publish(self.article())
         assert purged == []
+
+    def test_the_purge_command_makes_every_page_stale_and_purges_the_proxy(self):
+        self.cached(SEED_ARTICLE)
+        with recorded_purges() as purged:
+            call_command("purge_page_cache", stdout=io.StringIO())
+        assert not self.get(SEED_ARTICLE).from_cache
+        assert urlsplit(self.article().get_full_url()).netloc + SEED_ARTICLE in purged
