@@ -202,6 +202,12 @@ def offer(request, page) -> None:
         request.page_cache_offered = True
 
 
+def confirm_comment_page(request) -> None:
+    """Called by the comment section when `?cpage=` named the page of comments it shows: only
+    then is that copy kept, so made-up numbers cannot fill the cache with copies of one page."""
+    request.page_cache_comment_page = True
+
+
 def is_public(request, response) -> bool:
     """A page anyone could have been sent: a Wagtail page offered to the cache and rendered
     for a GET with no CSRF token handed out, no cookie set and nothing private.
@@ -212,6 +218,10 @@ def is_public(request, response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
         getattr(request, "page_cache_offered", False)
+        and (
+            not request.META.get("QUERY_STRING")
+            or getattr(request, "page_cache_comment_page", False)
+        )
         and response.status_code == 200
         and not response.streaming
         and not response.cookies

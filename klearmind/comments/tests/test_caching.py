@@ -44,7 +44,7 @@ class CommentPageCacheTests(TestCase):
         pending = CommentFactory(
             page=self.article, status=CommentStatus.PENDING, text="Waiting words"
         )
-        last_page = f"{self.article.url}?cpage=3"
+        last_page = f"{self.article.url}?cpage=2"
         self.cache(self.article.url, last_page)
         moderator = csrf_client(staff("view_comment", "moderate_comment"))
         token = csrf_token(moderator, QUEUE)
@@ -54,11 +54,26 @@ class CommentPageCacheTests(TestCase):
                 {"csrfmiddlewaretoken": token, "action": "approve", "ids": [pending.pk]},
             )
         )
-        reply = self.get(last_page)
-        assert not reply.from_cache and "Waiting words" in reply.text
+        assert not self.get(last_page).from_cache
         assert "3 comments" in self.get(self.article.url).text
+        assert "Waiting words" in self.get(f"{self.article.url}?cpage=3").text
+
+    def test_each_page_of_comments_is_kept_apart(self):
+        self.cache(self.article.url, f"{self.article.url}?cpage=2")
+        first, second = self.get(self.article.url), self.get(f"{self.article.url}?cpage=2")
+        assert "First public words" in first.text and "Second public words" not in first.text
+        assert "Second public words" in second.text and "First public words" not in second.text
+
+    def test_only_a_page_of_comments_that_exists_is_kept_apart(self):
+        self.cache(f"{self.article.url}?cpage=2")
+        for query in ("cpage=3", "cpage=02", "cpage=999999"):
+            self.get(f"{self.article.url}?{query}")
+            reply = self.get(f"{self.article.url}?{query}")
+            assert not reply.from_cache and "x-cache" not in reply.headers, query
+            assert reply.headers["cache-control"] == "private, no-cache"
 
     def test_unapproving_editing_or_deleting_makes_every_comment_page_stale(self):
+        CommentFactory(page=self.article, text="Third public words")
         pages = (self.article.url, f"{self.article.url}?cpage=1", f"{self.article.url}?cpage=2")
         for action in (
             lambda: self.first.unapprove(),
