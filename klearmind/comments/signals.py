@@ -18,8 +18,8 @@ def settings_changed(created: bool, **kwargs) -> None:
 def comment_saved(instance: Comment, created: bool, update_fields, **kwargs) -> None:
     # A comment nobody can read yet (new, waiting for moderation, threaded) changes nothing a
     # reader sees; one that is or was approved, or saved whole by an editor, may.
-    hidden_detail = created or (update_fields is not None and "status" not in update_fields)
-    if instance.status == CommentStatus.APPROVED or not hidden_detail:
+    unseen_change = created or (update_fields is not None and "status" not in update_fields)
+    if instance.status == CommentStatus.APPROVED or not unseen_change:
         forget_pages_after_commit([instance.page_id])
 
 
