@@ -10,4 +10,5 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 
 echo "Klearmind is starting on http://$host:$port/ (the back office is at /admin/). Ctrl-C stops it."
+echo "Pages are cached for anonymous readers (the X-Cache header says HIT or MISS; PAGE_CACHE_SECONDS=0 turns it off)."
 "$py" manage.py runserver "$host:$port"

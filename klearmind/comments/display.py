@@ -8,6 +8,8 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
+from klearmind.pages.page_cache import confirm_comment_page
+
 from .caching import remembered
 from .forms import CommentForm, rendered_token
 from .models import Comment, CommentOrder, CommentSettings
@@ -92,6 +94,8 @@ def section_context(request, page) -> dict | None:
         f"listing:{page.pk}:{number}:{is_open}",
         lambda: render_listing(page, comment_settings, number, is_open),
     )
+    if request.GET.get("cpage") == str(listing.get("number")):
+        confirm_comment_page(request)
     form = getattr(request, "comment_form", None)
     replying = replying_to(request, page)
     return {
@@ -100,6 +104,9 @@ def section_context(request, page) -> dict | None:
         "listing": listing,
         "form": form or unbound_form(request, replying),
         "refusal": getattr(request, "comment_refusal", None),
+        # Only the page sent back after a post carries a token; the page as readers get it
+        # stays free of one so that it can be cached (comments.js fetches one).
+        "with_token": request.method == "POST",
         "replying_to": replying,
         "posted": posted_comment(request, page),
     }
@@ -122,6 +129,7 @@ def render_listing(page, comment_settings, number: int, is_open: bool) -> dict:
     }
     return {
         "html": render_to_string("comments/comment_list.html", context),
+        "number": paged.number,
         "count": visible_count(page),
     }
 

@@ -3,6 +3,7 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from wagtail.models import Page
@@ -19,6 +20,7 @@ from .models import (
 )
 
 RENDERED_SALT = "klearmind.comments.rendered"
+RENDERED_MAX_AGE = 86_400  # a form left open for a day is sent again from a fresh page
 
 
 def rendered_token() -> str:
@@ -27,9 +29,13 @@ def rendered_token() -> str:
 
 
 def seconds_since_rendered(token: str) -> float | None:
-    """Seconds since the form was shown, or None when the token is missing or forged."""
+    """Seconds since the form was shown, or None when the token is missing or forged.
+
+    A page from the cache shows a form rendered up to the caches' lifetimes earlier, so they
+    are added: a reader is never refused for the age of the copy they were given."""
+    max_age = RENDERED_MAX_AGE + settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_PROXY_SECONDS
     try:
-        return time.time() - float(signing.loads(token, salt=RENDERED_SALT, max_age=86_400))
+        return time.time() - float(signing.loads(token, salt=RENDERED_SALT, max_age=max_age))
     except (signing.BadSignature, TypeError, ValueError):
         return None
 

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from klearmind.pages.models import ClinicSettings
 
 from . import crisis, rules, spam
-from .caching import invalidate
+from .caching import forget_pages_after_commit, invalidate
 from .models import (
     Comment,
     CommentSettings,
@@ -322,6 +322,7 @@ def erase_personal_data(*, email: str, remove_text: bool) -> int:
     with transaction.atomic():
         Notification.objects.filter(recipient__iexact=email).delete()
         comments = Comment.objects.by_email(email)
+        forget_pages_after_commit(comments.values_list("page_id", flat=True))
         fields = {
             "author_name": ERASED_NAME,
             "author_email": "",

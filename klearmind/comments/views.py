@@ -1,7 +1,17 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.middleware.csrf import (
+    REASON_CSRF_TOKEN_MISSING,
+    REASON_NO_CSRF_COOKIE,
+    CsrfViewMiddleware,
+    get_token,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
 from klearmind.audit.services import client_ip
@@ -13,12 +23,53 @@ from .rules import Submission
 from .services import CommentRefused, post_comment
 
 PARENT_GONE = "The comment you replied to is no longer available. Your text is kept below."
+PRESS_AGAIN = "To protect this form, please press Post comment once more."
 
 
+class CsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check, answering with the reason it failed instead of a response."""
+
+    def _reject(self, request, reason):
+        return reason
+
+
+def csrf_refusal(request, page, form: CommentForm):
+    """The answer to a post that fails the CSRF check, or None when it passes."""
+    reason = CsrfCheck(lambda request: None).process_view(request, None, (), {})
+    if not reason:
+        return None
+    if sent_no_token(request, reason):
+        refusal = CommentRefused(PRESS_AGAIN, code="csrf_token_missing", status=403)
+        return render_page(request, page, form, status=403, refusal=refusal)
+    return import_string(settings.CSRF_FAILURE_VIEW)(request, reason=reason)
+
+
+def sent_no_token(request, reason: str) -> bool:
+    """A form from a cached page, sent without JavaScript: no token at all, rather than a
+    wrong one (a forged or stale token, or a post from another site, is refused plainly)."""
+    return (
+        reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING)
+        and not request.POST.get("csrfmiddlewaretoken")
+        and settings.CSRF_HEADER_NAME not in request.META
+    )
+
+
+@never_cache
+@require_GET
+def token(request):
+    """A CSRF token for the comment form, which cached pages carry without one (comments.js
+    asks for it); the response sets the CSRF cookie it goes with."""
+    return JsonResponse({"csrfToken": get_token(request)})
+
+
+@csrf_exempt  # checked in the view, so that a form sent without its token can be offered again
 @require_POST
 def post(request, page_id: int):
     page = get_object_or_404(Page.objects.live().public().specific(), pk=page_id)
     form = CommentForm(request.POST)
+    refused = csrf_refusal(request, page, form)
+    if refused is not None:
+        return refused
     parent = None
     if form.is_valid() and form.cleaned_data["parent"]:
         parent = Comment.objects.on(page).approved().filter(pk=form.cleaned_data["parent"]).first()

@@ -1,19 +1,54 @@
 """Cache purges, the only work signals do here: every change to the published page tree, to a
-page's privacy, or to the clinic settings moves the tree version on (see `pages.tree_version`).
+page's privacy, or to the clinic settings moves the tree version on (see `pages.tree_version`);
+those and any change to a snippet, a setting, an image or a document make every cached page
+stale (see `pages.page_cache`).
 """
 
+from functools import cache
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
 
 from .models import ClinicSettings
+from .page_cache import invalidate_site
 from .tree_version import bump_version
+
+
+def tree_changed(**kwargs) -> None:
+    bump_version()
+    after_commit_invalidate_site()
+
+
+def after_commit_invalidate_site() -> None:
+    # After the commit: a page rendered meanwhile from the old rows is stored as stale.
+    transaction.on_commit(invalidate_site)
+
+
+@cache
+def shown_on_pages() -> frozenset:
+    """Models outside the page tree whose rows a page may show."""
+    return frozenset(
+        [*get_snippet_models(), *settings_registry, get_image_model(), get_document_model(), Site]
+    )
+
+
+def content_changed(sender, **kwargs) -> None:
+    if sender in shown_on_pages():
+        after_commit_invalidate_site()
 
 
 def connect() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump_version, dispatch_uid=f"tree-version-{id(signal)}")
+        signal.connect(tree_changed, dispatch_uid=f"tree-version-{id(signal)}")
     for sender in (Page, PageViewRestriction):
-        post_delete.connect(bump_version, sender=sender, dispatch_uid=f"tree-deleted-{sender}")
+        post_delete.connect(tree_changed, sender=sender, dispatch_uid=f"tree-deleted-{sender}")
     for sender in (PageViewRestriction, ClinicSettings):
-        post_save.connect(bump_version, sender=sender, dispatch_uid=f"tree-saved-{sender}")
+        post_save.connect(tree_changed, sender=sender, dispatch_uid=f"tree-saved-{sender}")
+    post_save.connect(content_changed, dispatch_uid="page-cache-content-saved")
+    post_delete.connect(content_changed, dispatch_uid="page-cache-content-deleted")

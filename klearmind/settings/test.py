@@ -26,3 +26,8 @@ MEDIA_ROOT = RUN_OUTPUT / "media"
 FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 FIELD_LOOKUP_KEY = "test-only-lookup-key-" + "y" * 32  # noqa: S105
 INSTALLED_APPS = [*INSTALLED_APPS, "klearmind.encryption.tests.testapp"]
+# The page cache stays on, as in production: the middleware stores pages and sets their
+# headers, while hits are answered only in front of Django (klearmind.wsgi), where the test
+# client never goes, so the suite still sees every page rendered; the conftest empties the
+# cache around each test. No purge requests leave the test run.
+WAGTAILFRONTENDCACHE = {}

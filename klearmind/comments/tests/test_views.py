@@ -35,14 +35,17 @@ class CommentFormTestCase(TestCase):
         return BeautifulSoup(response.content, "html.parser")
 
     def form_fields(self, path=None) -> dict:
-        """The hidden fields of the form as the page renders it (CSRF token, timestamp)."""
+        """The hidden fields of the form as the page renders it (timestamp, parent), with the
+        CSRF token that comments.js fetches before sending."""
         soup = self.soup(self.browser.get(path or self.article.url))
         form = soup.select_one("form.comment-form")
-        return {
+        fields = {
             tag["name"]: tag.get("value", "")
             for tag in form.select("input[type=hidden]")
             if tag.get("name")
         }
+        token = self.browser.get(form["data-token-url"]).json()["csrfToken"]
+        return {**fields, "csrfmiddlewaretoken": token}
 
     def post(self, data=None, **extra):
         fields = {**self.form_fields(), **VALID, **(data or {})}
@@ -375,3 +378,60 @@ class UnsubscribeTests(TestCase):
 
     def test_mail_is_not_sent_in_this_test_module(self):
         assert mail.outbox == []
+
+
+class CommentTokenTests(CommentFormTestCase):
+    """The page readers get carries no CSRF token, so it can be cached; comments.js fetches one,
+    and without JavaScript the form comes back once with a token in it."""
+
+    def test_the_page_carries_no_token_and_the_endpoint_hands_one_out_never_cached(self):
+        page = self.browser.get(self.article.url)
+        assert self.soup(page).find("input", attrs={"name": "csrfmiddlewaretoken"}) is None
+        assert "csrftoken" not in page.cookies and page["X-Cache"] == "MISS"
+        answer = self.browser.get("/comments/token/")
+        assert len(answer.json()["csrfToken"]) == 64
+        assert answer.cookies["csrftoken"].value
+        assert "no-store" in answer["Cache-Control"]
+
+    def test_without_javascript_the_first_press_comes_back_with_a_token_and_the_second_posts(self):
+        response = self.browser.post(f"/comments/post/{self.article.pk}/", VALID)
+        assert response.status_code == 403
+        assert Comment.objects.count() == 0
+        soup = self.soup(response)
+        summary = soup.select_one("#form-errors").get_text(" ", strip=True)
+        assert summary.startswith("To protect this form, please press Post comment once more.")
+        assert soup.find("textarea", attrs={"name": "text"}).get_text().strip() == VALID["text"]
+        assert "private" in response["Cache-Control"] and "X-Cache" not in response
+        fields = {
+            tag["name"]: tag.get("value", "")
+            for tag in soup.select("form.comment-form input")
+            if tag.get("name") and tag.get("type") != "checkbox"
+        }
+        assert fields["csrfmiddlewaretoken"]
+        again = self.browser.post(
+            f"/comments/post/{self.article.pk}/", {**fields, "text": VALID["text"]}
+        )
+        assert again.status_code == 302
+        assert Comment.objects.get().text == VALID["text"]
+
+    def test_a_wrong_or_forged_token_is_refused_and_nothing_is_stored(self):
+        path = f"/comments/post/{self.article.pk}/"
+        fields = self.form_fields()
+        wrong = self.browser.post(path, {**fields, **VALID, "csrfmiddlewaretoken": "x" * 64})
+        stranger = Client(enforce_csrf_checks=True)
+        forged = stranger.post(path, {**fields, **VALID})
+        cross_site = Client(enforce_csrf_checks=True).post(
+            path, VALID, HTTP_ORIGIN="https://elsewhere.example"
+        )
+        for response in (wrong, forged, cross_site):
+            assert response.status_code == 403
+            assert b"please press Post comment once more" not in response.content
+        assert Comment.objects.count() == 0
+
+    def test_a_form_from_a_cached_page_is_not_refused_for_its_age(self):
+        fields = self.form_fields()
+        rendered_at = time.time()
+        age = 86_400 + 500  # a day on the page, after a copy kept for most of the cache's life
+        with mock.patch("time.time", lambda: rendered_at + age):
+            self.post({**fields, "text": "Kept the tab open."})
+        assert Comment.objects.get().status == CommentStatus.PENDING

@@ -44,3 +44,37 @@ if (respond && form && parentField && title) {
     }
   });
 }
+
+// Pages come from a cache, so the form arrives without a CSRF token: ask for one (the answer
+// also sets the CSRF cookie) when the writer starts on the form, and wait for it before
+// sending. Without this module the server offers the form again with a token in it.
+const tokenUrl = form?.dataset.tokenUrl;
+let tokenRequest = null;
+
+function setToken(value) {
+  let field = form.querySelector("input[name=csrfmiddlewaretoken]");
+  if (!field) {
+    field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "csrfmiddlewaretoken";
+    form.append(field);
+  }
+  field.value = value;
+}
+
+function fetchToken() {
+  tokenRequest ??= fetch(tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((data) => data?.csrfToken && setToken(data.csrfToken))
+    .catch(() => null);
+  return tokenRequest;
+}
+
+if (form && tokenUrl) {
+  form.addEventListener("focusin", fetchToken, { once: true });
+  form.addEventListener("submit", (event) => {
+    if (form.querySelector("input[name=csrfmiddlewaretoken]")) return;
+    event.preventDefault();
+    fetchToken().then(() => form.submit());
+  });
+}
