@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from klearmind.pages.chrome import site_chrome
+from klearmind.pages.fragments import rendered_body
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def chrome(context) -> dict:
     if not hasattr(request, "_site_chrome"):
         request._site_chrome = site_chrome(request)
     return request._site_chrome
+
+
+@register.simple_tag(takes_context=True)
+def page_body(context, body) -> str:
+    """A page's StreamField body, from the cache while it and what it shows are unchanged."""
+    return rendered_body(context, body)
 
 
 @register.simple_tag
