@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -102,6 +103,22 @@ class ClinicSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "clinic settings"
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Public pages read the settings from the cache (saving them moves the tree version
+        on); the back office, e-mails and tasks read the row itself."""
+        if isinstance(request_or_site, HttpRequest) and not request_or_site.path_info.startswith(
+            settings.ADMIN_PATH_PREFIXES
+        ):
+            attr_name = cls.get_cache_attr_name()
+            if not hasattr(request_or_site, attr_name):
+                setattr(
+                    request_or_site,
+                    attr_name,
+                    cached_for_tree("pages:clinic-settings", cls._get_or_create),
+                )
+        return super().load(request_or_site=request_or_site)
 
     @property
     def phone_href(self) -> str:
