@@ -6,7 +6,7 @@ shows moves the tree version on (see `pages.tree_version`).
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import ClinicSettings, SafetyNotice
@@ -26,7 +26,7 @@ def connect() -> None:
         signal.connect(bump_version, dispatch_uid=f"tree-version-{id(signal)}")
     # What a rendered page body embeds or links to (see `pages.fragments`).
     shown_in_bodies = (SafetyNotice, get_image_model(), get_document_model())
-    for sender in (Page, PageViewRestriction, *shown_in_bodies):
+    for sender in (Page, PageViewRestriction, Site, *shown_in_bodies):
         post_delete.connect(bump_version, sender=sender, dispatch_uid=f"tree-deleted-{sender}")
-    for sender in (PageViewRestriction, ClinicSettings, *shown_in_bodies):
+    for sender in (PageViewRestriction, Site, ClinicSettings, *shown_in_bodies):
         post_save.connect(bump_version, sender=sender, dispatch_uid=f"tree-saved-{sender}")
