@@ -6,6 +6,10 @@ itself, on the page and site it is shown on, and on what it links to or embeds. 
 holds a digest of the body, so an edit is a new key, and the tree version (see
 `pages.tree_version`), which moves on when a page, snippet, image, document or the clinic
 settings change.
+
+The head (meta tags and structured data), header and footer of a page are kept the same way,
+per page where they depend on it; what differs per request (the CSRF token, the comment form's
+time trap, the year in the footer) stays outside them.
 """
 
 import hashlib
@@ -13,7 +17,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from .tree_version import cached_for_tree
 
@@ -26,12 +30,21 @@ def body_digest(body) -> str:
 
 
 def is_cacheable(request, page) -> bool:
-    """Previews show drafts, and pages without a primary key were never saved."""
+    """Only a saved Wagtail page being served; previews show drafts."""
     return (
         request is not None
         and not getattr(request, "is_preview", False)
-        and getattr(page, "pk", None) is not None
+        and isinstance(page, Page)
+        and page.pk is not None
     )
+
+
+def cached_fragment(request, name: str, vary_on: list, render) -> str:
+    """`render()`, kept per site, scheme and host (absolute URLs carry them) and `vary_on`."""
+    site = Site.find_for_request(request)
+    parts = [name, site.pk if site else 0, request.scheme, request.get_host(), *vary_on]
+    key = "pages:fragment:" + ":".join(str(part) for part in parts)
+    return mark_safe(cached_for_tree(key, lambda: str(render())))  # noqa: S308
 
 
 def rendered_body(context, body) -> str:
@@ -45,6 +58,4 @@ def rendered_body(context, body) -> str:
     request, page = context.get("request"), context.get("page")
     if not is_cacheable(request, page):
         return render()
-    site = Site.find_for_request(request)
-    key = f"pages:body:{site.pk if site else 0}:{page.pk}:{body_digest(body)}"
-    return mark_safe(cached_for_tree(key, lambda: str(render())))  # noqa: S308
+    return cached_fragment(request, "body", [page.pk, body_digest(body)], render)

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.http import HttpRequest
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
@@ -28,6 +29,7 @@ from .forms import ClinicFormBuilder
 from .tree_version import cached_for_tree, current_version
 
 ZIP_CODE = re.compile(r"^\d{5}$")
+LISTINGS = ("conditions", "latest_articles", "locations", "services")
 ROUTE_CACHE_TIMEOUT = 5 * 60
 
 
@@ -207,8 +209,12 @@ class HomePage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.listings)
+        # Read only if the page's content is rendered rather than taken from the cache.
+        context.update({name: SimpleLazyObject(partial(self.listing, name)) for name in LISTINGS})
         return context
+
+    def listing(self, name: str) -> list[Page]:
+        return self.listings[name]
 
     @cached_property
     def listings(self) -> dict[str, list[Page]]:

@@ -1,5 +1,9 @@
 """A page's rendered body comes from the cache, and never outlives a change to what it shows."""
 
+import datetime
+from unittest import mock
+
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
@@ -9,6 +13,8 @@ from klearmind.pages.tree_version import current_version
 
 from .factories import ImageFactory
 from .test_pages import SEED_ARTICLE, DemoSiteTestCase, texts
+
+FUTURE = datetime.datetime(2031, 6, 1, 12, tzinfo=datetime.UTC)
 
 
 class PageBodyCacheTests(DemoSiteTestCase):
@@ -64,3 +70,42 @@ class PageBodyCacheTests(DemoSiteTestCase):
         before = current_version()
         document.delete()
         assert current_version() > before
+
+
+class PageFragmentTests(DemoSiteTestCase):
+    def test_head_and_header_come_from_the_cache_per_page(self):
+        self.client.get("/services/iv-hydration/")
+        with CaptureQueriesContext(connection) as warm:
+            soup = self.soup("/services/iv-hydration/")
+        assert len(warm) <= 3
+        assert soup.title.get_text().startswith("IV hydration")
+        assert soup.select_one(".site-nav a[aria-current=true]").get_text() == "Services"
+        other = self.soup("/services/")
+        assert other.select_one(".site-nav a[aria-current=page]").get_text() == "Services"
+        assert other.title.get_text().startswith("Services")
+
+    def test_a_published_title_shows_in_the_head_at_once_and_a_preview_shows_the_draft(self):
+        self.soup(SEED_ARTICLE)
+        article = ArticlePage.objects.get(url_path__endswith=SEED_ARTICLE)
+        article.title = "Ketamine, in brief"
+        article.save_revision()
+        preview = BeautifulSoup(article.make_preview_request().content, "html.parser")
+        assert preview.title.get_text().startswith("Ketamine, in brief")
+        assert not self.soup(SEED_ARTICLE).title.get_text().startswith("Ketamine, in brief")
+        article.get_latest_revision().publish()
+        soup = self.soup(SEED_ARTICLE)
+        assert soup.title.get_text().startswith("Ketamine, in brief")
+        assert soup.find("meta", property="og:title")["content"] == "Ketamine, in brief"
+
+    def test_the_year_in_the_footer_is_not_cached(self):
+        self.soup("/faq/")
+        with mock.patch("django.template.defaulttags.datetime") as clock:
+            clock.now.return_value = FUTURE
+            legal = self.soup("/faq/").select_one(".site-footer__legal").get_text()
+        assert legal.startswith("© 2031 ")
+
+    def test_a_view_that_is_not_a_page_renders_its_chrome_without_the_cache(self):
+        self.soup("/")
+        response = self.client.get("/search/?q=ketamine")
+        assert b'<meta name="robots" content="noindex">' in response.content
+        assert b'class="site-nav"' in response.content
