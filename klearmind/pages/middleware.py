@@ -33,9 +33,14 @@ class CachedSiteMiddleware:
             return self.get_response(request)
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
-        site = cached_for_tree(
-            f"pages:site:{hostname}:{port}", lambda: site_with_root(hostname, port)
-        )
+        try:
+            site = cached_for_tree(
+                f"pages:site:{hostname}:{port}", lambda: site_with_root(hostname, port)
+            )
+        except Exception:  # noqa: BLE001
+            # A shortcut only: with the database or the cache down, the view answers as it
+            # would without it (the health check with its 503, a page with the error page).
+            site = None
         if site is not None:
             request._wagtail_site = site
         return self.get_response(request)

@@ -1,6 +1,8 @@
 """The site a request is for, and its home page, come from the cache until either changes."""
 
-from django.db import connection
+from unittest import mock
+
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
@@ -43,3 +45,12 @@ class CachedSiteTests(DemoSiteTestCase):
         response = self.client.get("/", HTTP_HOST="evil.example")
         assert response.status_code == 400
         assert not any("evil.example" in str(key) for key in cache._cache)
+
+    def test_without_a_database_the_health_check_still_answers_for_itself(self):
+        with mock.patch(
+            "klearmind.pages.middleware.get_site_for_hostname",
+            side_effect=OperationalError("the database is restarting"),
+        ):
+            response = self.client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
