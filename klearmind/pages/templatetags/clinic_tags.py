@@ -53,13 +53,13 @@ class FragmentNode(template.Node):
 
 
 @register.tag
-def fragment(parser, token):
-    """`{% fragment "name" page.pk %}...{% endfragment %}`: the enclosed HTML of a page being
-    served, from the cache until the tree version moves on (see pages.fragments)."""
+def page_fragment(parser, token):
+    """`{% page_fragment "name" page.pk %}...{% endpage_fragment %}`: the enclosed HTML of a
+    page being served, from the cache until the tree version moves on (see pages.fragments)."""
     bits = token.split_contents()
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("fragment needs a name")
-    nodelist = parser.parse(("endfragment",))
+        raise template.TemplateSyntaxError("page_fragment needs a name")
+    nodelist = parser.parse(("endpage_fragment",))
     parser.delete_first_token()
     name = bits[1].strip("\"'")
     return FragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
