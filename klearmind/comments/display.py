@@ -1,5 +1,6 @@
 """What the comment section of a page shows, in a fixed number of queries."""
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from klearmind.pages.page_cache import confirm_comment_page
 
@@ -19,6 +21,10 @@ POSTED_MAX_AGE = 2 * 24 * 3600
 COMMENTER_COOKIE = "klearmind_commenter"
 COMMENTER_SALT = "klearmind.comments.commenter"
 COMMENTER_MAX_AGE = 365 * 24 * 3600
+# Stand-ins for the per-request values in the once-rendered form; neither can occur in HTML
+# that Django's widgets write, nor in a signed token or a number.
+RENDERED_PLACEHOLDER = "@@rendered-token@@"
+PARENT_PLACEHOLDER = "@@parent-comment@@"
 
 
 @dataclass
@@ -98,11 +104,14 @@ def section_context(request, page) -> dict | None:
         confirm_comment_page(request)
     form = getattr(request, "comment_form", None)
     replying = replying_to(request, page)
+    author = remembered_author(request)
+    fields_html = None if form or author else blank_form_fields(replying)
     return {
         "page": page,
         "is_open": is_open,
         "listing": listing,
-        "form": form or unbound_form(request, replying),
+        "form": form or (None if fields_html else unbound_form(author, replying)),
+        "form_fields_html": fields_html,
         "refusal": getattr(request, "comment_refusal", None),
         # Only the page sent back after a post carries a token; the page as readers get it
         # stays free of one so that it can be cached (comments.js fetches one).
@@ -148,12 +157,30 @@ def visible_count(page) -> int:
     return sum(1 for pk in parents if visible(pk))
 
 
-def unbound_form(request, replying: Comment | None) -> CommentForm:
-    author = remembered_author(request)
+def unbound_form(author: dict, replying: Comment | None) -> CommentForm:
     initial = {**author, "rendered": rendered_token(), "remember": bool(author)}
     if replying is not None:
         initial["parent"] = replying.pk
     return CommentForm(initial=initial)
+
+
+def blank_form_fields(replying: Comment | None) -> str:
+    """The fields of a new writer's empty form: rendered once per process (nine widgets cost
+    more than the rest of the comment section), with this request's time-trap token and the
+    comment being replied to filled in."""
+    html = form_fields_template(replying is not None)
+    if replying is not None:
+        html = html.replace(PARENT_PLACEHOLDER, str(replying.pk))
+    return mark_safe(html.replace(RENDERED_PLACEHOLDER, rendered_token()))  # noqa: S308
+
+
+@functools.cache
+def form_fields_template(replying: bool) -> str:
+    initial = {"rendered": RENDERED_PLACEHOLDER, "remember": False}
+    if replying:
+        initial["parent"] = PARENT_PLACEHOLDER
+    form = CommentForm(initial=initial)
+    return render_to_string("comments/comment_form_fields.html", {"form": form})
 
 
 def replying_to(request, page) -> Comment | None:

@@ -2,23 +2,24 @@
 
 import datetime
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.utils.functional import cached_property
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, Site
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -28,6 +29,7 @@ from .forms import ClinicFormBuilder
 from .tree_version import cached_for_tree, current_version
 
 ZIP_CODE = re.compile(r"^\d{5}$")
+LISTINGS = ("conditions", "latest_articles", "locations", "services")
 ROUTE_CACHE_TIMEOUT = 5 * 60
 
 
@@ -103,6 +105,22 @@ class ClinicSettings(BaseGenericSetting):
     class Meta:
         verbose_name = "clinic settings"
 
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Public pages read the settings from the cache (saving them moves the tree version
+        on); the back office, e-mails and tasks read the row itself."""
+        if isinstance(request_or_site, HttpRequest) and not request_or_site.path_info.startswith(
+            settings.ADMIN_PATH_PREFIXES
+        ):
+            attr_name = cls.get_cache_attr_name()
+            if not hasattr(request_or_site, attr_name):
+                setattr(
+                    request_or_site,
+                    attr_name,
+                    cached_for_tree("pages:clinic-settings", cls._get_or_create),
+                )
+        return super().load(request_or_site=request_or_site)
+
     @property
     def phone_href(self) -> str:
         return "tel:+1" + re.sub(r"\D", "", self.phone)[-10:] if self.phone else ""
@@ -118,6 +136,31 @@ class SitePage(Page):
 
     def structured_data(self, request) -> dict | None:
         return None
+
+    def get_view_restrictions(self):
+        """Wagtail's check, with the pages whose restrictions apply remembered per position in
+        the tree; the restrictions themselves are read on every request, so a page made private
+        is private at once in every process."""
+        page_ids = cached_for_tree(
+            f"pages:restricted-by:{self.pk}:{self.path}", self.restriction_page_ids
+        )
+        return PageViewRestriction.objects.filter(page_id__in=page_ids)
+
+    def restriction_page_ids(self) -> list[int]:
+        """This page and its ancestors, an alias standing for the page it copies (as Wagtail's
+        `get_view_restrictions` resolves them)."""
+        page_ids = set()
+
+        def add(page):
+            if page.alias_of:
+                add(page.alias_of)
+            else:
+                page_ids.add(page.pk)
+
+        add(self)
+        for ancestor in self.get_ancestors().only("alias_of"):
+            add(ancestor)
+        return sorted(page_ids)
 
     def clinic_reference(self, request) -> dict:
         clinic = ClinicSettings.load(request_or_site=request)
@@ -147,30 +190,31 @@ class HomePage(SitePage):
     def route(self, request, path_components):
         """Route as Wagtail does, one query per level, but remember where each address led.
 
-        The site root is where every request's routing starts. A remembered route costs one
-        query instead of two per level; its key holds the tree version, so publishing,
-        unpublishing or moving any page forgets every route at once.
+        The site root is where every request's routing starts. A remembered route keeps the
+        page itself and asks the database only whether it is still live; its key holds the
+        tree version, so publishing, unpublishing, moving or saving any page forgets every
+        route at once.
         """
         if not path_components:
             return super().route(request, path_components)
         key = f"pages:route:{self.pk}:{current_version()}:{'/'.join(path_components)}"
         remembered = cache.get(key)
-        if remembered is not None:
-            content_type_id, page_id = remembered
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            page = model.objects.filter(pk=page_id).first() if model else None
-            if page is not None:
-                return page.route(request, [])
+        if remembered is not None and Page.objects.filter(pk=remembered.pk, live=True).exists():
+            return remembered.route(request, [])
         result = super().route(request, path_components)
         page, args, kwargs = result
         if not args and not kwargs:
-            cache.set(key, (page.content_type_id, page.pk), timeout=ROUTE_CACHE_TIMEOUT)
+            cache.set(key, page, timeout=ROUTE_CACHE_TIMEOUT)
         return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.listings)
+        # Read only if the page's content is rendered rather than taken from the cache.
+        context.update({name: SimpleLazyObject(partial(self.listing, name)) for name in LISTINGS})
         return context
+
+    def listing(self, name: str) -> list[Page]:
+        return self.listings[name]
 
     @cached_property
     def listings(self) -> dict[str, list[Page]]:

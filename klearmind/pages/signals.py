@@ -1,7 +1,7 @@
-"""Cache purges, the only work signals do here: every change to the published page tree, to a
-page's privacy, or to the clinic settings moves the tree version on (see `pages.tree_version`);
-those and any change to a snippet, a setting, an image or a document make every cached page
-stale (see `pages.page_cache`).
+"""Cache purges, the only work signals do here: every change to the page tree (a saved page
+included), to a page's privacy, or to anything a page shows from outside the tree (a snippet,
+a setting, an image, a document, the site) moves the tree version on (see
+`pages.tree_version`) and makes every cached page stale (see `pages.page_cache`).
 """
 
 from functools import cache
@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from .models import ClinicSettings
+from .models import ClinicSettings, SafetyNotice
 from .page_cache import invalidate_site
 from .tree_version import bump_version
 
@@ -30,25 +30,42 @@ def after_commit_invalidate_site() -> None:
     transaction.on_commit(invalidate_site)
 
 
+def page_saved(sender, **kwargs) -> None:
+    # Django names the concrete class as the sender, so every page type arrives here. A saved
+    # draft changes nothing readers see, but the cached site keeps its root page's content.
+    if issubclass(sender, Page):
+        tree_changed()
+
+
 @cache
 def shown_on_pages() -> frozenset:
-    """Models outside the page tree whose rows a page may show."""
+    """Models outside the page tree whose rows a page may show: a change makes every cached
+    page stale."""
     return frozenset(
         [*get_snippet_models(), *settings_registry, get_image_model(), get_document_model(), Site]
     )
 
 
+@cache
+def shown_in_fragments() -> frozenset:
+    """Those of them that the cached fragments embed (see `pages.fragments`): a change moves the
+    tree version on too. A comment settings row created on first use is not among them."""
+    return frozenset([SafetyNotice, ClinicSettings, get_image_model(), get_document_model(), Site])
+
+
 def content_changed(sender, **kwargs) -> None:
+    if sender in shown_in_fragments():
+        bump_version()
     if sender in shown_on_pages():
         after_commit_invalidate_site()
 
 
 def connect() -> None:
+    post_save.connect(page_saved, dispatch_uid="tree-page-saved")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(tree_changed, dispatch_uid=f"tree-version-{id(signal)}")
     for sender in (Page, PageViewRestriction):
         post_delete.connect(tree_changed, sender=sender, dispatch_uid=f"tree-deleted-{sender}")
-    for sender in (PageViewRestriction, ClinicSettings):
-        post_save.connect(tree_changed, sender=sender, dispatch_uid=f"tree-saved-{sender}")
+    post_save.connect(tree_changed, sender=PageViewRestriction, dispatch_uid="tree-restricted")
     post_save.connect(content_changed, dispatch_uid="page-cache-content-saved")
     post_delete.connect(content_changed, dispatch_uid="page-cache-content-deleted")

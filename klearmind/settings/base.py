@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "klearmind.pages.page_cache.PageCacheMiddleware",  # first: it stores what the rest made
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "klearmind.pages.middleware.CachedSiteMiddleware",
     "klearmind.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,6 +4,7 @@ import datetime
 
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
@@ -106,3 +107,21 @@ class HomeListingTests(DemoSiteTestCase):
         faq = FAQPage.objects.get()
         PageViewRestriction.objects.create(page=faq, restriction_type="login")
         assert "Frequently asked questions" not in texts(self.soup("/"), ".site-nav a")
+
+
+class ClinicSettingsCacheTests(DemoSiteTestCase):
+    def test_public_pages_read_the_clinic_settings_from_the_cache(self):
+        self.client.get("/faq/")
+        with CaptureQueriesContext(connection) as warm:
+            self.client.get("/faq/")
+        assert "pages_clinicsettings" not in " ".join(q["sql"] for q in warm.captured_queries)
+
+    def test_the_back_office_reads_the_settings_row_itself(self):
+        factory = RequestFactory()
+        ClinicSettings.load(request_or_site=factory.get("/"))  # now in the cache
+        ClinicSettings.objects.update(clinic_name="Renamed behind the cache's back")
+        public = ClinicSettings.load(request_or_site=factory.get("/"))
+        admin = ClinicSettings.load(request_or_site=factory.get("/admin/settings/"))
+        assert public.clinic_name == "Klearmind Ketamine & IV Hydration Clinic"
+        assert admin.clinic_name == "Renamed behind the cache's back"
+        assert ClinicSettings.load().clinic_name == "Renamed behind the cache's back"

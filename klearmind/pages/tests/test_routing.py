@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
 
 from klearmind.pages.models import ArticlePage, LocationIndexPage, LocationPage
 
@@ -56,3 +57,32 @@ class RouteCacheTests(DemoSiteTestCase):
     def test_unknown_addresses_are_not_remembered_as_pages(self):
         assert self.client.get("/locations/nowhere/").status_code == 404
         assert self.client.get("/locations/nowhere/").status_code == 404
+
+    def article(self) -> ArticlePage:
+        return ArticlePage.objects.get(
+            url_path__endswith="/ketamine-therapy-a-proven-medicine-with-a-new-purpose/"
+        )
+
+    def test_a_remembered_route_keeps_the_page_and_asks_only_whether_it_is_live(self):
+        self.queries_for(SEED_ARTICLE)
+        with CaptureQueriesContext(connection) as warm:
+            self.client.get(SEED_ARTICLE)
+        tables = " ".join(query["sql"] for query in warm.captured_queries)
+        assert "pages_articlepage" not in tables
+        assert len(warm) == 2  # is it still live, and its view restrictions
+
+    def test_a_page_unpublished_where_this_process_did_not_hear_of_it_is_gone(self):
+        # As when another worker unpublishes it with a cache local to each process.
+        self.queries_for(SEED_ARTICLE)
+        Page.objects.filter(pk=self.article().pk).update(live=False)
+        assert self.client.get(SEED_ARTICLE).status_code == 404
+
+    def test_a_restriction_added_where_this_process_did_not_hear_of_it_applies(self):
+        self.queries_for(SEED_ARTICLE)
+        section = self.article().get_parent()
+        PageViewRestriction.objects.bulk_create(  # no signal, so no new tree version
+            [PageViewRestriction(page=section, restriction_type=PageViewRestriction.LOGIN)]
+        )
+        response = self.client.get(SEED_ARTICLE)
+        assert response.status_code == 302
+        assert "login" in response["Location"]
