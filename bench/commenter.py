@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
 TOKEN_FIELD = "csrfmiddlewaretoken"  # noqa: S105 - a field name
+# Generous: under a load drill the commenter waits in the same queue as every reader.
+TIMEOUT = 30
 TOKEN_KEYS = (TOKEN_FIELD, "csrfToken", "csrf_token", "csrf", "token")
 
 
@@ -102,7 +104,7 @@ class Commenter:
     def fetch(self, url: str) -> tuple[int, str, str]:
         """(status, content type, body) of a GET."""
         try:
-            with self.opener.open(url, timeout=10) as response:
+            with self.opener.open(url, timeout=TIMEOUT) as response:
                 body = response.read().decode("utf-8", errors="replace")
                 return response.status, response.headers.get("Content-Type", ""), body
         except urllib.error.HTTPError as error:
@@ -138,7 +140,7 @@ class Commenter:
         )
         started = time.perf_counter()
         try:
-            with self.opener.open(request, timeout=10) as response:
+            with self.opener.open(request, timeout=TIMEOUT) as response:
                 response.read()
                 status, location = response.status, response.headers.get("Location", "")
         except urllib.error.HTTPError as error:

@@ -4,7 +4,7 @@ import json
 
 from django.test import Client, TestCase
 
-from bench import commenter, report
+from bench import commenter, report, wrk
 from bench.loadgen import LoadResult
 from klearmind.comments.models import Comment, CommentSettings, CommentStatus
 from klearmind.comments.tests.factories import article_site
@@ -93,3 +93,19 @@ def test_without_a_cache_hit_the_report_says_the_page_cache_is_not_active(capsys
     rows[0].cache_header["warm"] = "HIT"
     report.print_pages(rows)
     assert "page cache not active" not in capsys.readouterr().out
+
+
+def test_wrk_errors_are_counted_and_named():
+    output = (
+        "Running 1s test @ http://127.0.0.1:8000/\n"
+        "  100 requests in 1.00s, 1.00MB read\n"
+        "  Socket errors: connect 0, read 2, write 0, timeout 5\n"
+        "  Non-2xx or 3xx responses: 3\n"
+        "Requests/sec:    100.00\n"
+        "     50%    1.50ms\n"
+        "     99%    1.20s\n"
+    )
+    result = wrk.parse(output)
+    assert (result.requests, result.errors, result.rps) == (100, 10, 100.0)
+    assert (result.p50_ms, result.p99_ms) == (1.5, 1200.0)
+    assert result.error_detail == "read 2, timeout 5, non-2xx/3xx 3"
