@@ -8,6 +8,7 @@ this comparison (docs/decisions/016-serving-behind-nginx.md).
 
 import argparse
 import os
+import urllib.request
 from urllib.parse import urljoin
 
 from bench import throwaway
@@ -50,15 +51,17 @@ def main() -> None:
                 row = [label]
                 for path in (article, f"/static/css/{stylesheet}"):
                     url = urljoin(base_url, path)
+                    urllib.request.urlopen(url, timeout=60).read()  # one first render alone
                     run_load(url, seconds=1, connections=args.connections)
                     result = run_load(url, seconds=args.seconds, connections=args.connections)
-                    row += [f"{result.rps:.1f}", f"{result.p99_ms:.1f}"]
+                    row += [f"{result.rps:.1f}", f"{result.p99_ms:.1f}", str(result.errors)]
                 rows.append(row)
     print(
         f"{tool}, {args.connections} connections, {args.seconds:g} s each, load average "
         f"{' '.join(f'{value:.2f}' for value in os.getloadavg())} after the run"
     )
-    print_table(["gunicorn", "article req/s", "p99 ms", "static req/s", "p99 ms"], rows)
+    headers = ["gunicorn", "article req/s", "p99 ms", "errors", "static req/s", "p99 ms", "errors"]
+    print_table(headers, rows)
 
 
 if __name__ == "__main__":

@@ -196,3 +196,9 @@ def test_every_setting_can_be_overridden_from_the_environment(monkeypatch):
     monkeypatch.setenv("GUNICORN_WORKERS", "5")
     conf = runpy.run_path(str(GUNICORN_CONF))
     assert (conf["bind"], conf["worker_class"], conf["workers"]) == ("127.0.0.1:9001", "sync", 5)
+
+
+def test_sync_workers_get_one_thread_so_gunicorn_keeps_them_sync(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    assert runpy.run_path(str(GUNICORN_CONF))["threads"] == 1
