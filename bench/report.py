@@ -121,8 +121,8 @@ class Bench:
         self.rows: list[Row] = []
 
     def load(self, url: str) -> LoadResult:
-        # One request alone first: a page's first render on a fresh site makes its image
-        # renditions, and every worker doing that at once on SQLite stalls for seconds.
+        # One request alone first: on a fresh SQLite site, every worker thread making a
+        # page's first render at once stalled for longer than wrk's timeout.
         urllib.request.urlopen(url, timeout=60).read()
         loadgen.run(url, seconds=WARM_UP_SECONDS, connections=self.args.connections)
         return self.run_load(url, seconds=self.args.seconds, connections=self.args.connections)

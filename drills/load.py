@@ -157,8 +157,8 @@ def drill(site: throwaway.Site, args) -> bool:
 
 
 def load_and_check(page_url: str, args) -> bool:
-    # One reader first, as after any deploy: the page's image renditions are made once, and
-    # a fresh SQLite site would otherwise make them in every worker at once.
+    # One reader first, as after any deploy: on a fresh SQLite site, every worker thread
+    # making the page's first render at once stalled for longer than the readers' timeout.
     Commenter(page_url).fetch(page_url)
     result: dict[str, LoadResult] = {}
     load = threading.Thread(target=lambda: result.update(readers=readers(page_url, args)))

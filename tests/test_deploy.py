@@ -5,6 +5,7 @@ renders it, in front of a small backend in this process that answers with the he
 app sends, so the micro-cache's choices are observed, not read off the file.
 """
 
+import concurrent.futures
 import http.server
 import runpy
 import subprocess
@@ -80,6 +81,8 @@ class _App(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.hits.append(self.path)
+        if "slow" in self.path:
+            time.sleep(0.3)
         body = (
             f"{self.path} proto={self.headers['X-Forwarded-Proto']} "
             f"for={self.headers['X-Forwarded-For']} " + "text " * 400
@@ -160,6 +163,21 @@ def test_a_post_is_never_answered_from_the_cache(front):
     get(f"{base_url}/public")
     get(f"{base_url}/public", method="POST")
     assert hits == ["/public", "/public"]
+
+
+def test_concurrent_visitors_of_a_booking_page_are_not_queued_behind_each_other(front):
+    base_url, hits = front
+
+    def timed(_number: int) -> float:
+        started = time.perf_counter()
+        get(f"{base_url}/book/slow/")
+        return time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        durations = list(pool.map(timed, range(6)))
+    assert len(hits) == 6
+    # Behind the cache lock they would come back half a second apart, the last after 2.8 s.
+    assert max(durations) < 1.2
 
 
 def test_the_app_learns_the_scheme_and_the_visitors_address(front):
