@@ -2,22 +2,15 @@
 
 import json
 
-from django.test import Client, TestCase
+from django.test import Client
 
 from bench import commenter, report, wrk
 from bench.loadgen import LoadResult
-from klearmind.comments.models import Comment, CommentSettings, CommentStatus
-from klearmind.comments.tests.factories import article_site
+from klearmind.comments.models import Comment, CommentStatus
+from klearmind.comments.tests.test_views import CommentFormTestCase
 
 
-class CommentPosterTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.article = article_site()
-        comment_settings = CommentSettings.load()
-        comment_settings.time_trap_seconds = 0
-        comment_settings.save()
-
+class CommentPosterTests(CommentFormTestCase):
     def test_the_form_read_off_the_page_is_accepted_with_csrf_enforced(self):
         browser = Client(enforce_csrf_checks=True)
         form = commenter.parse_form(browser.get(self.article.url).content.decode())
