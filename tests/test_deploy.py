@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench import nginx
-from bench.throwaway import GUNICORN_CONF, free_port
+from bench.throwaway import GUNICORN_CONF, Site, free_port
 
 needs_nginx = pytest.mark.skipif(not nginx.available(), reason="nginx is not installed")
 
@@ -220,3 +220,21 @@ def test_sync_workers_get_one_thread_so_gunicorn_keeps_them_sync(monkeypatch):
     monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
     monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     assert runpy.run_path(str(GUNICORN_CONF))["threads"] == 1
+
+
+def test_the_throwaway_site_never_sees_the_callers_database_or_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klearmind")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MEDIA_ROOT", "/srv/klearmind/media")
+    env = Site(tmp_path).env
+    assert not {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"} & env.keys()
+    assert env["DJANGO_SETTINGS_MODULE"] == "klearmind.settings.production"
+    assert env["KLEARMIND_VAR_DIR"] == str(tmp_path / "var")
+    assert len(env["SECRET_KEY"]) >= 50
+    assert env["SECRET_KEY"] != Site(tmp_path).env["SECRET_KEY"]
+
+
+def test_a_throwaway_site_given_redis_keeps_its_keys_under_its_own_prefix(tmp_path):
+    env = Site(tmp_path / "run.abc123", redis_url="redis://127.0.0.1:6379/3").env
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert env["CACHE_KEY_PREFIX"] == "throwaway-run.abc123"
