@@ -123,9 +123,10 @@ def missing_from_page(page_url: str, texts: list[str], *, within: float) -> list
     commenter = Commenter(page_url)
     deadline = time.monotonic() + within
     while True:
-        pages = [
+        # The first page is the address the readers loaded, the one the caches hold.
+        pages = [commenter.fetch(page_url)[2]] + [
             commenter.fetch(f"{page_url}?cpage={number}")[2]
-            for number in range(1, math.ceil(max(len(texts), 1) / per_page) + 2)
+            for number in range(2, math.ceil(max(len(texts), 1) / per_page) + 2)
         ]
         missing = [text for text in texts if not any(text in html for html in pages)]
         if not missing or time.monotonic() >= deadline:
