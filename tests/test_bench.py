@@ -11,9 +11,16 @@ from klearmind.comments.tests.test_views import CommentFormTestCase
 
 
 class CommentPosterTests(CommentFormTestCase):
-    def test_the_form_read_off_the_page_is_accepted_with_csrf_enforced(self):
+    def test_the_form_as_the_poster_reads_it_is_accepted_with_csrf_enforced(self):
         browser = Client(enforce_csrf_checks=True)
-        form = commenter.parse_form(browser.get(self.article.url).content.decode())
+
+        def fetch(url: str) -> tuple[int, str, str]:
+            response = browser.get(url)
+            return response.status_code, response["Content-Type"], response.content.decode()
+
+        reader = commenter.Commenter(f"http://testserver{self.article.url}")
+        reader.fetch = fetch  # the test client in place of the network, with its cookies
+        form = reader.fresh_form()
         data = form.fields | {
             "text": "Clear and kind, thank you.",
             "author_name": "Ana Ruiz",
