@@ -21,6 +21,8 @@ class LoadResult:
     rps: float
     p50_ms: float
     p99_ms: float
+    # What the errors were, e.g. "timeout 3, 5xx 2": say why, not only how many.
+    error_detail: str = ""
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -43,6 +45,7 @@ class _Worker(threading.Thread):
         self.address, self.path, self.deadline = address, path, deadline
         self.latencies: list[float] = []
         self.errors = 0
+        self.no_answer = 0
 
     def run(self) -> None:
         conn = http.client.HTTPConnection(*self.address, timeout=REQUEST_TIMEOUT)
@@ -53,6 +56,8 @@ class _Worker(threading.Thread):
                 break
             if status is None or status >= 400:
                 self.errors += 1
+            if status is None:
+                self.no_answer += 1
             if status is not None:
                 self.latencies.append((finished - started) * 1000)
         conn.close()
@@ -84,9 +89,12 @@ def run(url: str, *, seconds: float, connections: int) -> LoadResult:
     for worker in workers:
         worker.join(seconds + REQUEST_TIMEOUT + 1)
     latencies = sorted(ms for worker in workers for ms in worker.latencies)
+    errors = sum(worker.errors for worker in workers)
+    no_answer = sum(worker.no_answer for worker in workers)
     return LoadResult(
         requests=len(latencies),
-        errors=sum(worker.errors for worker in workers),
+        errors=errors,
+        error_detail=f"no answer {no_answer}, 4xx/5xx {errors - no_answer}" if errors else "",
         rps=len(latencies) / seconds,
         p50_ms=percentile(latencies, 0.50),
         p99_ms=percentile(latencies, 0.99),

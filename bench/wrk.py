@@ -39,11 +39,16 @@ def parse(output: str) -> LoadResult:
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
-    errors += int(_number(r"Non-2xx or 3xx responses: (\d+)", output, default="0"))
+    kinds = ("connect", "read", "write", "timeout")
+    counts = (
+        dict(zip(kinds, map(int, socket_errors.groups()), strict=True)) if socket_errors else {}
+    )
+    counts["non-2xx/3xx"] = int(_number(r"Non-2xx or 3xx responses: (\d+)", output, default="0"))
+    errors = sum(counts.values())
     return LoadResult(
         requests=int(_number(r"(\d+) requests in", output)),
         errors=errors,
+        error_detail=", ".join(f"{kind} {n}" for kind, n in counts.items() if n),
         rps=float(_number(r"^Requests/sec:\s+([\d.]+)", output)),
         p50_ms=_duration_ms(_number(r"^\s+50%\s+(\S+)", output)),
         p99_ms=_duration_ms(_number(r"^\s+99%\s+(\S+)", output)),

@@ -1,0 +1,240 @@
+"""The shipped nginx and gunicorn settings: valid, and doing what the README promises.
+
+nginx runs for real (when installed) with the configuration rendered as the benchmark
+renders it, in front of a small backend in this process that answers with the headers the
+app sends, so the micro-cache's choices are observed, not read off the file.
+"""
+
+import concurrent.futures
+import http.server
+import runpy
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench import nginx
+from bench.throwaway import GUNICORN_CONF, Site, free_port
+
+needs_nginx = pytest.mark.skipif(not nginx.available(), reason="nginx is not installed")
+
+
+def paths(tmp_path: Path, upstream_port: int = 8000) -> nginx.Paths:
+    for folder in ("static", "media", "run"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+    return nginx.Paths(
+        upstream=f"127.0.0.1:{upstream_port}",
+        port=free_port(),
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+        run_dir=tmp_path / "run",
+    )
+
+
+def test_the_rendering_keeps_every_promised_directive(tmp_path):
+    rendered = nginx.render_site(paths(tmp_path))
+    shipped = nginx.SITE_CONF.read_text()
+    for directive in nginx.PROMISED_DIRECTIVES:
+        assert directive in shipped
+        assert directive in rendered
+
+
+def test_the_rendering_points_at_the_run_and_nothing_of_production(tmp_path):
+    site = paths(tmp_path, upstream_port=8123)
+    rendered = nginx.render_site(site)
+    assert "server 127.0.0.1:8123;" in rendered
+    assert f"listen 127.0.0.1:{site.port};" in rendered
+    assert f"alias {site.static_root}/;" in rendered
+    directives = [line for line in rendered.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in directives if "/srv/" in line or "/var/" in line]
+
+
+def test_a_shipped_file_that_lost_a_rendered_line_is_refused(tmp_path):
+    text = nginx.SITE_CONF.read_text().replace("listen 80;", "listen 8080;")
+    with pytest.raises(ValueError, match="listen 80;"):
+        nginx.render_site(paths(tmp_path), text)
+
+
+def test_as_root_the_workers_stay_root_so_they_can_read_the_run_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(nginx.os, "geteuid", lambda: 0)
+    assert nginx.render_main(paths(tmp_path), tmp_path / "site.conf").startswith("user root root;")
+    monkeypatch.setattr(nginx.os, "geteuid", lambda: 1000)
+    assert "user " not in nginx.render_main(paths(tmp_path), tmp_path / "site.conf")
+
+
+@needs_nginx
+def test_nginx_accepts_the_shipped_configuration(tmp_path):
+    checked = nginx.check(nginx.write(paths(tmp_path)))
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+
+
+class _App(http.server.BaseHTTPRequestHandler):
+    """Answers like the app: a public page with s-maxage, anything else uncacheable."""
+
+    protocol_version = "HTTP/1.1"
+    hits: list[str] = []
+
+    def do_GET(self):
+        self.hits.append(self.path)
+        if "slow" in self.path:
+            time.sleep(0.3)
+        body = (
+            f"{self.path} proto={self.headers['X-Forwarded-Proto']} "
+            f"for={self.headers['X-Forwarded-For']} " + "text " * 400
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        if self.path.startswith("/public"):
+            self.send_header("Cache-Control", "public, max-age=0, s-maxage=30")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def front(tmp_path):
+    """nginx with the rendered configuration in front of `_App`; yields (base URL, hits)."""
+    if not nginx.available():
+        pytest.skip("nginx is not installed")
+    app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _App)
+    threading.Thread(target=app.serve_forever, args=(0.05,), daemon=True).start()
+    _App.hits = []
+    site = paths(tmp_path, upstream_port=app.server_address[1])
+    (site.static_root / "site.0123456789ab.css").write_text("body { color: black; }")
+    process = subprocess.Popen(nginx.command(nginx.write(site)), stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{site.port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base_url}/static/site.0123456789ab.css", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield base_url, _App.hits
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        app.shutdown()
+
+
+def get(url: str, method: str = "GET", **headers) -> tuple[str, str | bytes, dict]:
+    request = urllib.request.Request(url, headers=headers, method=method)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+        body = response.read()
+        if response.headers.get("Content-Encoding") != "gzip":
+            body = body.decode()
+        return response.headers.get("X-Micro-Cache", ""), body, response.headers
+
+
+def test_a_public_page_is_fetched_once_for_its_s_maxage(front):
+    base_url, hits = front
+    assert get(f"{base_url}/public")[0] == "MISS"
+    assert get(f"{base_url}/public")[0] == "HIT"
+    assert hits == ["/public"]
+
+
+def test_a_page_without_a_shared_max_age_is_never_stored(front):
+    base_url, hits = front
+    get(f"{base_url}/private")
+    get(f"{base_url}/private")
+    assert hits == ["/private", "/private"]
+
+
+@pytest.mark.parametrize("cookie", ["sessionid=staff", "a=1; klearmind_commenter=ana"])
+def test_staff_and_remembered_commenters_bypass_the_cache_and_store_nothing(front, cookie):
+    base_url, hits = front
+    assert get(f"{base_url}/public", Cookie=cookie)[0] == "BYPASS"
+    assert get(f"{base_url}/public")[0] == "MISS"
+    assert hits == ["/public", "/public"]
+
+
+def test_a_post_is_never_answered_from_the_cache(front):
+    base_url, hits = front
+    get(f"{base_url}/public")
+    get(f"{base_url}/public", method="POST")
+    assert hits == ["/public", "/public"]
+
+
+def test_concurrent_visitors_of_a_booking_page_are_not_queued_behind_each_other(front):
+    base_url, hits = front
+
+    def timed(_number: int) -> float:
+        started = time.perf_counter()
+        get(f"{base_url}/book/slow/")
+        return time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        durations = list(pool.map(timed, range(6)))
+    assert len(hits) == 6
+    # Behind the cache lock they would come back half a second apart, the last after 2.8 s.
+    assert max(durations) < 1.2
+
+
+def test_the_app_learns_the_scheme_and_the_visitors_address(front):
+    base_url, _hits = front
+    body = get(f"{base_url}/private")[1]
+    assert "proto=http for=127.0.0.1 " in body
+
+
+def test_pages_are_compressed_for_browsers_that_accept_gzip(front):
+    base_url, _hits = front
+    headers = get(f"{base_url}/private", **{"Accept-Encoding": "gzip"})[2]
+    assert headers["Content-Encoding"] == "gzip"
+
+
+def test_static_files_are_served_by_nginx_and_kept_a_year(front):
+    base_url, hits = front
+    _status, body, headers = get(f"{base_url}/static/site.0123456789ab.css")
+    assert body == "body { color: black; }"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hits == []
+
+
+def test_a_missing_static_file_is_a_404_from_nginx(front):
+    base_url, hits = front
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(f"{base_url}/static/missing.css")
+    assert error.value.code == 404
+    assert hits == []
+
+
+def test_every_setting_can_be_overridden_from_the_environment(monkeypatch):
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9001")
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
+    monkeypatch.setenv("GUNICORN_WORKERS", "5")
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert (conf["bind"], conf["worker_class"], conf["workers"]) == ("127.0.0.1:9001", "sync", 5)
+
+
+def test_sync_workers_get_one_thread_so_gunicorn_keeps_them_sync(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    assert runpy.run_path(str(GUNICORN_CONF))["threads"] == 1
+
+
+def test_the_throwaway_site_never_sees_the_callers_database_or_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klearmind")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MEDIA_ROOT", "/srv/klearmind/media")
+    env = Site(tmp_path).env
+    assert not {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"} & env.keys()
+    assert env["DJANGO_SETTINGS_MODULE"] == "klearmind.settings.production"
+    assert env["KLEARMIND_VAR_DIR"] == str(tmp_path / "var")
+    assert len(env["SECRET_KEY"]) >= 50
+    assert env["SECRET_KEY"] != Site(tmp_path).env["SECRET_KEY"]
+
+
+def test_a_throwaway_site_given_redis_keeps_its_keys_under_its_own_prefix(tmp_path):
+    env = Site(tmp_path / "run.abc123", redis_url="redis://127.0.0.1:6379/3").env
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert env["CACHE_KEY_PREFIX"] == "throwaway-run.abc123"
