@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client, TestCase
 
 from klearmind.accounts.tests.factories import sign_in, staff
+from klearmind.audit.models import AuditEvent
 from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
 from klearmind.comments.models import CommentSettings
@@ -140,7 +141,7 @@ def encode(pairs: list[tuple[str, str, bool]]) -> bytes:
 
 
 def hostile_body(
-    fields: list[Field], payload: Payload, *, button=None, keep=(), hidden=()
+    fields: list[Field], payload: Payload, *, button=None, keep=(), hidden=(), extra=None
 ) -> bytes:
     """`payload` in every field but `keep`, and in the hidden fields named in `hidden`."""
     pairs = []
@@ -161,6 +162,7 @@ def hostile_body(
             pairs.append((f.name, value, payload.raw))
     if button:
         pairs.append((*button, False))
+    pairs += [(name, value, False) for name, value in (extra(payload) if extra else {}).items()]
     return encode(pairs)
 
 
@@ -217,6 +219,11 @@ class Outcome:
     response: object
     final: object
     writes: dict = field(default_factory=dict)
+    audited: set = field(default_factory=set)  # actions of the audit events it wrote
+
+
+# What a refused form may still write to the audit log: a failure, or a look at a record.
+REFUSAL_AUDIT_ACTIONS = {"failed_login", "locked_out", "permission_denied", "view"}
 
 
 class HostileInputTestCase(TestCase):
@@ -254,6 +261,7 @@ class HostileInputTestCase(TestCase):
 
     def send(self, client, action: str, body: bytes) -> Outcome:
         before = row_counts()
+        last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with self.captureOnCommitCallbacks(execute=True):
             response = client.post(
                 action, body, content_type=FORM_CONTENT_TYPE, REMOTE_ADDR=self.next_address()
@@ -261,16 +269,18 @@ class HostileInputTestCase(TestCase):
         final = response
         if response.status_code in (301, 302, 303) and response["Location"].startswith("/"):
             final = client.get(response["Location"])
-        return Outcome(response, final, changed(before, row_counts()))
+        audited = set(AuditEvent.objects.filter(pk__gt=last_event).values_list("action", flat=True))
+        return Outcome(response, final, changed(before, row_counts()), audited)
 
-    def assert_survived(self, outcome: Outcome, context, *, refusal_writes=()) -> None:
+    def assert_survived(self, outcome: Outcome, context) -> None:
         for response in (outcome.response, outcome.final):
             assert response.status_code < 500, (context, response.status_code)
             found = unescaped_reflections(response.content)
             assert not found, (context, found)
         if is_refusal(outcome.response):
-            writes = {k: v for k, v in outcome.writes.items() if k not in refusal_writes}
+            writes = {k: v for k, v in outcome.writes.items() if k != "audit.AuditEvent"}
             assert not writes, (context, "refused yet wrote", outcome.writes)
+            assert outcome.audited <= REFUSAL_AUDIT_ACTIONS, (context, outcome.audited)
         assert not injected_emails(), (context, injected_emails())
 
 
@@ -290,14 +300,14 @@ class FormTestMixin:
         last=False,
         hidden=(),
         page=None,
-        refusal_writes=(),
+        extra=None,
     ):
         """Each payload in every field of the form at `url`; returns what each did.
 
         With `last`, the form ends its flow once it accepts: the payloads that break choices
         go first, and the first one accepted is the last sent. `page` renders the form when
-        a GET of `url` does not (a step reached by a POST). `refusal_writes` names the models
-        a refusal may write (a failed sign-in is audited).
+        a GET of `url` does not (a step reached by a POST); `extra` adds
+        fields a script would build in a browser.
         """
         outcome, outcomes = None, []
         if last:
@@ -309,10 +319,12 @@ class FormTestMixin:
                 form = self.form_in(page() if page else client.get(url), selector, url)
                 action = form.get("action") or url
                 fields = form_fields(form)
-                body = hostile_body(fields, payload, button=button, keep=keep, hidden=hidden)
+                body = hostile_body(
+                    fields, payload, button=button, keep=keep, hidden=hidden, extra=extra
+                )
                 outcome = self.send(client, action, body)
                 outcomes.append(outcome)
-                self.assert_survived(outcome, (url, str(payload)), refusal_writes=refusal_writes)
+                self.assert_survived(outcome, (url, str(payload)))
                 if expected is not None and outcome.writes:
                     assert_whole(outcome.writes, expected, (url, str(payload)))
         return outcomes

@@ -37,6 +37,8 @@ class Payload:
 
 
 MARKUP_PAYLOAD = Payload("markup", MARKUP, url=JAVASCRIPT_URL)
+# Markup that a form accepts and stores, to be shown again elsewhere.
+STORED_MARKUP = Payload("stored markup", MARKUP)
 PAYLOADS = [
     MARKUP_PAYLOAD,
     Payload("sql", SQL, email="a'--@example.org", url="https://example.org/?q=' OR 1=1 --"),
