@@ -309,14 +309,16 @@ class FormTestMixin:
         a GET of `url` does not (a step reached by a POST); `extra` adds
         fields a script would build in a browser.
         """
-        outcome, outcomes = None, []
+        outcome, outcomes, form = None, [], None
         if last:
             payloads = sorted(payloads, key=lambda payload: payload.choice is None)
         for payload in payloads:
             if last and outcome is not None and outcome.writes:
                 break
             with self.subTest(form=url, payload=str(payload)):
-                form = self.form_in(page() if page else client.get(url), selector, url)
+                # A refused form leaves the page as it was: render it again only after a write.
+                if form is None or outcome.writes or page:
+                    form = self.form_in(page() if page else client.get(url), selector, url)
                 action = form.get("action") or url
                 fields = form_fields(form)
                 body = hostile_body(

@@ -163,7 +163,7 @@ class ReplayTests(FormTestMixin, HostileInputTestCase):
 class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
     """Action buttons and endpoints that read a value or two from the POST."""
 
-    READS = ("attempt", "step", "code", "note", "ids", "action", "next", "reference", "status")
+    READS = ("attempt", "step", "code", "note", "ids", "action", "next", "reference", "start")
 
     def test_action_endpoints_survive_every_payload(self):
         from .routes import posting_routes
@@ -179,6 +179,7 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
             "care_admin:measurement_reviewed",
             "care_admin:rems_submitted",
             "intake:email_link",
+            "booking:reschedule",
         ]
         for payload in PAYLOADS:
             for name in names:
