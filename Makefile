@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint browser bench clean
+.PHONY: run test install lint audit browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Klearmind needs Python 3.11 or newer")'
@@ -24,6 +24,11 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit --quiet --configfile pyproject.toml --recursive klearmind
+
+# Known vulnerabilities in the installed packages; needs to reach the vulnerability database.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --local --skip-editable
 
 browser:
 	@bash scripts/ensure-browser.sh

@@ -176,7 +176,9 @@ def locked_logins(request):
 
 
 def _unlock(request):
-    attempt = AccessAttempt.objects.filter(pk=request.POST.get("attempt")).first()
+    posted = request.POST.get("attempt", "")
+    # Not a number (a tampered form): nothing to unlock, rather than a failed query.
+    attempt = AccessAttempt.objects.filter(pk=posted).first() if posted.isdigit() else None
     if attempt is None:
         messages.error(request, "That lock was already lifted.")
         return redirect("accounts:locked_logins")

@@ -20,7 +20,7 @@ from . import desk
 from .availability import Place
 from .forms import CalendarFilterForm, InvitationForm, MoveForm, StaffBookingForm
 from .models import Appointment, Location
-from .models.appointments import new_form_token
+from .models.appointments import new_form_token, posted_form_token
 from .services import (
     Patient,
     SlotUnavailable,
@@ -174,7 +174,7 @@ def book(request):
                 starts_at=form.starts_at(),
                 patient=patient,
                 by=request.user,
-                token=request.POST.get("token", "")[:64],
+                token=posted_form_token(request.POST),
             )
         except SlotUnavailable as refusal:
             form.add_error(None, refusal.message)

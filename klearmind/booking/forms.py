@@ -201,12 +201,31 @@ class CalendarFilterForm(forms.Form):
     )
 
 
+# The largest id a database row can have (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+class RowChoicesField(forms.ModelMultipleChoiceField):
+    """Refuses a value that cannot be a row's id before the query: SQLite raises an
+    OverflowError on an integer too large for it instead of finding nothing."""
+
+    def _check_values(self, value):
+        for key in value:
+            if not str(key).isdigit() or int(key) > LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super()._check_values(value)
+
+
 class InvitationForm(forms.Form):
     name = forms.CharField(
         label="Candidate's name", max_length=NAME_MAX_LENGTH, validators=[reject_control_characters]
     )
     email = forms.EmailField(label="Candidate's e-mail", max_length=EMAIL_MAX_LENGTH)
-    services = forms.ModelMultipleChoiceField(
+    services = RowChoicesField(
         queryset=Service.objects.active().filter(online_booking="invited"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

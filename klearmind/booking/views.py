@@ -15,7 +15,7 @@ from .flow import StepRefused, parse_day, parse_start, read_flow, read_invitatio
 from .forms import HOME, PatientForm, PlaceForm
 from .links import appointment_path
 from .models import Service
-from .models.appointments import new_form_token
+from .models.appointments import new_form_token, posted_form_token
 from .month import build_month, month_bounds, parse_month
 from .series import SERIES_INFUSIONS, SERIES_MAX_DAYS, propose_series
 from .services import (
@@ -133,9 +133,7 @@ def day(request, service: str, place: str, day: str):
 @booking_step
 def details(request, service: str, place: str):
     flow = read_flow(request, service, place)
-    earlier = (
-        already_booked(request.POST.get("token", "")[:64]) if "confirm" in request.POST else None
-    )
+    earlier = already_booked(posted_form_token(request.POST)) if "confirm" in request.POST else None
     if earlier is not None:  # the same confirm sent twice: show what the first one booked
         return redirect(appointment_path(earlier) + "?booked=1")
     starts_at = parse_start(request.GET.get("start") or request.POST.get("start"))
@@ -198,7 +196,7 @@ def confirm(request, flow, form, starts_at, context):
         phone=data["phone"],
         home_address=data.get("home_address", ""),
     )
-    token = request.POST.get("token", "")[:64]
+    token = posted_form_token(request.POST)
     try:
         if form.wants_series:
             starts = [parse_start(value) for value in request.POST.getlist("series_start")]

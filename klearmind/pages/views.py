@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -7,14 +8,18 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
 SEARCH_QUERY_MAX_LENGTH = 200
+# Punctuation is query syntax to SQLite's full-text search (an unbalanced quote is an error),
+# and the index keeps words only, so only words are searched for.
+NOT_A_WORD = re.compile(r"[^\w\s]")
 
 
 @require_GET
 def search(request):
     query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_QUERY_MAX_LENGTH]
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    words = " ".join(NOT_A_WORD.sub(" ", query).split())
+    if words:
+        results = Page.objects.live().public().specific().search(words)
     page = Paginator(results, 10).get_page(request.GET.get("page"))
     context = {"search_query": query, "results": page, "query_string": urlencode({"q": query})}
     return render(request, "pages/search.html", context)

@@ -86,6 +86,17 @@ def test_the_owner_unlocks_a_login_and_that_is_audited():
     assert event.detail == "username 'rosa' from 203.0.113.7"
 
 
+def test_an_unlock_naming_no_lock_says_so_and_unlocks_nothing():
+    staff("Editor", username="rosa")
+    fail(5)
+    owner = sign_in(Client(), staff("Owner"))
+    for posted in ("not-a-number", "", "9" * 30, "1\x00"):
+        response = owner.post("/admin/security/locked-logins/", {"attempt": posted}, follow=True)
+        assert response.status_code == 200, posted
+        assert "That lock was already lifted." in response.content.decode()
+    assert AccessAttempt.objects.filter(username="rosa").exists()
+
+
 def test_only_the_owner_may_unlock():
     staff("Editor", username="rosa")
     fail(5)

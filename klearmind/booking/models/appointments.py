@@ -1,6 +1,7 @@
 """Appointments, induction series, invitations, the form tokens and the e-mail outbox."""
 
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import timezone
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 
 from .setup import Location, Provider, Service
+
+FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 NAME_MAX_LENGTH = 120
 EMAIL_MAX_LENGTH = 254
@@ -275,6 +278,13 @@ class Appointment(models.Model):
 
 def new_form_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def posted_form_token(data) -> str:
+    """The confirm form's token as posted, or "" if it is not one `new_form_token` could
+    have made (a tampered form: a null byte in it would fail the query on PostgreSQL)."""
+    token = data.get("token", "")
+    return token if FORM_TOKEN.fullmatch(token) else ""
 
 
 class BookingRequest(models.Model):

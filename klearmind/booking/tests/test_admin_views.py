@@ -150,6 +150,16 @@ class InvitationScreenTests(TestCase):
         assert mail.outbox[0].to == ["alex@example.org"]
         assert invitation.issued_by == clinician
 
+    def test_an_invitation_for_a_service_id_too_large_for_the_database_is_refused(self):
+        client = sign_in(Client(), staff("Clinician"))
+        response = client.post(
+            "/admin/booking/invitations/",
+            {"name": "Alex", "email": "alex@example.org", "services": "9" * 30},
+        )
+        assert response.status_code == 200
+        assert "is not a valid value" in response.content.decode()
+        assert not Invitation.objects.exists()
+
 
 class SetupScreenTests(TestCase):
     def test_the_owner_can_open_every_setup_form_and_add_a_closure(self):

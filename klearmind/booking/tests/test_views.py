@@ -56,6 +56,14 @@ class BookingStepsTests(TestCase):
         fields = {**hidden_fields(review), "confirm": "1", **extra}
         return self.client.post(self.details_url, fields)
 
+    def test_a_tampered_form_token_books_once_without_failing(self):
+        review = self.review()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.confirm(review, token="abc\x00def")
+        assert response.status_code == 302
+        appointment = Appointment.objects.get()
+        assert response["Location"] == appointment_path(appointment) + "?booked=1"
+
     def test_service_place_day_time_details_confirm_books_one_visit(self):
         assert "Drip" in text(self.client.get("/book/"))
         place = self.client.get("/book/drip/", {"place": "midtown"})

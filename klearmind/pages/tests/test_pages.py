@@ -166,6 +166,15 @@ class PageTypeTests(DemoSiteTestCase):
         assert b"<script>alert(1)" not in response.content
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
 
+    def test_search_takes_quotes_and_brackets_as_plain_text(self):
+        for query in ('a">', '"neuroplasticity', "(ketamine", "*", "NEAR(a b)"):
+            response = self.client.get("/search/", {"q": query})
+            assert response.status_code == 200, query
+        soup = self.soup('/search/?q="neuroplasticity')
+        assert "Ketamine therapy: a proven medicine with a new purpose" in texts(
+            soup, ".card__title"
+        )
+
     def test_search_results_page_on_with_the_query_kept(self):
         soup = self.soup("/search/?q=ketamine")
         more = soup.find("a", rel="next")

@@ -1,0 +1,147 @@
+"""Every route of the project's own apps, sorted into those that accept a POST and those that
+only read. A new route fails the inventory test until it is sorted here (and, if it takes a
+POST, given hostile input in test_public_forms or test_staff_forms)."""
+
+from django.urls import URLResolver, get_resolver, reverse
+
+from klearmind.booking.links import appointment_path, invitation_token
+from klearmind.booking.models import Appointment, Invitation
+from klearmind.care.check_ins import check_in_path
+from klearmind.care.models import CheckIn, InfusionChart, Measurement, Patient
+from klearmind.comments.models import Comment
+from klearmind.intake.models import Submission
+from klearmind.pages.models import ArticlePage, ContactPage
+
+OWN_NAMESPACES = {
+    "accounts",
+    "audit",
+    "booking",
+    "booking_admin",
+    "care",
+    "care_admin",
+    "comments",
+    "comments_admin",
+    "intake",
+    "intake_admin",
+}
+OWN_NAMES = {"healthz", "robots_txt", "search", "sitemap"}
+
+READ_ONLY = {
+    "accounts:security",
+    "accounts:session_status",
+    "audit:report",
+    "audit:report_results",
+    "booking:appointment",
+    "booking:calendar",
+    "booking:day",
+    "booking:invitation",
+    "booking:month",
+    "booking:place",
+    "booking:start",
+    "booking_admin:appointment",
+    "booking_admin:calendar",
+    "booking_admin:day_sheet",
+    "care_admin:chart",
+    "care_admin:dashboard",
+    "care_admin:dashboard_csv",
+    "care_admin:patient",
+    "care_admin:patients",
+    "care_admin:progress",
+    "care_admin:progress_summary",
+    "care_admin:rems_due",
+    "care_admin:today",
+    "comments_admin:queue",
+    "healthz",
+    "intake:resume",
+    "intake:start",
+    "intake:thanks",
+    "intake_admin:detail",
+    "intake_admin:print",
+    "intake_admin:queue",
+    "robots_txt",
+    "search",
+    "sitemap",
+}
+# One-click unsubscribe (RFC 8058): mail clients post it without a CSRF token, by design.
+CSRF_EXEMPT = {"comments:unsubscribe"}
+
+
+def own_route_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name and namespace in OWN_NAMESPACES:
+                names.add(f"{namespace}:{pattern.name}")
+            elif pattern.name in OWN_NAMES and namespace is None:
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def posting_routes() -> dict[str, tuple[str, str]]:
+    """Each route that accepts a POST: who may post (public or staff) and one address of it,
+    in the demo clinic."""
+    comment, submission = Comment.objects.first(), Submission.objects.first()
+    visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
+    chart = InfusionChart.objects.first()
+    patient = Patient.objects.filter(plans__isnull=False).first()
+    measurement, plan = Measurement.objects.first(), patient.plans.first()
+    check_in = CheckIn.objects.filter(completed_at=None).first()
+    article = ArticlePage.objects.live().first()
+    public = {
+        "comments:post": reverse("comments:post", args=[article.pk]),
+        "comments:unsubscribe": reverse("comments:unsubscribe", args=[comment.unsubscribe_token]),
+        "contact page": ContactPage.objects.get().url,
+        "intake:step": reverse("intake:step", args=["about"]),
+        "intake:email_link": reverse("intake:email_link"),
+        "booking:details": reverse("booking:start") + "iv-hydration/sacramento/details/",
+        "booking:cancel": appointment_path(visit, "booking:cancel"),
+        "booking:reschedule": appointment_path(visit, "booking:reschedule"),
+        "care:check_in": check_in_path(check_in),
+        "staff sign-in": reverse("wagtailadmin_login"),
+        "accounts:two_factor_verify": reverse("accounts:two_factor_verify"),
+    }
+    staff = {
+        "accounts:two_factor_setup": reverse("accounts:two_factor_setup"),
+        "accounts:new_recovery_codes": reverse("accounts:new_recovery_codes"),
+        "accounts:remove_two_factor": reverse("accounts:remove_two_factor"),
+        "accounts:sign_out_everywhere": reverse("accounts:sign_out_everywhere"),
+        "accounts:session_keepalive": reverse("accounts:session_keepalive"),
+        "accounts:locked_logins": reverse("accounts:locked_logins"),
+        "comments_admin:bulk": reverse("comments_admin:bulk"),
+        "comments_admin:detail": reverse("comments_admin:detail", args=[comment.pk]),
+        "comments_admin:personal_data": reverse("comments_admin:personal_data"),
+        "intake_admin:settings": reverse("intake_admin:settings"),
+        "booking_admin:book": reverse("booking_admin:book"),
+        "booking_admin:invitations": reverse("booking_admin:invitations"),
+        "care_admin:patient_create": reverse("care_admin:patient_create"),
+        "care_admin:open_chart": reverse("care_admin:open_chart", args=[visit.pk]),
+        "care_admin:chart_section": reverse("care_admin:chart_section", args=[chart.pk, "vitals"]),
+        "care_admin:rems_submitted": reverse("care_admin:rems_submitted", args=[chart.pk]),
+        "care_admin:patient_from_questionnaire": reverse(
+            "care_admin:patient_from_questionnaire", args=[submission.pk]
+        ),
+        "care_admin:measurement_reviewed": reverse(
+            "care_admin:measurement_reviewed", args=[measurement.patient_id, measurement.pk]
+        ),
+        "page edit": reverse("wagtailadmin_pages:edit", args=[article.pk]),
+    }
+    for name in ("status", "note", "assign", "invite"):
+        staff[f"intake_admin:{name}"] = reverse(f"intake_admin:{name}", args=[submission.pk])
+    for name in ("action", "move"):
+        staff[f"booking_admin:{name}"] = reverse(f"booking_admin:{name}", args=[visit.pk])
+    for name in ("patient_edit", "patient_note", "scores_add", "plan_create", "progress_check_in"):
+        staff[f"care_admin:{name}"] = reverse(f"care_admin:{name}", args=[patient.pk])
+    staff["care_admin:plan_end"] = reverse("care_admin:plan_end", args=[patient.pk, plan.pk])
+    return {
+        **{name: ("public", url) for name, url in public.items()},
+        **{name: ("staff", url) for name, url in staff.items()},
+    }
+
+
+def invitation_link() -> str:
+    return reverse("booking:invitation", args=[invitation_token(Invitation.objects.first())])
