@@ -50,6 +50,7 @@ READ_ONLY = {
     "care_admin:progress_summary",
     "care_admin:rems_due",
     "care_admin:today",
+    "comments:token",
     "comments_admin:queue",
     "healthz",
     "intake:resume",
