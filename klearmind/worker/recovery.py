@@ -44,19 +44,23 @@ def process_is_gone(worker_id: str) -> bool:
     return False
 
 
-def is_abandoned(result: DBTaskResult, *, lease_started_before: datetime.datetime) -> bool:
+def is_abandoned(
+    result: DBTaskResult, *, lease_started_before: datetime.datetime, own_id: str
+) -> bool:
     if result.started_at is not None and result.started_at < lease_started_before:
         return True
-    return bool(result.worker_ids) and process_is_gone(result.worker_ids[-1])
+    last = result.worker_ids[-1] if result.worker_ids else ""
+    return bool(own_id) and last == own_id or process_is_gone(last)
 
 
-def requeue_abandoned_tasks(*, backend_name: str) -> list[DBTaskResult]:
-    """Put the backend's abandoned RUNNING tasks back to READY; return them."""
+def requeue_abandoned_tasks(*, backend_name: str, own_id: str = "") -> list[DBTaskResult]:
+    """Put the backend's abandoned RUNNING tasks back to READY; return them. `own_id` is the
+    calling worker's id when it knows it is running nothing (it lost its database)."""
     lease_started_before = timezone.now() - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
     requeued = []
     running = DBTaskResult.objects.running().filter(backend_name=backend_name)
     for result in running:
-        if not is_abandoned(result, lease_started_before=lease_started_before):
+        if not is_abandoned(result, lease_started_before=lease_started_before, own_id=own_id):
             continue
         # Only if nobody else requeued or finished it meanwhile.
         updated = DBTaskResult.objects.filter(

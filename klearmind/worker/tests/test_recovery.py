@@ -1,9 +1,13 @@
 import datetime
 import subprocess
+from unittest import mock
 
+from django.core.management import call_command
+from django.db import OperationalError
 from django.test import TestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from klearmind.intake.tasks import erase_stale_drafts_task
@@ -60,3 +64,35 @@ class RequeueTests(TestCase):
         host, pid, suffix = new_worker_id().split(":")
         assert (host, len(suffix)) == (this_host(), 8)
         assert int(pid) > 0
+
+    def test_a_worker_that_lost_its_database_takes_back_its_own_running_task(self):
+        own = new_worker_id()
+        result = self.claimed(own)
+        assert requeue_abandoned_tasks(backend_name="default") == []
+        assert requeue_abandoned_tasks(backend_name="default", own_id=own) == [result]
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+class WorkerCommandTests(TestCase):
+    def test_the_worker_waits_out_a_lost_database_and_carries_on(self):
+        runs = iter([OperationalError("the server closed the connection"), None])
+
+        def run_worker(self, **options):
+            assert options["worker_id"].startswith(this_host() + ":")
+            if error := next(runs):
+                raise error
+
+        with (
+            mock.patch.object(db_worker.Command, "handle", run_worker),
+            mock.patch("klearmind.worker.management.commands.db_worker.time.sleep") as sleep,
+        ):
+            call_command("db_worker", "--no-startup-delay")
+        sleep.assert_called_once()
+
+    def test_in_batch_mode_a_lost_database_is_an_error(self):
+        error = OperationalError("the server closed the connection")
+        with (
+            mock.patch.object(db_worker.Command, "handle", side_effect=error),
+            self.assertRaises(OperationalError),
+        ):
+            call_command("db_worker", "--batch")
