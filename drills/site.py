@@ -92,8 +92,12 @@ class Site:
         if database_url:
             env["DATABASE_URL"] = database_url
         if email_port:
-            env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(email_port),
-                       EMAIL_USE_TLS="false", EMAIL_TIMEOUT="5")  # fmt: skip
+            env.update(
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(email_port),
+                EMAIL_USE_TLS="false",
+                EMAIL_TIMEOUT="5",
+            )
         return env
 
     def log(self, name: str):
@@ -103,8 +107,12 @@ class Site:
         with self.log("manage") as log:
             subprocess.run(
                 [sys.executable, "manage.py", *args],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, check=True,
-            )  # fmt: skip
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
 
     def prepare(self, *, demo: bool = True) -> None:
         """Migrate the new database and load the demo clinic."""
@@ -132,18 +140,33 @@ class Site:
 
     def start_worker(self) -> subprocess.Popen:
         return self.start(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2",
-             "--no-startup-delay", "--no-reload"],
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
             "worker",
-        )  # fmt: skip
+        )
 
     def serve(self, *, workers: int = 2, timeout: float = 60) -> None:
         self.manage("collectstatic", "--no-input", "-v", "0")
         self.gunicorn = self.start(
-            [str(BIN / "gunicorn"), "klearmind.wsgi:application", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", str(workers), "--timeout", "30"],
+            [
+                str(BIN / "gunicorn"),
+                "klearmind.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "30",
+            ],
             "gunicorn",
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + timeout
         while not self.healthy():
             if self.gunicorn.poll() is not None or time.monotonic() > deadline:

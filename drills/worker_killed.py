@@ -79,10 +79,15 @@ def post_held_comment():
     user = get_user_model().objects.create_user("drill-moderator", MODERATOR, None)
     user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
     submission = Submission(
-        author_name="Drill Reader", author_email="reader@example.org", author_url="",
-        text="Is there parking at the Roseville clinic?", ip_address="127.0.0.1",
-        user_agent="drill", homepage="", seconds_on_form=30.0,
-    )  # fmt: skip
+        author_name="Drill Reader",
+        author_email="reader@example.org",
+        author_url="",
+        text="Is there parking at the Roseville clinic?",
+        ip_address="127.0.0.1",
+        user_agent="drill",
+        homepage="",
+        seconds_on_form=30.0,
+    )
     comment = post_comment(page=ArticlePage.objects.live().first(), submission=submission)
     return Notification.objects.filter(comment=comment)
 

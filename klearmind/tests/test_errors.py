@@ -1,16 +1,9 @@
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.db import InterfaceError, OperationalError
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from klearmind import errors
-
-ROOT = Path(__file__).resolve().parents[2]
+from klearmind.tests.test_health import probe
 
 
 def test_the_500_page_needs_no_database_and_still_shows_the_crisis_line():
@@ -70,24 +63,7 @@ print(json.dumps(results))
 
 
 def test_pages_answer_503_while_the_database_server_is_down(tmp_path):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "klearmind.settings.test",
-        "KLEARMIND_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/klearmind",
-        "REDIS_URL": "",
-        "LOG_LEVEL": "CRITICAL",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    pages = json.loads(result.stdout.strip().splitlines()[-1])
+    pages = probe(tmp_path, PROBE, DATABASE_URL="postgres://postgres@127.0.0.1:1/klearmind")
     for path, page in pages.items():
         assert page["status"] == 503, path
         assert page["retry_after"] == "30", path

@@ -15,12 +15,13 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from drills.smtp import SMTPServer, text_of
+from drills.smtp_down import HEALTH_WORDS, waiting
 from klearmind.booking.models import Appointment, BookingEmail
 from klearmind.booking.tasks import send_booking_email
 from klearmind.booking.tests.factories import make_clinic
 from klearmind.care.check_in_tasks import send_check_in_alert
 from klearmind.care.check_ins import check_in_path
-from klearmind.care.models import CheckIn, Measurement
+from klearmind.care.models import Measurement
 from klearmind.care.tests.factories import make_patient
 from klearmind.care.tests.outcome_factories import make_check_in
 from klearmind.comments.models import Comment, CommentSettings, Notification
@@ -34,8 +35,7 @@ SMTP = SMTPServer()
 SENDERS = (send_notification, send_booking_email, send_email, send_check_in_alert)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 COMMENT = "Does the drip help with a long flight?"
-HEALTH_DETAILS = (MEDICATION, TREATMENTS, COMMENT, "PHQ", "GAD", "PCL", "score", "depress",
-                  "anxi", "ptsd", "PTSD", "pain", "suicid")  # fmt: skip
+HEALTH_DETAILS = (*HEALTH_WORDS, MEDICATION, TREATMENTS, COMMENT)
 
 
 def hidden_fields(response, selector: str) -> dict[str, list[str]]:
@@ -68,8 +68,13 @@ class SMTPDownTests(TestCase):
     def post_comment(self):
         browser = Client(enforce_csrf_checks=True)
         fields = hidden_fields(browser.get(self.article.url), "form.comment-form")
-        data = {**fields, "text": COMMENT, "author_name": "Ana Ruiz",
-                "author_email": "ana@example.org", "author_url": ""}  # fmt: skip
+        data = {
+            **fields,
+            "text": COMMENT,
+            "author_name": "Ana Ruiz",
+            "author_email": "ana@example.org",
+            "author_url": "",
+        }
         response = self.submit(browser.post, f"/comments/post/{self.article.pk}/", data)
         assert response.status_code == 302, response.content[:2000]
 
@@ -101,24 +106,22 @@ class SMTPDownTests(TestCase):
 
     def run_worker(self):
         """The real database worker, in batch mode, in this test's transaction."""
-        worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                        startup_delay=False, max_tasks=None, worker_id="drill",
-                        excluded_queue_names=[])  # fmt: skip
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="drill",
+            excluded_queue_names=[],
+        )
         # It would close the test's connection between tasks.
         with (
             mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
             self.captureOnCommitCallbacks(execute=True),
         ):
             worker.run()
-
-    def unsent(self) -> int:
-        return (
-            sum(
-                model.objects.filter(sent_at__isnull=True).count()
-                for model in (Notification, BookingEmail, OutgoingEmail)
-            )
-            + CheckIn.objects.filter(alert_sent_at__isnull=True, measurement__urgent=True).count()
-        )
 
     def test_everything_sent_while_smtp_is_down_is_kept_and_mailed_once_when_it_returns(self):
         self.post_comment()
@@ -131,21 +134,21 @@ class SMTPDownTests(TestCase):
         assert Appointment.objects.get().patient_name == "Dana Reyes"
         assert Submission.objects.get().urgent
         assert Measurement.objects.get().urgent
-        waiting = self.unsent()
-        assert waiting == 5  # moderator, booking, candidate, on-call (questionnaire, check-in)
+        queued = waiting()
+        assert queued == 5  # moderator, booking, candidate, on-call (questionnaire, check-in)
         assert SMTP.messages == []
         assert Notification.objects.get().last_error.startswith("ConnectionRefusedError")
         retries = DBTaskResult.objects.filter(
             status=TaskResultStatus.READY, task_path__in=[task.module_path for task in SENDERS]
         )
-        assert retries.count() == waiting
+        assert retries.count() == queued
         assert all(retry.run_after > timezone.now() for retry in retries)  # backing off
 
         SMTP.start()
         retries.update(run_after=timezone.now())  # as if the back-off had passed
         self.run_worker()
-        assert self.unsent() == 0
-        assert len(SMTP.messages) == waiting
+        assert waiting() == 0
+        assert len(SMTP.messages) == queued
 
         # A second copy of every send task (a requeued or duplicated task) sends nothing more.
         self.submit(send_notification.enqueue, notification_id=Notification.objects.get().pk)
@@ -154,7 +157,7 @@ class SMTPDownTests(TestCase):
             self.submit(send_email.enqueue, email_id=email.pk)
         self.submit(send_check_in_alert.enqueue, check_in_id=self.check_in.pk)
         self.run_worker()
-        assert len(SMTP.messages) == waiting
+        assert len(SMTP.messages) == queued
 
         recipients = sorted(message["To"] for message in SMTP.messages)
         assert recipients.count("oncall@example.org") == 2
