@@ -65,7 +65,9 @@ def relax_comment_limits() -> None:
     """Many comments from one address within seconds: turn the time trap and flood limit off."""
     from klearmind.comments.models import CommentSettings
 
-    CommentSettings.objects.update(time_trap_seconds=0, flood_seconds=0)
+    comment_settings = CommentSettings.load()
+    comment_settings.time_trap_seconds = comment_settings.flood_seconds = 0
+    comment_settings.save()
 
 
 def first_article() -> tuple[str, int]:
