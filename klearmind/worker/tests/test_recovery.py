@@ -85,6 +85,8 @@ class WorkerCommandTests(TestCase):
         with (
             mock.patch.object(db_worker.Command, "handle", run_worker),
             mock.patch("klearmind.worker.management.commands.db_worker.time.sleep") as sleep,
+            # The test's transaction must keep its connection.
+            mock.patch("klearmind.worker.management.commands.db_worker.connections"),
         ):
             call_command("db_worker", "--no-startup-delay")
         sleep.assert_called_once()
