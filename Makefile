@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint audit browser bench clean
+.PHONY: run test install lint audit browser bench drills clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Klearmind needs Python 3.11 or newer")'
@@ -38,6 +38,11 @@ test: $(STAMP) browser lint
 
 bench: $(STAMP)
 	@bash bench/run.sh $(PY)
+
+# The load and fault drills, one after another (about 20 minutes); see README, Reliability.
+drills: $(STAMP)
+	set -e; for drill in load smtp_down worker_killed db_restart booking_storm; do \
+		$(PY) -m drills.$$drill; done
 
 clean:
 	rm -rf $(VENV) staticfiles test-output

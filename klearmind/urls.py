@@ -29,3 +29,5 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+handler500 = "klearmind.errors.server_error"

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "klearmind.intake",
     "klearmind.booking",
     "klearmind.care",
+    "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
@@ -170,6 +171,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task running longer than this is taken to be abandoned by a dead worker on another machine
+# and queued again when a worker starts (a dead worker on the same machine is seen at once).
+# Every task finishes in well under a minute; an SMTP send gives up after EMAIL_TIMEOUT.
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
 
 # E-mail: printed to the console unless an SMTP host is configured.
 if os.environ.get("EMAIL_HOST"):

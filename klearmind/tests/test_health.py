@@ -18,7 +18,8 @@ print(json.dumps({"status": response.status_code, "body": json.loads(response.co
 """
 
 
-def probe(tmp_path, **env) -> dict:
+def probe(tmp_path, script: str = PROBE, **env):
+    """Run a script in a fresh process with the given environment; its last line, as JSON."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "klearmind.settings.test",
@@ -29,7 +30,7 @@ def probe(tmp_path, **env) -> dict:
         **env,
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=environment,
         capture_output=True,
