@@ -9,6 +9,7 @@ from unittest import mock
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.test import Client, TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -68,8 +69,12 @@ class SMTPDownTests(TestCase):
     def post_comment(self):
         browser = Client(enforce_csrf_checks=True)
         fields = hidden_fields(browser.get(self.article.url), "form.comment-form")
+        # The page may come from the cache, so its form carries no token: fetch one as
+        # comments.js does.
+        token = browser.get(reverse("comments:token")).json()["csrfToken"]
         data = {
             **fields,
+            "csrfmiddlewaretoken": token,
             "text": COMMENT,
             "author_name": "Ana Ruiz",
             "author_email": "ana@example.org",
