@@ -49,6 +49,38 @@ def random_keys() -> dict[str, str]:
     }
 
 
+def production_environment(run_dir: Path) -> dict[str, str]:
+    """The caller's environment without its database, media and cache, with the production
+    settings and fresh keys for a site whose files live in `run_dir`."""
+    env = {key: value for key, value in os.environ.items() if key not in PRIVATE_VARIABLES}
+    return (
+        env
+        | random_keys()
+        | {
+            "DJANGO_SETTINGS_MODULE": "klearmind.settings.production",
+            "KLEARMIND_VAR_DIR": str(run_dir / "var"),
+            "STATIC_ROOT": str(run_dir / "static"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP on loopback: no redirect, and cookies a client may send back.
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "SERVE_MEDIA": "true",
+        }
+    )
+
+
+def relax_comment_checks() -> None:
+    """Posts from one address in quick succession would meet the flood control and the time
+    trap; the site's settings drop both (needs Django set up for the site)."""
+    from klearmind.comments.models import CommentSettings
+
+    comment_settings = CommentSettings.load()
+    comment_settings.flood_seconds = 0
+    comment_settings.time_trap_seconds = 0
+    comment_settings.save(update_fields=["flood_seconds", "time_trap_seconds"])
+
+
 class Site:
     """The run directory, the environment every process of the site runs with, and its log."""
 
@@ -57,19 +89,7 @@ class Site:
         self.log = run_dir / "setup.log"
         self.static_root = run_dir / "static"
         self.media_root = run_dir / "var" / "media"
-        env = {key: value for key, value in os.environ.items() if key not in PRIVATE_VARIABLES}
-        env |= random_keys() | {
-            "DJANGO_SETTINGS_MODULE": "klearmind.settings.production",
-            "KLEARMIND_VAR_DIR": str(run_dir / "var"),
-            "STATIC_ROOT": str(self.static_root),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            # Plain HTTP on loopback: no redirect, and cookies a client may send back.
-            "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false",
-            "CSRF_COOKIE_SECURE": "false",
-            "SERVE_MEDIA": "true",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = production_environment(run_dir) | {"LOG_LEVEL": "WARNING"}
         if redis_url:
             env |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"throwaway-{run_dir.name}"}
         self.env = env
@@ -102,16 +122,6 @@ class Site:
             os.environ.pop(key, None)
         os.environ.update(self.env | overrides)
         django.setup()
-
-    def relax_comment_checks(self) -> None:
-        """Posts from one address in quick succession would meet the flood control and the
-        time trap; this site's settings drop both (needs `activate` first)."""
-        from klearmind.comments.models import CommentSettings
-
-        comment_settings = CommentSettings.load()
-        comment_settings.flood_seconds = 0
-        comment_settings.time_trap_seconds = 0
-        comment_settings.save(update_fields=["flood_seconds", "time_trap_seconds"])
 
 
 @contextmanager

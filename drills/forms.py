@@ -74,15 +74,6 @@ def complete_check_in(site, path: str, answers: dict[str, str]):
     return browser.post(path, [*page.hidden_fields("form"), *answers.items()])
 
 
-def relax_comment_limits() -> None:
-    """Many comments from one address within seconds: turn the time trap and flood limit off."""
-    from klearmind.comments.models import CommentSettings
-
-    comment_settings = CommentSettings.load()
-    comment_settings.time_trap_seconds = comment_settings.flood_seconds = 0
-    comment_settings.save()
-
-
 def first_article() -> tuple[str, int]:
     from klearmind.pages.models import ArticlePage
 

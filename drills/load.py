@@ -142,7 +142,7 @@ def run(args) -> bool:
         print("drill: preparing the throwaway site", file=sys.stderr, flush=True)
         site.prepare()
         site.activate()
-        site.relax_comment_checks()
+        throwaway.relax_comment_checks()
         return drill(site, args)
 
 

@@ -11,8 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.throwaway import free_port
+
 from .site import DrillFailed
-from .smtp import free_port
 
 
 def binaries() -> Path:

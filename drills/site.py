@@ -3,7 +3,6 @@ production settings, served by gunicorn on a free loopback port, with its own ta
 Nothing real is touched: DATABASE_URL, REDIS_URL and MEDIA_ROOT of the caller are ignored."""
 
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -13,9 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
-from .smtp import free_port
+from bench.throwaway import free_port, production_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -68,24 +65,10 @@ class Site:
         self.gunicorn: subprocess.Popen | None = None
 
     def environment(self, database_url: str, email_port: int | None) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "EMAIL_HOST"}
-        }
+        env = production_environment(self.folder)
+        env.pop("EMAIL_HOST", None)  # the drill's own mail server, or none
         env.update(
-            DJANGO_SETTINGS_MODULE="klearmind.settings.production",
-            KLEARMIND_VAR_DIR=str(self.folder / "var"),
-            STATIC_ROOT=str(self.folder / "static"),
-            SECRET_KEY=secrets.token_urlsafe(48),
-            FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-            FIELD_LOOKUP_KEY=secrets.token_urlsafe(48),
-            ALLOWED_HOSTS="127.0.0.1,localhost",
             BASE_URL=self.url,
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",  # plain HTTP on loopback
-            CSRF_COOKIE_SECURE="false",
-            SERVE_MEDIA="true",
             LOG_LEVEL="ERROR",
             PYTHONUNBUFFERED="1",
         )

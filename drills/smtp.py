@@ -2,18 +2,13 @@
 every message it accepted."""
 
 import asyncio
-import socket
 import threading
 from email import message_from_bytes
 from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bench.throwaway import free_port
 
 
 class Mailbox:
