@@ -17,8 +17,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 # Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output,
 # one folder per database, as the SQLite and PostgreSQL runs go side by side.
+# The runs under a set clock (tests/clock.py) go beside the SQLite run, so they get their own.
 _DATABASE = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
-RUN_OUTPUT = BASE_DIR / "test-output" / _DATABASE  # noqa: F405
+_CLOCK = "-clock" if os.environ.get("KLEARMIND_TEST_CLOCK") else ""
+RUN_OUTPUT = BASE_DIR / "test-output" / (_DATABASE + _CLOCK)  # noqa: F405
 VAR_DIR = RUN_OUTPUT / "var"
 MEDIA_ROOT = RUN_OUTPUT / "media"
 # Field encryption: a fresh key for every run, and a model to encrypt (no migrations; the test

@@ -2,7 +2,6 @@
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,7 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-OUTPUT_DIR = ROOT / "test-output" / ("e2e-postgres" if os.environ.get("DATABASE_URL") else "e2e")
+OUTPUT_DIR = (
+    ROOT
+    / "test-output"
+    / ("e2e-postgres" if os.environ.get("DATABASE_URL") else "e2e")
+    / ("clock" if clock.chosen_moment() else "")
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -169,13 +175,16 @@ def live_site(var_dir):
     )
     for command in setup:
         subprocess.run(
-            [python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+            clock.command(python, "manage.py", *command),
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
         )
-    gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen(
         [
-            gunicorn,
+            *clock.command(python, "-m", "gunicorn"),
             "klearmind.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
@@ -195,7 +204,11 @@ def live_site(var_dir):
     )
     # The task worker indexes pages for search, as it does beside `make run`.
     worker = subprocess.Popen(
-        [python, "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        clock.command(python, "manage.py", "db_worker"),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_for(f"{base_url}/healthz", server)

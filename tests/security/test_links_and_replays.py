@@ -15,6 +15,7 @@ from klearmind.comments.models import Comment, CommentStatusChange
 from klearmind.intake.models import Submission
 from klearmind.pages.models import ArticlePage
 
+from .booking_walk import walk_to_booking_details
 from .harness import (
     FormTestMixin,
     HostileInputTestCase,
@@ -132,9 +133,7 @@ class ReplayTests(FormTestMixin, HostileInputTestCase):
         assert Submission.objects.count() == first.writes["intake.Submission"] + 5
 
     def test_a_booking_confirmed_twice_books_once(self):
-        from .test_public_forms import PublicFormTests
-
-        details = PublicFormTests.walk_to_booking_details(self)
+        details = walk_to_booking_details(self.reader)
         review = self.send_carefully(self.reader, details, "form.form").response
         form = self.form_in(review, "form.booking-confirm", details)
         body = careful_body(form_fields(form), button=("confirm", "1"))

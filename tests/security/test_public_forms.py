@@ -1,8 +1,5 @@
 """Every public form, sent each hostile payload in every field at once."""
 
-import re
-
-from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from klearmind.audit.models import AuditEvent
@@ -10,6 +7,7 @@ from klearmind.care.check_ins import check_in_path
 from klearmind.care.models import CheckIn
 from klearmind.pages.models import ArticlePage, ContactPage
 
+from .booking_walk import walk_to_booking_details
 from .harness import (
     FormTestMixin,
     HostileInputTestCase,
@@ -81,7 +79,7 @@ class PublicFormTests(FormTestMixin, HostileInputTestCase):
         assert len(steps_seen) >= 5, steps_seen
 
     def test_the_booking_details_and_confirmation_survive_every_payload(self):
-        details = self.walk_to_booking_details()
+        details = walk_to_booking_details(self.reader)
         self.throw(self.reader, details, "form.form", [*PAYLOADS, LARGE])
         confirm = ("confirm", "1")
         self.throw(
@@ -101,27 +99,6 @@ class PublicFormTests(FormTestMixin, HostileInputTestCase):
         assert_whole(booked.writes, BOOKING_WRITES, "a careful booking")
         manage = booked.final.request["PATH_INFO"]
         self.throw(self.reader, manage + "cancel/", "form[method=post]", PAYLOADS, last=True)
-
-    def walk_to_booking_details(self) -> str:
-        """From the list of services to the first free time's details form, by the links."""
-        start = self.reader.get(reverse("booking:start"))
-        hrefs = re.findall(r'href="(/book/[a-z-]+/)"', start.content.decode())
-        for service_url in hrefs:
-            place = BeautifulSoup(self.reader.get(service_url).content, "html.parser")
-            choice = place.select_one('input[name="place"]') or place.select_one(
-                'select[name="place"] option[value]'
-            )
-            month = self.reader.get(service_url, {"place": choice["value"]}, follow=True)
-            day = re.search(
-                r'href="([^"]+)" aria-label="[^"]*: free times"', month.content.decode()
-            )
-            if day is None:
-                continue
-            day_page = self.reader.get(day.group(1).replace("&amp;", "&"))
-            time = re.search(r'href="([^"]*/details/\?start=[^"]+)"', day_page.content.decode())
-            if time:
-                return time.group(1).replace("&amp;", "&")
-        raise AssertionError("no free time in the demo clinic")
 
     def test_the_check_in_questionnaire_survives_every_payload(self):
         check_in = CheckIn.objects.filter(completed_at=None).first()
@@ -148,7 +125,7 @@ class PublicFormTests(FormTestMixin, HostileInputTestCase):
         assert actions <= {AuditEvent.Action.FAILED_LOGIN, *before}, actions
 
     def test_search_and_booking_queries_survive_hostile_query_strings(self):
-        details = self.walk_to_booking_details().split("?")[0]
+        details = walk_to_booking_details(self.reader).split("?")[0]
         for query in (*QUERY_PAYLOADS, "q=" + MEGABYTE[:100_000]):
             for path in ("/search/", reverse("booking:start"), details, "/candidacy/"):
                 with self.subTest(path=path, query=query[:40]):
