@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from klearmind.encryption.fields import EncryptedTextField
+from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField
 
 from .patients import LONG_TEXT_MAX_LENGTH, Patient
 
@@ -41,7 +41,7 @@ class AttentionReview(models.Model):
     flag_raised_at = models.DateTimeField()
     # The flag's title and who it was about, as shown when it was reviewed: the object itself
     # may be erased later (a draft once sent, a comment deleted), the history stays readable.
-    flag_title = models.CharField(max_length=200)
+    flag_title = EncryptedCharField(max_length=200)
     flag_subject = EncryptedTextField(max_length=300, blank=True)
     patient = models.ForeignKey(
         Patient,
