@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
+from .attention import open_flags
 from .models import Protocol
 
 HEALTH = "accounts.view_health_record"
@@ -22,8 +23,6 @@ class AttentionMenuItem(HealthMenuItem):
     """Needs attention, with the number of flags open."""
 
     def render_component(self, request):
-        from .attention import open_flags
-
         count = len(open_flags())
         label = f"{self.label} ({count})" if count else self.label
         return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)

@@ -117,6 +117,11 @@ class IntakeSettings(BaseGenericSetting):
         return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL
 
 
+def item9_answers(history: list[dict]) -> list[tuple[int, datetime.datetime]]:
+    """Each PHQ-9 item-9 answer kept, with when it was saved."""
+    return [(entry["answer"], datetime.datetime.fromisoformat(entry["at"])) for entry in history]
+
+
 class DraftQuerySet(models.QuerySet):
     def stale(self, *, days: int, now: datetime.datetime | None = None):
         """Untouched for `days`, and not an urgent draft still waiting for a clinician: a
@@ -187,8 +192,8 @@ class Draft(models.Model):
         self.reviewed_at, self.reviewed_by = None, None
         return True
 
-    def positive_item9_answers(self) -> list[dict]:
-        return [entry for entry in self.item9_history if entry["answer"] > 0]
+    def item9_answers(self) -> list[tuple[int, datetime.datetime]]:
+        return item9_answers(self.item9_history)
 
     def mark_reviewed(self, *, by) -> None:
         """A clinician has reviewed the urgent draft (care's Needs attention does this)."""
@@ -262,6 +267,9 @@ class Submission(models.Model):
     def condition_labels(self) -> list[str]:
         labels = dict(Condition.choices)
         return [labels.get(value, value) for value in self.conditions]
+
+    def item9_answers(self) -> list[tuple[int, datetime.datetime]]:
+        return item9_answers(self.item9_history)
 
     def change_status(self, to: str, *, by) -> "StatusChange":
         if to not in TRANSITIONS[Status(self.status)]:

@@ -112,6 +112,15 @@ class TriageQueueTests(TestCase):
         draft.mark_reviewed(by=clinician)
         assert "Not sent" not in self.client.get("/admin/intake/").content.decode()
 
+    def test_the_questionnaire_shows_clinicians_the_item_9_answers_saved_before_sending(self):
+        draft, _ = draft_with(phq9=(1,) * 8 + (3,))
+        draft.save_step(step="phq9", data={**draft.answers["phq9"], "phq9_9": 0}, next_step="x")
+        submission = services.submit_draft(draft=draft, notify=False)
+        assert submission.urgent
+        sign_in(self.client, staff("Clinician"))
+        page = self.client.get(f"/admin/intake/{submission.pk}/").content.decode()
+        assert "Item 9 answers saved before sending: 3 (" in page and ") → 0 (" in page
+
 
 class UrgentDraftSweepTests(TestCase):
     def age(self, draft, days: int) -> None:
