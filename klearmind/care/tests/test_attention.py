@@ -174,6 +174,18 @@ class AttentionListTests(TestCase):
         assert page.count("E-mail failed") == 2
         assert all(flag.email_failed for flag in open_flags())
 
+    def test_a_draft_e_mail_that_failed_still_shows_once_the_questionnaire_is_sent(self):
+        draft = urgent_draft()
+        OutgoingEmail.objects.filter(draft=draft).update(attempts=8)
+        answers = cleaned(step_answers(phq9=(1,) * 8 + (2,)))
+        for slug in ("gad7", "pcl5", "pain", "finish"):
+            draft.save_step(step=slug, data=answers[slug], next_step=slug)
+        submission = intake_services.submit_draft(draft=draft, notify=False)
+        [flag] = open_flags()
+        assert (flag.source, flag.object_id) == ("questionnaire", str(submission.pk))
+        assert flag.email_failed
+        assert flag.raised_at == draft.urgent_since
+
     def test_an_e_mail_still_being_retried_is_not_shown_as_failed(self):
         draft = urgent_draft()
         OutgoingEmail.objects.filter(draft=draft).update(attempts=7)
