@@ -5,3 +5,6 @@ class CareConfig(AppConfig):
     name = "klearmind.care"
     label = "care"
     verbose_name = "Care record and outcomes"
+
+    def ready(self):
+        from . import attention_sources  # noqa: F401 - registers the Needs attention sources

@@ -1,6 +1,7 @@
 """The demo clinic's care records: the clinic's protocols, Jamie half-way through the
 induction series the booking demo booked (with charts and falling scores), and Alex, whose
-infusion is today. Safe to run again: what exists is left alone."""
+infusion is today (with an urgent check-in on Needs attention). Safe to run again: what
+exists is left alone."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from klearmind.booking.models import Appointment, AppointmentStatus, Location, P
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
 
+from .demo_attention import load_attention_demo
 from .measures import measurement_scores
 from .models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
 
@@ -45,6 +47,8 @@ def load_care_demo() -> CareDemoReport:
         protocols = ensure_protocols(report)
         series_patient(report, protocols["IV ketamine induction"], clinician)
         todays_patient(report, protocols["IV ketamine booster"], clinician)
+        if load_attention_demo(patient_email=TODAY_PATIENT_EMAIL):
+            report.created.append("an urgent check-in from Alex Moreno on Needs attention")
     return report
 
 

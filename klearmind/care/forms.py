@@ -170,6 +170,11 @@ class NoteForm(DescribedFieldsMixin, forms.ModelForm):
         self.fields["text"].validators.append(no_null_bytes_text)
 
 
+# A paper questionnaire entered more than this many days after it was filled in needs a reason:
+# late scores miss the same-day review of a positive item 9 and the 30-day baseline window.
+PAPER_ENTRY_LATE_DAYS = 30
+
+
 class TakenOnForm(DescribedFieldsMixin, forms.Form):
     taken_on = forms.DateField(
         label="Filled in on",
@@ -177,6 +182,32 @@ class TakenOnForm(DescribedFieldsMixin, forms.Form):
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
         help_text="The day the patient filled in the paper questionnaire.",
     )
+    late_reason = forms.CharField(
+        label="Why these scores are entered late",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Needed when the questionnaire was filled in more than "
+        f"{PAPER_ENTRY_LATE_DAYS} days ago.",
+        validators=[no_null_bytes_text],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("taken_on")
+        late = day is not None and day < timezone.localdate() - datetime.timedelta(
+            days=PAPER_ENTRY_LATE_DAYS
+        )
+        if late and not cleaned.get("late_reason", "").strip():
+            self.add_error(
+                "late_reason",
+                forms.ValidationError(
+                    f"This questionnaire was filled in more than {PAPER_ENTRY_LATE_DAYS} days "
+                    "ago: say why its scores are entered only now.",
+                    code="late_without_reason",
+                ),
+            )
+        return cleaned
 
     def clean_taken_on(self):
         day = self.cleaned_data["taken_on"]
@@ -193,3 +224,15 @@ class TakenOnForm(DescribedFieldsMixin, forms.Form):
         """Noon on that day at the clinic: a paper form carries a date, not a time."""
         noon = datetime.datetime.combine(self.cleaned_data["taken_on"], datetime.time(12))
         return timezone.make_aware(noon)
+
+
+class AttentionReviewForm(DescribedFieldsMixin, forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Who was contacted, how, what was agreed (for example the safety plan "
+        "followed, an appointment brought forward, emergency services called).",
+        error_messages={"required": "Write what was done: a flag is closed only with a note."},
+        validators=[no_null_bytes_text],
+    )

@@ -17,8 +17,10 @@ from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.pages.models import ClinicSettings
 
+from .attention import already_reviewed, find_open_flag, review_flag
 from .check_ins import request_check_in
 from .dashboard import clinic_dashboard
+from .forms import AttentionReviewForm
 from .models import Measurement, Patient
 from .outcome_forms import chosen_period
 from .outcomes import SMALLEST_GROUP_FOR_RATE
@@ -68,22 +70,29 @@ def send_check_in(request, pk: int):
     return redirect("care_admin:progress", pk=patient.pk)
 
 
+# The Needs attention source of each kind of urgent score reviewed from the progress page.
+MEASUREMENT_SOURCES = {"check_in": "check_in", "clinic": "paper"}
+
+
 @protected_view(CHANGE)
 @require_POST
 def mark_reviewed(request, pk: int, measurement_pk: int):
+    """Review an urgent score from the progress page: the same review, note required, as on
+    Needs attention."""
     measurement = get_object_or_404(Measurement, pk=measurement_pk, patient_id=pk)
+    source = MEASUREMENT_SOURCES.get(measurement.source, "")
+    flag = find_open_flag(source, str(measurement.pk))
+    form = AttentionReviewForm(request.POST)
     try:
-        measurement.mark_reviewed(by=request.user)
+        if flag is None:
+            raise already_reviewed()
+        if not form.is_valid():
+            raise ValidationError(form.errors["note"][0])
+        review_flag(flag=flag, note=form.cleaned_data["note"], by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        record(
-            action=AuditEvent.Action.CHANGE,
-            request=request,
-            target=measurement,
-            detail="urgent measurement reviewed",
-        )
-        messages.success(request, "Marked as reviewed.")
+        messages.success(request, "Reviewed, with your note.")
     return redirect("care_admin:progress", pk=pk)
 
 

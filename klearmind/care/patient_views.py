@@ -180,13 +180,15 @@ def scores_add(request, pk: int):
             answers=questionnaire.measure_answers(),
             taken_at=day.taken_at(),
             by=request.user,
+            late_reason=day.cleaned_data["late_reason"].strip(),
             request=request,
         )
         if measurement.urgent:
             messages.warning(
                 request,
                 "PHQ-9 item 9 is above “not at all”: follow the clinic's safety plan with the "
-                "patient now, and record what was done in a note.",
+                "patient now. It stays on Needs attention until a clinician reviews it there "
+                "with a note of what was done.",
             )
         messages.success(request, "Scores saved.")
         return redirect("care_admin:progress", pk=patient.pk)

@@ -3,7 +3,6 @@ editing it, treatment plans and notes. Each writes the audit log in the same tra
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
@@ -215,22 +214,21 @@ def add_note(*, patient: Patient, text: str, by, request=None) -> PatientNote:
 
 
 def record_clinic_scores(
-    *, patient: Patient, answers: dict, taken_at, by, request=None
+    *, patient: Patient, answers: dict, taken_at, by, late_reason: str = "", request=None
 ) -> Measurement:
-    """Keep the scores of a questionnaire filled on paper in clinic. The clinician entering
-    them has seen any positive PHQ-9 item 9 there and then, so it counts as reviewed."""
+    """Keep the scores of a questionnaire filled on paper in clinic. A positive PHQ-9 item 9
+    is never counted as reviewed by whoever types it in: it goes on Needs attention until a
+    clinician reviews it there with a note (CLINICAL.md, suicide risk)."""
     scores = measurement_scores(**answers)
-    urgent = is_urgent(scores)
     with transaction.atomic():
         measurement = Measurement.objects.create(
             patient=patient,
             taken_at=taken_at,
             source=MeasurementSource.CLINIC,
             scores=scores,
-            urgent=urgent,
+            urgent=is_urgent(scores),
             entered_by=by,
-            reviewed_by=by if urgent else None,
-            reviewed_at=timezone.now() if urgent else None,
+            late_reason=late_reason,
         )
         record(
             action=AuditEvent.Action.CREATE,

@@ -1,10 +1,12 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
+from .attention import open_flags
 from .models import Protocol
 
 HEALTH = "accounts.view_health_record"
@@ -15,6 +17,15 @@ class HealthMenuItem(MenuItem):
 
     def is_shown(self, request):
         return request.user.has_perm(HEALTH)
+
+
+class AttentionMenuItem(HealthMenuItem):
+    """Needs attention, with the number of flags open."""
+
+    def render_component(self, request):
+        count = len(open_flags())
+        label = f"{self.label} ({count})" if count else self.label
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)
 
 
 class CareSubmenu(SubmenuMenuItem):
@@ -29,6 +40,13 @@ def register_admin_urls():
 
 def care_menu_items():
     return [
+        AttentionMenuItem(
+            "Needs attention",
+            reverse("care_admin:attention"),
+            name="attention",
+            icon_name="warning",
+            order=5,
+        ),
         HealthMenuItem("Patients", reverse("care_admin:patients"), icon_name="user", order=10),
         HealthMenuItem("Outcomes", reverse("care_admin:dashboard"), icon_name="table", order=40),
         HealthMenuItem(

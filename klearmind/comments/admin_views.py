@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,7 +19,7 @@ from klearmind.audit.services import record
 
 from . import services
 from .forms import BulkActionForm, ClinicReplyForm, PersonalDataForm, QueueFilterForm
-from .models import Comment, CommentStatus
+from .models import Comment, CommentStatus, NotificationKind
 
 QUEUE_PAGE_SIZE = 50
 
@@ -33,7 +33,10 @@ def queue(request):
     data = request.GET.copy()
     data.setdefault("status", CommentStatus.PENDING)
     filters = QueueFilterForm(data)
-    comments = filters.filter(Comment.objects.select_related("page").order_by("-submitted_at"))
+    # Crisis language first, so nobody scrolls past it.
+    comments = filters.filter(
+        Comment.objects.select_related("page").order_by("-urgent", "-submitted_at", "-pk")
+    )
     listing = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
     context = {
         "filters": filters,
@@ -64,6 +67,7 @@ def detail(request, pk: int):
             return redirect("comments_admin:detail", reply.pk)
     context = {
         "comment": comment,
+        "crisis_sent": comment.notifications.filter(kind=NotificationKind.CRISIS_RESOURCES).first(),
         "history": comment.status_changes.select_related("changed_by"),
         "form": form,
         "bulk_actions": BulkActionForm.base_fields["action"].choices,
@@ -83,6 +87,11 @@ def bulk(request):
     permission = "comments.delete_comment" if action == "delete" else "comments.moderate_comment"
     if not request.user.has_perm(permission):
         raise PermissionDenied
+    urgent = [c for c in form.cleaned_data["ids"] if c.urgent and c.status != "approved"]
+    if action == "approve" and urgent and not request.POST.get("confirmed"):
+        # Publishing crisis language needs a second, deliberate click (no JavaScript needed).
+        context = {"urgent": urgent, "comments": form.cleaned_data["ids"], "next": back}
+        return TemplateResponse(request, "comments/admin/confirm_approve.html", context)
     done, skipped = services.moderate_comments(
         comments=form.cleaned_data["ids"], action=action, by=request.user
     )
@@ -99,6 +108,29 @@ def safe_next(request) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("comments_admin:queue")
+
+
+@require_POST
+@needs("comments.moderate_comment")
+def crisis_resources(request, pk: int):
+    comment = get_object_or_404(Comment, pk=pk)
+    try:
+        services.send_crisis_resources(comment=comment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            target=comment,
+            detail="crisis resources e-mailed privately to the writer",
+        )
+        messages.success(
+            request,
+            "Crisis resources are on their way to the writer privately; the comment is on the "
+            "clinicians' Needs attention list.",
+        )
+    return redirect("comments_admin:detail", comment.pk)
 
 
 @needs("comments.change_comment")

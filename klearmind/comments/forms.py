@@ -143,9 +143,24 @@ class QueueFilterForm(forms.Form):
         return comments
 
 
+class CommentIdsField(forms.ModelMultipleChoiceField):
+    """Comment ids; anything but a plausible id is refused before it reaches the database
+    (a number past the column's range makes SQLite raise instead of finding nothing)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=BULK_ACTIONS)
-    ids = forms.ModelMultipleChoiceField(queryset=Comment.objects.all(), to_field_name="pk")
+    ids = CommentIdsField(queryset=Comment.objects.all(), to_field_name="pk")
 
 
 class ClinicReplyForm(forms.Form):

@@ -191,6 +191,16 @@ class NotificationKind(models.TextChoices):
     URGENT = "urgent", "Urgent: crisis language"
     APPROVED = "approved", "Your comment was approved"
     REPLY = "reply", "Someone replied to your comment"
+    CRISIS_RESOURCES = "crisis", "Crisis resources, privately to the writer"
+
+
+# The outbox gives up on an e-mail after this many failed attempts: failed for good.
+NOTIFICATION_MAX_ATTEMPTS = 8
+
+
+class NotificationQuerySet(models.QuerySet):
+    def failed_for_good(self):
+        return self.filter(sent_at__isnull=True, attempts__gte=NOTIFICATION_MAX_ATTEMPTS)
 
 
 class Notification(models.Model):
@@ -204,6 +214,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -243,6 +243,22 @@ def moderate_comments(*, comments, action: str, by) -> tuple[int, int]:
     return done, skipped
 
 
+def send_crisis_resources(*, comment: Comment, by) -> Comment:
+    """E-mail the writer, privately and once, the standard message with 988 and 911, and mark
+    the comment urgent so that it stands on the clinicians' Needs attention list (care reads
+    `Comment.urgent`; comments never reach into care)."""
+    if not comment.author_email:
+        raise ValidationError(
+            "This comment has no e-mail address to send crisis resources to.", code="no_email"
+        )
+    with transaction.atomic():
+        if not comment.urgent:
+            comment.urgent = True
+            comment.save(update_fields=["urgent"])
+        queue_notification(comment, NotificationKind.CRISIS_RESOURCES, comment.author_email)
+    return comment
+
+
 def reply_as_clinic(*, parent: Comment, text: str, by) -> Comment:
     """Reply publicly as the clinic: approved at once and marked as the clinic's."""
     attach_to = reply_anchor(parent, CommentSettings.load().thread_depth)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 
-from .models import Notification, NotificationKind
+from .models import NOTIFICATION_MAX_ATTEMPTS, Notification, NotificationKind
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = NOTIFICATION_MAX_ATTEMPTS
 FIRST_RETRY_SECONDS = 60
 
 
@@ -83,7 +83,33 @@ def build_message(notification: Notification) -> EmailMessage:
                 "now and follow the clinic's crisis procedure.\n\n" + body
             )
         return EmailMessage(subject, body, to=[notification.recipient])
+    if notification.kind == NotificationKind.CRISIS_RESOURCES:
+        return crisis_resources_message(notification)
     return author_message(notification)
+
+
+# The standard message a moderator sends privately to the writer of a comment in crisis. It
+# says nothing about the comment's content, and never whether the writer is known to the
+# clinic: a reply must never confirm that someone is a patient (CLINICAL.md).
+CRISIS_RESOURCES_SUBJECT = "Support is available, any time"
+CRISIS_RESOURCES_BODY = (
+    "Hello,\n\n"
+    "You recently left a comment on our website. We read every comment, and we wanted to make "
+    "sure you know where to find support right now if you need it.\n\n"
+    "If you are thinking about suicide or harming yourself, or are worried about someone "
+    "else, call or text 988 (the 988 Suicide & Crisis Lifeline) or chat at 988lifeline.org. "
+    "It is free, confidential and open 24 hours a day.\n\n"
+    "If you or someone else is in immediate danger, call 911 or go to the nearest emergency "
+    "room.\n\n"
+    "We cannot give medical advice by e-mail or in comments. This message was sent to you "
+    "alone; nothing about it is published.\n"
+)
+
+
+def crisis_resources_message(notification: Notification) -> EmailMessage:
+    return EmailMessage(
+        CRISIS_RESOURCES_SUBJECT, CRISIS_RESOURCES_BODY, to=[notification.recipient]
+    )
 
 
 def author_message(notification: Notification) -> EmailMessage:

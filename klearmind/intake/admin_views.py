@@ -16,7 +16,7 @@ from klearmind.audit.services import record
 
 from . import services
 from .forms import AssignForm, IntakeSettingsForm, NoteForm, QueueFilterForm, StatusForm
-from .models import IntakeSettings, Status, Submission
+from .models import Draft, IntakeSettings, Status, Submission
 from .presentation import answer_sections
 
 CONTACT = "accounts.view_patient_contact"
@@ -47,13 +47,16 @@ def queue(request):
         ]
         submissions = submissions.filter(pk__in=matching)
     listing = Paginator(submissions, QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
+    drafts = list(Draft.objects.urgent_unreviewed())
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
         target_type=TARGET_TYPE,
-        detail=f"queue page {listing.number}: " + ", ".join(f"{s.pk}" for s in listing),
+        detail=f"queue page {listing.number}: "
+        + ", ".join(f"{s.pk}" for s in listing)
+        + (f"; unsent urgent drafts: {', '.join(str(d.pk) for d in drafts)}" if drafts else ""),
     )
-    context = {"filters": filters, "listing": listing, "full": full}
+    context = {"filters": filters, "listing": listing, "full": full, "drafts": drafts}
     return TemplateResponse(request, "intake/admin/queue.html", context)
 
 

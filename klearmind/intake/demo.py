@@ -11,7 +11,7 @@ from django.utils import timezone
 from klearmind.encryption.keys import email_lookup_hash
 
 from . import services
-from .models import Status, Submission
+from .models import Draft, Status, Submission
 from .questionnaires import NO, SCREENING_QUESTIONS, YES
 
 
@@ -147,7 +147,42 @@ def load_intake_demo() -> str:
             continue
         build(candidate, clinician)
         created += 1
-    return f"Demo questionnaires: {created} created, {present} already present."
+    draft = "an urgent unsent draft" if load_urgent_draft() else "the urgent unsent draft present"
+    return f"Demo questionnaires: {created} created, {present} already present; {draft}."
+
+
+# A candidate who answered PHQ-9 item 9 above "not at all" and left without sending: on the
+# triage queue as "not sent — urgent" and on care's Needs attention list.
+URGENT_DRAFT = DemoCandidate(
+    name="Riley Chen",
+    email="riley.chen@example.org",
+    born=datetime.date(1996, 4, 18),
+    conditions=("depression",),
+    location="sacramento",
+    phq9=(2, 3, 2, 2, 1, 3, 2, 1, 2),
+    medications="Fluoxetine 20 mg daily",
+)
+URGENT_DRAFT_STEPS = ("conditions", "medications", "history", "phq9")
+
+
+def load_urgent_draft() -> bool:
+    """The unsent urgent draft, unless it is there already; True when it was made. Saved
+    through the model (not the service) so the demo sends no e-mail to the on-call address."""
+    for draft in Draft.objects.filter(urgent=True).only("answers"):
+        if draft.answers.get("about", {}).get("email") == URGENT_DRAFT.email:
+            return False
+    draft, _ = services.start_draft(about=about_for(URGENT_DRAFT))
+    answers = answers_for(URGENT_DRAFT)
+    for slug in URGENT_DRAFT_STEPS:
+        following = URGENT_DRAFT_STEPS[URGENT_DRAFT_STEPS.index(slug) + 1 :][:1]
+        draft.save_step(step=slug, data=answers[slug], next_step=(following or ("finish",))[0])
+    three_hours_ago = timezone.now() - datetime.timedelta(hours=3)
+    Draft.objects.filter(pk=draft.pk).update(
+        urgent_since=three_hours_ago,
+        updated_at=three_hours_ago,
+        item9_history=[{"answer": 2, "at": three_hours_ago.isoformat()}],
+    )
+    return True
 
 
 def build(candidate: DemoCandidate, clinician) -> Submission:

@@ -117,10 +117,20 @@ class IntakeSettings(BaseGenericSetting):
         return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL
 
 
+def item9_answers(history: list[dict]) -> list[tuple[int, datetime.datetime]]:
+    """Each PHQ-9 item-9 answer kept, with when it was saved."""
+    return [(entry["answer"], datetime.datetime.fromisoformat(entry["at"])) for entry in history]
+
+
 class DraftQuerySet(models.QuerySet):
     def stale(self, *, days: int, now: datetime.datetime | None = None):
+        """Untouched for `days`, and not an urgent draft still waiting for a clinician: a
+        positive PHQ-9 item 9 outlives the retention period until someone has reviewed it."""
         cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-        return self.filter(updated_at__lt=cutoff)
+        return self.filter(updated_at__lt=cutoff).exclude(urgent=True, reviewed_at__isnull=True)
+
+    def urgent_unreviewed(self):
+        return self.filter(urgent=True, reviewed_at__isnull=True).order_by("urgent_since", "pk")
 
 
 class Draft(models.Model):
@@ -132,18 +142,67 @@ class Draft(models.Model):
     step = models.CharField("furthest step reached", max_length=20)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PHQ-9 item 9 above "not at all" counts the moment it is saved, sent or not (CLINICAL.md,
+    # suicide risk): the draft stays urgent whatever the answer becomes later, every item-9
+    # answer from the first positive one on is kept with when, and only a clinician's review
+    # (on care's Needs attention list) closes it.
+    urgent = models.BooleanField(default=False)
+    urgent_since = models.DateTimeField(null=True, blank=True)
+    item9_history = EncryptedJSONField(default=list, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = DraftQuerySet.as_manager()
 
     def __str__(self):
         return f"Draft {self.pk} at {self.step}"
 
-    def save_step(self, *, step: str, data: dict, next_step: str) -> None:
-        """Keep one step's answers and move the furthest step reached forward."""
+    def save_step(self, *, step: str, data: dict, next_step: str) -> bool:
+        """Keep one step's answers and move the furthest step reached forward. Returns True
+        when this save made the draft urgent (a positive item 9 not seen before, or a new one
+        after a clinician's review)."""
         self.answers = {**self.answers, step: data}
         self.step = next_step
         self.updated_at = timezone.now()
-        self.save(update_fields=["answers", "step", "updated_at"])
+        fields = ["answers", "step", "updated_at"]
+        raised = False
+        if step == "phq9":
+            raised = self._keep_item9(data.get("phq9_9"))
+            fields += ["urgent", "urgent_since", "item9_history", "reviewed_at", "reviewed_by"]
+        self.save(update_fields=fields)
+        return raised
+
+    def _keep_item9(self, answer) -> bool:
+        try:
+            answer = int(answer)
+        except (TypeError, ValueError):
+            return False
+        history = list(self.item9_history)
+        if history and history[-1]["answer"] == answer:
+            return False
+        if answer <= 0 and not history:
+            return False
+        history.append({"answer": answer, "at": self.updated_at.isoformat()})
+        self.item9_history = history
+        if answer <= 0 or (self.urgent and self.reviewed_at is None):
+            return False
+        self.urgent, self.urgent_since = True, self.updated_at
+        self.reviewed_at, self.reviewed_by = None, None
+        return True
+
+    def item9_answers(self) -> list[tuple[int, datetime.datetime]]:
+        return item9_answers(self.item9_history)
+
+    def mark_reviewed(self, *, by) -> None:
+        """A clinician has reviewed the urgent draft (care's Needs attention does this)."""
+        if not self.urgent:
+            raise ValidationError("Only an urgent draft needs a review.", code="not_urgent")
+        if self.reviewed_at is not None:
+            raise ValidationError("This draft was reviewed already.", code="reviewed")
+        self.reviewed_at, self.reviewed_by = timezone.now(), by
+        self.save(update_fields=["reviewed_at", "reviewed_by"])
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -184,6 +243,9 @@ class Submission(models.Model):
     answers = EncryptedJSONField(default=dict)
     results = EncryptedJSONField(default=dict)
     urgent = models.BooleanField(default=False)
+    # Every PHQ-9 item-9 answer from the first positive one on, carried over from the draft:
+    # a positive answer changed back before sending stays on the record.
+    item9_history = EncryptedJSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,6 +267,9 @@ class Submission(models.Model):
     def condition_labels(self) -> list[str]:
         labels = dict(Condition.choices)
         return [labels.get(value, value) for value in self.conditions]
+
+    def item9_answers(self) -> list[tuple[int, datetime.datetime]]:
+        return item9_answers(self.item9_history)
 
     def change_status(self, to: str, *, by) -> "StatusChange":
         if to not in TRANSITIONS[Status(self.status)]:
@@ -265,12 +330,28 @@ class Note(models.Model):
 class EmailKind(models.TextChoices):
     RECEIVED = "received", "Confirmation to the candidate"
     URGENT = "urgent", "Urgent: to the on-call clinician"
+    URGENT_DRAFT = "urgent_dft", "Urgent, not sent yet: to the on-call clinician"
+
+
+# The outbox gives up on an e-mail after this many failed attempts: failed for good.
+EMAIL_MAX_ATTEMPTS = 8
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def failed_for_good(self):
+        return self.filter(sent_at__isnull=True, attempts__gte=EMAIL_MAX_ATTEMPTS)
 
 
 class OutgoingEmail(models.Model):
-    """One e-mail to send, at most once per submission and kind, retried while SMTP fails."""
+    """One e-mail to send, at most once per submission (or unsent draft) and kind, retried
+    while SMTP fails. A draft's e-mail moves to its submission when the draft is sent."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="emails")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
     kind = models.CharField(max_length=10, choices=EmailKind.choices)
     recipient = EncryptedCharField(max_length=254)
     created_at = models.DateTimeField(default=timezone.now)
@@ -278,10 +359,19 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
 
+    objects = OutgoingEmailQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["submission", "kind"], name="one_intake_email_per_kind")
+            models.UniqueConstraint(
+                fields=["submission", "kind"], name="one_intake_email_per_kind"
+            ),
+            models.UniqueConstraint(fields=["draft", "kind"], name="one_draft_email_per_kind"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for questionnaire {self.submission_id}"
+        return f"{self.get_kind_display()} for questionnaire {self.submission_id or '(unsent)'}"
+
+    @property
+    def failed(self) -> bool:
+        return self.sent_at is None and self.attempts >= EMAIL_MAX_ATTEMPTS

@@ -100,6 +100,28 @@ def send_resume_link(*, draft: Draft, link: str) -> bool:
     return True
 
 
+def save_step(*, draft: Draft, step: str, data: dict, next_step: str) -> Draft:
+    """Keep one step's answers. A positive PHQ-9 item 9 makes the draft urgent there and then,
+    sent or not, and e-mails the on-call clinician once (a link, no health detail)."""
+    with transaction.atomic():
+        raised = draft.save_step(step=step, data=data, next_step=next_step)
+        if raised:
+            queue_draft_alert(draft)
+    return draft
+
+
+def queue_draft_alert(draft: Draft) -> None:
+    from .tasks import send_email
+
+    email, created = OutgoingEmail.objects.get_or_create(
+        draft=draft,
+        kind=EmailKind.URGENT_DRAFT,
+        defaults={"recipient": IntakeSettings.load().on_call_address()},
+    )
+    if created:
+        transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+
+
 def find_draft(token: str) -> Draft | None:
     return Draft.objects.filter(token_hash=token_hash(token)).first()
 
@@ -151,15 +173,22 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
                     conditions=steps.chosen_conditions(answers),
                     answers=answers,
                     results=assessment.as_dict(),
-                    urgent=assessment.urgent,
+                    # Urgent too when an earlier positive item 9 was changed back and no
+                    # clinician has reviewed the draft yet.
+                    urgent=assessment.urgent or (locked.urgent and locked.reviewed_at is None),
+                    item9_history=locked.item9_history,
                 )
         except IntegrityError:
             return Submission.objects.get(draft_key=locked.token_hash)
         StatusChange.objects.create(submission=submission, to_status=Status.NEW)
+        # The on-call clinician was told about the draft already: that e-mail (and whether it
+        # failed) now belongs to the submission, and is not sent a second time.
+        told = OutgoingEmail.objects.filter(draft=locked, kind=EmailKind.URGENT_DRAFT)
+        already_told = told.update(submission=submission, draft=None) > 0
         locked.delete()
         if notify:
             queue_email(submission, EmailKind.RECEIVED, submission.email)
-            if submission.urgent:
+            if submission.urgent and not already_told:
                 queue_email(submission, EmailKind.URGENT, intake_settings.on_call_address())
     return submission
 
@@ -175,7 +204,8 @@ def queue_email(submission: Submission, kind: str, recipient: str) -> None:
 
 
 def erase_stale_drafts(*, now: datetime.datetime | None = None) -> int:
-    """Delete unfinished drafts untouched for the retention period; return how many."""
+    """Delete unfinished drafts untouched for the retention period, except urgent ones no
+    clinician has reviewed yet; return how many."""
     days = IntakeSettings.load().draft_retention_days
     deleted, _ = Draft.objects.stale(days=days, now=now).delete()
     return deleted

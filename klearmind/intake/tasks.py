@@ -13,11 +13,11 @@ from wagtail.admin.utils import get_admin_base_url
 
 from klearmind.pages.models import ClinicSettings
 
-from .models import EmailKind, IntakeSettings, OutgoingEmail
+from .models import EMAIL_MAX_ATTEMPTS, EmailKind, IntakeSettings, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = EMAIL_MAX_ATTEMPTS
 FIRST_RETRY_SECONDS = 60
 
 
@@ -71,6 +71,17 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
         )
         return EmailMessage(
             "URGENT: a new questionnaire needs same-day review", body, to=[email.recipient]
+        )
+    if email.kind == EmailKind.URGENT_DRAFT:
+        # The same e-mail as for an urgent submission: a link, and nothing the candidate wrote.
+        link = get_admin_base_url() + reverse("intake_admin:queue")
+        body = (
+            "A candidacy questionnaire that has not been sent yet needs same-day review by a "
+            "clinician.\n\n"
+            f"Sign in to read it:\n{link}\n"
+        )
+        return EmailMessage(
+            "URGENT: a questionnaire needs same-day review", body, to=[email.recipient]
         )
     days = IntakeSettings.load().reply_business_days
     body = (

@@ -65,20 +65,34 @@ def step(request, slug: str):
         return redirect(step_url(steps.first_incomplete(answers) or steps.FIRST))
     if request.method == "GET":
         form = this.form_class(initial=answers.get(this.slug))
-        return render_step(request, this, form, answers)
+        return render_step(request, this, form, answers, urgent=bool(draft and draft.urgent))
     form = this.form_class(request.POST)
     if request.POST.get("action") == "back":
         return go_back(draft, this, form, answers)
     if not form.is_valid():
-        return render_step(request, this, form, answers, status=400)
+        keep_positive_item9(draft, this, form)
+        urgent = bool(draft and draft.urgent)
+        return render_step(request, this, form, answers, status=400, urgent=urgent)
     return advance(request, draft, this, form)
+
+
+def keep_positive_item9(draft, this, form) -> None:
+    """A positive item 9 counts once saved, even on a page sent back for a missing answer:
+    keep what was valid there, without moving the candidate on."""
+    item9 = posted_item9(form) if this.slug == "phq9" else None
+    if draft is not None and item9 is not None and item9 > 0:
+        services.save_step(
+            draft=draft, step=this.slug, data=form.valid_answers(), next_step=draft.step
+        )
 
 
 def go_back(draft, this, form, answers):
     """Keep what was valid on this page and show the previous one."""
     previous = steps.neighbour(this, answers, offset=-1) or this
     if draft is not None:
-        draft.save_step(step=this.slug, data=form.valid_answers(), next_step=previous.slug)
+        services.save_step(
+            draft=draft, step=this.slug, data=form.valid_answers(), next_step=previous.slug
+        )
     return redirect(step_url(previous))
 
 
@@ -96,11 +110,11 @@ def advance(request, draft, this, form):
         return redirect(step_url(steps.BY_SLUG[draft.step]))
     following = steps.neighbour(this, {**draft.answers, this.slug: data}, offset=1)
     if following is not None:
-        draft.save_step(step=this.slug, data=data, next_step=following.slug)
+        services.save_step(draft=draft, step=this.slug, data=data, next_step=following.slug)
         return redirect(step_url(following))
     if not services.within_rate_limit(ip=client_ip(request), action="submit"):
         return too_many(request)
-    draft.save_step(step=this.slug, data=data, next_step=this.slug)
+    services.save_step(draft=draft, step=this.slug, data=data, next_step=this.slug)
     submission = services.submit_draft(draft=draft)
     request.session.pop(SESSION_DRAFT, None)
     request.session[SESSION_SUBMITTED] = submission.pk
@@ -118,7 +132,7 @@ def already_submitted(request) -> bool:
     return submission is not None
 
 
-def render_step(request, this, form, answers, *, status: int = 200):
+def render_step(request, this, form, answers, *, status: int = 200, urgent: bool = False):
     active = steps.active_steps(answers)
     item9 = steps.phq9_item9(answers)
     if this.slug == "phq9" and form.is_bound:
@@ -131,7 +145,8 @@ def render_step(request, this, form, answers, *, status: int = 200):
         "total": len(active),
         "is_last": this is active[-1],
         "is_first": this is steps.FIRST,
-        "crisis": item9 is not None and item9 > 0,
+        # Still shown once an earlier positive answer was changed back (the draft is urgent).
+        "crisis": (item9 is not None and item9 > 0) or urgent,
         "resume_url": request.build_absolute_uri(reverse("intake:resume", args=[token]))
         if token
         else "",

@@ -9,7 +9,7 @@ from klearmind.booking.models import Appointment, Invitation
 from klearmind.care.check_ins import check_in_path
 from klearmind.care.models import CheckIn, InfusionChart, Measurement, Patient
 from klearmind.comments.models import Comment
-from klearmind.intake.models import Submission
+from klearmind.intake.models import Draft, Submission
 from klearmind.pages.models import ArticlePage, ContactPage
 
 OWN_NAMESPACES = {
@@ -41,6 +41,8 @@ READ_ONLY = {
     "booking_admin:appointment",
     "booking_admin:calendar",
     "booking_admin:day_sheet",
+    "care_admin:attention",
+    "care_admin:attention_history",
     "care_admin:chart",
     "care_admin:dashboard",
     "care_admin:dashboard_csv",
@@ -92,6 +94,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     patient = Patient.objects.filter(plans__isnull=False).first()
     measurement, plan = Measurement.objects.first(), patient.plans.first()
     check_in = CheckIn.objects.filter(completed_at=None).first()
+    draft = Draft.objects.filter(urgent=True).first()
     article = ArticlePage.objects.live().first()
     public = {
         "comments:post": reverse("comments:post", args=[article.pk]),
@@ -116,6 +119,9 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         "comments_admin:bulk": reverse("comments_admin:bulk"),
         "comments_admin:detail": reverse("comments_admin:detail", args=[comment.pk]),
         "comments_admin:personal_data": reverse("comments_admin:personal_data"),
+        "comments_admin:crisis_resources": reverse(
+            "comments_admin:crisis_resources", args=[comment.pk]
+        ),
         "intake_admin:settings": reverse("intake_admin:settings"),
         "booking_admin:book": reverse("booking_admin:book"),
         "booking_admin:invitations": reverse("booking_admin:invitations"),
@@ -128,6 +134,9 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         ),
         "care_admin:measurement_reviewed": reverse(
             "care_admin:measurement_reviewed", args=[measurement.patient_id, measurement.pk]
+        ),
+        "care_admin:attention_review": reverse(
+            "care_admin:attention_review", args=["draft", str(draft.pk if draft else 0)]
         ),
         "page edit": reverse("wagtailadmin_pages:edit", args=[article.pk]),
     }

@@ -176,6 +176,8 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
             "intake_admin:invite",
             "care_admin:patient_from_questionnaire",
             "care_admin:measurement_reviewed",
+            "care_admin:attention_review",
+            "comments_admin:crisis_resources",
             "care_admin:rems_submitted",
             "intake:email_link",
             "booking:reschedule",

@@ -1,5 +1,6 @@
 """Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
 
+from .attention import AttentionReview
 from .chart_parts import (
     Addendum,
     ChartEvent,
@@ -24,6 +25,7 @@ from .protocols import CareSettings, Medicine, Protocol
 
 __all__ = [
     "Addendum",
+    "AttentionReview",
     "CareSettings",
     "ChartEvent",
     "ChartStatus",

@@ -270,6 +270,8 @@ class Measurement(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why a paper questionnaire was entered more than 30 days after it was filled in.
+    late_reason = EncryptedTextField(max_length=500, blank=True)
 
     objects = MeasurementQuerySet.as_manager()
 
@@ -284,7 +286,8 @@ class Measurement(models.Model):
         return None if score is None else score["total"]
 
     def mark_reviewed(self, *, by) -> None:
-        """A clinician has read an urgent sitting and acted on it."""
+        """A clinician has read an urgent sitting and acted on it (through a review with a note
+        on Needs attention, which calls this)."""
         if not self.urgent:
             raise ValidationError("Only an urgent measurement needs a review.", code="not_urgent")
         if self.reviewed_at is not None:

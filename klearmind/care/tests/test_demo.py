@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.booking.demo import ensure_demo_booking
+from klearmind.care.attention import open_flags
 from klearmind.care.demo import load_care_demo
 from klearmind.care.models import InfusionChart, Patient, Protocol
 from klearmind.care.timeline import timeline
+from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.tests.test_pages import load_demo
 
 
@@ -18,6 +20,7 @@ class CareDemoTests(TestCase):
         cls.clinician = staff("Clinician", username="clinician")
         load_demo()
         ensure_demo_booking()
+        load_intake_demo()
         cls.report = load_care_demo()
 
     def test_jamie_is_mid_series_with_charts_scores_and_an_open_check_in(self):
@@ -39,7 +42,15 @@ class CareDemoTests(TestCase):
         assert alex.plans.get().protocol.name == "IV ketamine booster"
         assert alex.primary_clinician == self.clinician
 
+    def test_needs_attention_shows_the_unsent_draft_and_alexs_urgent_check_in(self):
+        alex = Patient.objects.with_email("alex.moreno@example.org").get()
+        flags = {(flag.source, flag.subject): flag for flag in open_flags()}
+        assert ("draft", "Riley Chen") in flags
+        assert flags[("check_in", "Alex Moreno")].patient_id == alex.pk
+        assert [flag.source for flag in open_flags(patient=alex)] == ["check_in"]
+
     def test_a_second_run_adds_nothing_and_prints_the_check_in_link_again(self):
+        flags = len(open_flags())
         counts = (Patient.objects.count(), Protocol.objects.count(), InfusionChart.objects.count())
         again = load_care_demo()
         assert again.created == []
@@ -47,3 +58,4 @@ class CareDemoTests(TestCase):
         assert "Demo care records: nothing new." in again.summary()
         after = (Patient.objects.count(), Protocol.objects.count(), InfusionChart.objects.count())
         assert after == counts
+        assert len(open_flags()) == flags

@@ -14,7 +14,7 @@ from django.utils import timezone
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
-from klearmind.care.models import CheckIn, PlanStatus
+from klearmind.care.models import AttentionReview, CheckIn, PlanStatus
 from klearmind.care.outcome_views import safe_cell
 from klearmind.intake.tests.factories import csrf_token
 from klearmind.pages.models import ClinicSettings
@@ -83,15 +83,21 @@ class ProgressViewTests(TestCase):
             action=AuditEvent.Action.CREATE, target_id=str(check_in.pk)
         ).exists()
 
-    def test_marking_the_urgent_score_reviewed_records_who_and_once(self):
+    def test_reviewing_the_urgent_score_needs_a_note_and_records_who_once(self):
         url = reverse("care_admin:measurement_reviewed", args=[self.patient.pk, self.urgent.pk])
-        page = self.client.post(url, follow=True).content.decode()
+        refused = self.client.post(url, {"note": ""}, follow=True).content.decode()
+        assert "Write what was done" in refused
+        self.urgent.refresh_from_db()
+        assert self.urgent.reviewed_at is None
+        note = "Called the patient; safety plan reviewed."
+        page = self.client.post(url, {"note": note}, follow=True).content.decode()
         self.urgent.refresh_from_db()
         assert self.urgent.reviewed_by == self.clinician
-        assert "Marked as reviewed." in page and "not reviewed yet" not in page
-        again = self.client.post(url, follow=True).content.decode()
+        assert "Reviewed, with your note." in page and "not reviewed yet" not in page
+        assert AttentionReview.objects.get().note == note
+        again = self.client.post(url, {"note": note}, follow=True).content.decode()
         assert "reviewed already" in again
-        assert AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).count() == 1
+        assert AttentionReview.objects.count() == 1
 
     def test_the_printable_summary_is_one_page_for_the_psychiatrist_and_an_audited_export(self):
         url = reverse("care_admin:progress_summary", args=[self.patient.pk])

@@ -7,7 +7,9 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import Series
 from klearmind.booking.tests.factories import book, make_clinic
+from klearmind.care.attention import open_flags
 from klearmind.care.chart_services import open_chart
+from klearmind.care.forms import PAPER_ENTRY_LATE_DAYS
 from klearmind.care.models import Measurement, Patient, PatientNote, TreatmentPlan
 from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token, submission_with
 
@@ -224,7 +226,9 @@ class PaperScoresTests(TestCase):
         assert "Thoughts that you would be better off dead or of hurting yourself" in page
         assert "PCL-5" in page and "GAD-7" not in page
 
-    def test_paper_scores_are_kept_audited_and_a_positive_item_9_counts_as_seen(self):
+    def test_paper_scores_are_kept_audited_and_a_positive_item_9_is_never_reviewed_by_itself(
+        self,
+    ):
         response = self.client.post(self.url, self.answers((2, 2, 1, 1, 1, 1, 1, 0, 1)))
         assert response["Location"] == f"/admin/care/patients/{self.patient.pk}/progress/"
         measurement = Measurement.objects.get(patient=self.patient)
@@ -233,11 +237,38 @@ class PaperScoresTests(TestCase):
             10,
             20,
         )
-        assert measurement.urgent and measurement.reviewed_by == self.clinician
+        # CLINICAL.md, suicide risk: entering it is not reviewing it.
+        assert measurement.urgent and measurement.reviewed_at is None
+        assert [flag.source for flag in open_flags()] == ["paper"]
         assert measurement.entered_by == self.clinician
         assert AuditEvent.objects.filter(action="create", target_id=str(measurement.pk)).exists()
         progress = self.client.get(response["Location"]).content.decode()
         assert "follow the clinic&#x27;s safety plan" in progress
+        assert "It stays on Needs attention until a clinician reviews it" in progress
+
+    def days_back(self, days: int, **extra):
+        data = self.answers((1,) * 9, day=timezone.localdate() - datetime.timedelta(days=days))
+        return self.client.post(self.url, {**data, **extra})
+
+    def test_a_date_31_days_back_without_a_reason_is_refused_on_its_field(self):
+        response = self.days_back(PAPER_ENTRY_LATE_DAYS + 1, late_reason="  ")
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "filled in more than 30 days ago: say why its scores are entered only now" in text
+        assert 'id="id_late_reason_error"' in text
+        taken_on = timezone.localdate() - datetime.timedelta(days=31)
+        assert f'value="{taken_on.isoformat()}"' in text  # what was typed is kept
+        assert not Measurement.objects.exists()
+
+    def test_a_date_31_days_back_with_a_reason_is_kept_with_it(self):
+        reason = "Found in the chart room after the move."
+        response = self.days_back(PAPER_ENTRY_LATE_DAYS + 1, late_reason=reason)
+        assert response.status_code == 302
+        assert Measurement.objects.get().late_reason == reason
+
+    def test_a_date_30_days_back_needs_no_reason(self):
+        assert self.days_back(PAPER_ENTRY_LATE_DAYS).status_code == 302
+        assert Measurement.objects.get().late_reason == ""
 
     def test_a_missing_answer_and_a_future_day_are_named_and_nothing_is_kept(self):
         data = self.answers((1,) * 9, day=timezone.localdate() + datetime.timedelta(days=1))

@@ -2,14 +2,23 @@ from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.intake.demo import load_intake_demo
-from klearmind.intake.models import Status, Submission
+from klearmind.intake.models import Draft, OutgoingEmail, Status, Submission
 
 
 class DemoTests(TestCase):
     def test_sample_candidates_have_real_scores_histories_and_notes_and_load_once(self):
         clinician = staff("Clinician", username="clinician")
-        assert load_intake_demo() == "Demo questionnaires: 5 created, 0 already present."
-        assert load_intake_demo() == "Demo questionnaires: 0 created, 5 already present."
+        assert load_intake_demo() == (
+            "Demo questionnaires: 5 created, 0 already present; an urgent unsent draft."
+        )
+        assert load_intake_demo() == (
+            "Demo questionnaires: 0 created, 5 already present; the urgent unsent draft present."
+        )
+        draft = Draft.objects.get()
+        assert draft.urgent and draft.reviewed_at is None
+        assert draft.answers["about"]["full_name"] == "Riley Chen"
+        assert [entry["answer"] for entry in draft.item9_history] == [2]
+        assert not OutgoingEmail.objects.filter(draft=draft).exists()
         by_name = {s.full_name: s for s in Submission.objects.all()}
         urgent = by_name["Jordan Avery"]
         assert urgent.urgent and urgent.status == Status.NEW
