@@ -34,6 +34,7 @@ READ_THE_CLOCK = {
     "klearmind/care/tests/test_charts.py": "readings and starts timed minutes before now",
     "klearmind/care/tests/test_chart_views.py": "today's treatments, times typed as the clock",
     "klearmind/care/tests/test_check_ins.py": "check-ins 48 hours ahead and weekly, link expiry",
+    "klearmind/care/tests/test_attention.py": "scores and charts dated back from today",
     "klearmind/care/tests/test_demo.py": "the demo's visit today",
     "klearmind/care/tests/test_demo_charts.py": "demo charts days ago, a REMS form due",
     "klearmind/care/tests/test_demo_outcomes.py": "demo scores dated back from today",
@@ -41,6 +42,7 @@ READ_THE_CLOCK = {
     "klearmind/care/tests/test_patient_views.py": "plans started today, paper scores dated",
     "klearmind/care/tests/test_services.py": "visits booked days ahead",
     "klearmind/intake/tests/test_services.py": "the 30-day sweep of drafts",
+    "klearmind/intake/tests/test_urgent_drafts.py": "the sweep keeps an urgent draft past 30 days",
     "klearmind/intake/tests/test_admin_views.py": "the triage queue's ages",
     "klearmind/comments/tests/test_commands.py": "closing comments after days, erasing after 60",
     "klearmind/comments/tests/test_tasks.py": "retries with a growing delay",
@@ -53,7 +55,7 @@ READ_THE_CLOCK = {
     "tests/security/test_links_and_replays.py::ReplayTests::"
     "test_a_booking_confirmed_twice_books_once": "walks to a free time",
     "tests/e2e/test_booking.py": "books the first free day of this month or the next",
-    "tests/e2e/test_care.py": "charts the demo's visit today, times typed as the clock",
+    "tests/e2e/test_care.py": "charts the demo's visit today",
 }
 
 
@@ -69,14 +71,30 @@ def chosen_moment() -> datetime | None:
     return moment
 
 
+def real_time() -> float:
+    """The machine's own clock, whatever travel is under way."""
+    hatch = time_machine.escape_hatch
+    return hatch.time.time() if hatch.is_travelling() else time.time()
+
+
+def travel(moment: datetime, anchor: float) -> time_machine.travel:
+    """Onto the timeline that was at `moment` when the machine's clock read `anchor`."""
+    return time_machine.travel(moment.timestamp() + (real_time() - anchor), tick=True)
+
+
+def timeline_environment(moment: datetime, anchor: float) -> dict[str, str]:
+    """What a process started with `command` needs to join that timeline."""
+    return {CLOCK: moment.isoformat(), ANCHOR: repr(anchor)}
+
+
 def start() -> None:
     """Shift this process's clocks onto the run's timeline, if a moment was chosen."""
     global _traveller
     moment = chosen_moment()
     if moment is None or _traveller is not None:
         return
-    anchor = float(os.environ.setdefault(ANCHOR, repr(time.time())))
-    _traveller = time_machine.travel(moment.timestamp() + (time.time() - anchor), tick=True)
+    anchor = float(os.environ.setdefault(ANCHOR, repr(real_time())))
+    _traveller = travel(moment, anchor)
     _traveller.start()
 
 
@@ -108,9 +126,7 @@ def modules() -> list[str]:
 
 
 def command(python: str, *args: str) -> list[str]:
-    """`python args…`, started on the run's timeline when a clock is set."""
-    if chosen_moment() is None:
-        return [python, *args]
+    """`python args…`, started on the timeline its environment names (`timeline_environment`)."""
     return [python, "-m", "tests.clock_run", *args]
 
 

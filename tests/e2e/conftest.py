@@ -1,5 +1,6 @@
 """A real server on loopback with the demo clinic, and Debian's Chromium to visit it."""
 
+import datetime
 import os
 import secrets
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,6 +19,8 @@ from tests import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+CLINIC_ZONE = zoneinfo.ZoneInfo("America/Los_Angeles")
+BROWSER_TIME_OF_DAY = datetime.time(10, 30)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -149,7 +153,24 @@ def sign_in_as_moderator(sign_in):
 
 
 @pytest.fixture(scope="session")
-def live_site(var_dir):
+def timeline() -> tuple[datetime.datetime, float]:
+    """The browser tests' clock: 10:30 in the clinic on the day of the run (or of the set clock),
+    ticking from the moment the first of them starts. The demo's visits of the day and a chart
+    charted in the past of today then fit whatever the hour, and the server, its worker and
+    these tests share the one timeline."""
+    today = (clock.chosen_moment() or datetime.datetime.now(CLINIC_ZONE)).date()
+    moment = datetime.datetime.combine(today, BROWSER_TIME_OF_DAY, tzinfo=CLINIC_ZONE)
+    return moment, clock.real_time()
+
+
+@pytest.fixture(autouse=True)
+def on_the_timeline(timeline):
+    with clock.travel(*timeline):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_site(var_dir, timeline):
     """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""
     env = {
         **os.environ,
@@ -158,6 +179,7 @@ def live_site(var_dir):
         "KLEARMIND_VAR_DIR": str(var_dir),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CACHE_KEY_PREFIX": f"klearmind-e2e-{os.getpid()}",
+        **clock.timeline_environment(*timeline),
     }
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith("postgres"):

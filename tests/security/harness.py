@@ -1,6 +1,5 @@
 """Fill a rendered form with a payload, send it, and check what must never happen."""
 
-import datetime
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -8,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.apps import apps
 from django.core import mail
 from django.test import Client, TestCase
+from django.utils import timezone
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
@@ -110,9 +110,9 @@ def default_value(field: Field) -> str:
         "email": "reader@example.org",
         "url": "https://example.org/",
         "number": "1",
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "time": "10:00",
-        "datetime-local": f"{datetime.date.today().isoformat()}T10:00",
+        "datetime-local": f"{timezone.localdate().isoformat()}T10:00",
         "tel": "916 555 0100",
     }
     return defaults.get(field.kind, "A careful answer")
