@@ -5,3 +5,15 @@ class CareConfig(AppConfig):
     name = "klearmind.care"
     label = "care"
     verbose_name = "Care record and outcomes"
+
+    def ready(self):
+        from klearmind.booking import clearance
+
+        clearance.register(has_patient_record)
+
+
+def has_patient_record(email: str) -> bool:
+    """An active patient record: opened from an accepted questionnaire or by a clinician."""
+    from .models import Patient
+
+    return Patient.objects.active().with_email(email).exists()
