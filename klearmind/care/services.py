@@ -12,7 +12,7 @@ from klearmind.intake import scoring
 from klearmind.intake.models import Status, Submission
 
 from .check_in_tasks import create_due_check_ins_task
-from .measures import is_urgent, measurement_scores
+from .measures import clinic_pcl5_cutoff, is_urgent, measurement_scores
 from .models import (
     Measurement,
     MeasurementSource,
@@ -109,6 +109,7 @@ def baseline_scores(answers: dict) -> dict:
         pcl5=items("pcl5", scoring.PCL5_ITEM_COUNT),
         pain=int(answers["pain"]["pain"]) if "pain" in answers else None,
         phq9_difficulty=None if difficulty in (None, "") else int(difficulty),
+        pcl5_cutoff=clinic_pcl5_cutoff(),
     )
 
 
@@ -219,7 +220,7 @@ def record_clinic_scores(
 ) -> Measurement:
     """Keep the scores of a questionnaire filled on paper in clinic. The clinician entering
     them has seen any positive PHQ-9 item 9 there and then, so it counts as reviewed."""
-    scores = measurement_scores(**answers)
+    scores = measurement_scores(**answers, pcl5_cutoff=clinic_pcl5_cutoff())
     urgent = is_urgent(scores)
     with transaction.atomic():
         measurement = Measurement.objects.create(

@@ -59,8 +59,8 @@ class OpenFromQuestionnaireTests(TestCase):
         assert patient.current_medications == MEDICATION
         assert patient.conditions == ["depression", "anxiety"]
         assert sorted(patient.history_flags()) == [
-            ("Hypertension", "yes"),
             ("Known prolonged QT", "not sure"),
+            ("Treated hypertension", "yes"),
         ]
         assert "Sees a therapist" in patient.history_notes
         baseline = Measurement.objects.get(patient=patient)
