@@ -3,7 +3,16 @@
 from decimal import Decimal
 
 from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, ServicePage
-from .spec import book_consultation, both_notices, call_to_action, heading, page, paragraph
+from .spec import (
+    NIMH_DEPRESSION,
+    book_consultation,
+    both_notices,
+    call_to_action,
+    heading,
+    notice,
+    page,
+    paragraph,
+)
 
 KETAMINE_INFUSION = page(
     ServicePage,
@@ -61,9 +70,12 @@ SPRAVATO = page(
             "<p>Spravato is a nasal spray containing esketamine, a close relative of ketamine. "
             "The FDA approved it in 2019 for adults with treatment-resistant depression, "
             "together with an oral antidepressant; since 2025 it may also be used on its own. "
-            "Because it is FDA-approved for this use, it is often covered by health insurance, "
-            "usually after prior authorization.</p>"
+            "Since 2020 it is also approved, with an oral antidepressant, for depressive "
+            "symptoms in adults with major depressive disorder who have acute suicidal "
+            "thoughts or behavior. Because it is FDA-approved for these uses, it is often "
+            "covered by health insurance, usually after prior authorization.</p>"
         ),
+        notice("spravato"),
         heading("How a session works"),
         paragraph(
             "<p>Spravato is only available through a safety program called the Spravato REMS. "
@@ -216,8 +228,11 @@ CONDITIONS = page(
             "Depression",
             "depression",
             "Depression, including depression that has not improved with antidepressants.",
-            "<p>In a typical year about 17 million adults in the United States have at least "
-            "one episode of major depression. It drains energy, sleep, concentration and "
+            "<p>In 2021 an estimated 21.0 million adults in the United States, 8.3 % of all "
+            "adults, had at least one major depressive episode (source: the National Institute "
+            f'of Mental Health, <a href="{NIMH_DEPRESSION}">Major Depression statistics</a>, '
+            "from the National Survey on Drug Use and Health). It drains energy, "
+            "sleep, concentration and "
             "pleasure, and it can bring thoughts of not wanting to live. If that is happening "
             "to you now, call or text 988 at any hour.</p>",
             "<p>Depression is where the evidence for ketamine is strongest. Many trials have "
