@@ -180,8 +180,9 @@ SERVICES = page(
 )
 
 
-def condition(title, slug, summary, *paragraphs):
-    """A condition page: what it is, how ketamine may help, the notices, then a way to book."""
+def condition(title, slug, summary, *paragraphs, spravato=False):
+    """A condition page: what it is, how ketamine may help, the notices (Spravato's too where
+    the page offers it), then a way to book."""
     return page(
         ConditionPage,
         title,
@@ -194,6 +195,7 @@ def condition(title, slug, summary, *paragraphs):
             heading("How ketamine therapy may help"),
             *(paragraph(html) for html in paragraphs[1:]),
             *both_notices(),
+            *([notice("spravato")] if spravato else []),
             book_consultation(),
         ],
     )
@@ -242,6 +244,7 @@ CONDITIONS = page(
             "<p>We offer IV ketamine, which is off-label for depression, and Spravato, the "
             "FDA-approved esketamine nasal spray. Progress is tracked with the PHQ-9 "
             "questionnaire, and results last longest alongside therapy.</p>",
+            spravato=True,
         ),
         condition(
             "PTSD",
