@@ -375,6 +375,11 @@ class TreatmentGateTests(TestCase):
         )
         assert not appointment.service.is_treatment
 
+    def test_a_check_registered_twice_is_asked_once(self):
+        before = len(clearance._checks)
+        clearance.register(self.accepted.__contains__)
+        assert len(clearance._checks) == before
+
     def test_with_no_check_registered_nobody_is_accepted(self):
         saved = list(clearance._checks)
         clearance._checks.clear()
