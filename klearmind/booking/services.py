@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import clearance
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
 from .models import (
     Appointment,
@@ -53,9 +54,16 @@ def earliest_start(*, staff: bool, now: datetime.datetime | None = None) -> date
 
 
 def check_offered(
-    *, service: Service, place: Place, staff: bool, invitation: Invitation | None = None
+    *,
+    service: Service,
+    place: Place,
+    staff: bool,
+    invitation: Invitation | None = None,
+    email: str | None = None,
 ) -> None:
-    """Refuse a service at a place it is not given, or to someone who may not book it."""
+    """Refuse a service at a place it is not given, or to someone who may not book it. A new
+    treatment booking names the patient's `email`: the front desk books a treatment only for
+    someone a clinician has accepted (a visit being moved was checked when it was booked)."""
     if not service.active:
         raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
     if place.at_home and not service.at_home:
@@ -65,17 +73,30 @@ def check_offered(
             f"{service.name} is not offered in {place.location}.", code="not_here"
         )
     if staff:
+        check_accepted(service=service, email=email)
         return
     if service.online_booking == OnlineBooking.STAFF:
         raise SlotUnavailable(
             f"{service.name} is booked by the clinic: please call us.", code="staff_only"
         )
+    # needs_invitation holds for every treatment, even one whose row says "anyone".
     if service.needs_invitation and not (invitation and invitation.unlocks(service)):
         raise SlotUnavailable(
             f"{service.name} can be booked online once a clinician has reviewed your "
             "questionnaire and sent you a personal booking link.",
             code="needs_invitation",
         )
+
+
+def check_accepted(*, service: Service, email: str | None) -> None:
+    if email is None or not service.is_treatment or clearance.is_accepted(email):
+        return
+    raise SlotUnavailable(
+        f"{service.name} can be booked only for someone a clinician has accepted for "
+        "treatment. Ask a clinician to accept their questionnaire or open their patient "
+        "record first, or book a consultation.",
+        code="not_accepted",
+    )
 
 
 def lock(*locations: Location, service: Service) -> None:
@@ -142,7 +163,13 @@ def book_appointment(
     token: str = "",
 ) -> Appointment:
     """Book one visit, or return the visit already booked with this form token."""
-    check_offered(service=service, place=place, staff=by is not None, invitation=invitation)
+    check_offered(
+        service=service,
+        place=place,
+        staff=by is not None,
+        invitation=invitation,
+        email=patient.email,
+    )
     with transaction.atomic():
         lock(place.location, service=service)
         earlier = already_booked(token)
@@ -166,7 +193,13 @@ def book_series(
     token: str = "",
 ) -> Series:
     """Book every visit of an induction series or none; SlotUnavailable names the one taken."""
-    check_offered(service=service, place=place, staff=by is not None, invitation=invitation)
+    check_offered(
+        service=service,
+        place=place,
+        staff=by is not None,
+        invitation=invitation,
+        email=patient.email,
+    )
     with transaction.atomic():
         lock(place.location, service=service)
         earlier = already_booked(token)

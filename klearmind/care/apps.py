@@ -7,4 +7,15 @@ class CareConfig(AppConfig):
     verbose_name = "Care record and outcomes"
 
     def ready(self):
+        from klearmind.booking import clearance
+
         from . import attention_sources  # noqa: F401 - registers the Needs attention sources
+
+        clearance.register(has_patient_record)
+
+
+def has_patient_record(email: str) -> bool:
+    """An active patient record: opened from an accepted questionnaire or by a clinician."""
+    from .models import Patient
+
+    return Patient.objects.active().with_email(email).exists()

@@ -1,11 +1,11 @@
 """The check-in questionnaire: the applicable measures in their published wording, made of
 intake's own question fields. It validates and never acts."""
 
-from klearmind.intake.forms import Gad7Form, IntakeForm, Pcl5Form, Phq9Form
+from klearmind.intake.forms import Gad7Form, IntakeForm, PainForm, Pcl5Form, Phq9Form
 
-from .measures import GAD7, MEASURES, PCL5, PHQ9
+from .measures import GAD7, MEASURES, PAIN, PCL5, PHQ9
 
-MEASURE_FORMS = {PHQ9: Phq9Form, GAD7: Gad7Form, PCL5: Pcl5Form}
+MEASURE_FORMS = {PHQ9: Phq9Form, GAD7: Gad7Form, PCL5: Pcl5Form, PAIN: PainForm}
 
 
 class CheckInForm(IntakeForm):
@@ -19,16 +19,21 @@ class CheckInForm(IntakeForm):
         ]
 
     def names(self, measure: str) -> list[str]:
-        return [name for name in self.fields if name.startswith(f"{measure}_")]
+        return [name for name in self.fields if name == measure or name.startswith(f"{measure}_")]
 
     def measure_answers(self) -> dict:
-        """The answers as `measurement_scores` takes them."""
+        """The answers as `measurement_scores` takes them: item lists, the 0-10 pain score as
+        one number, and the unscored difficulty answers."""
         data = self.cleaned_data
         answers = {
             measure: [data[name] for name in self.names(measure) if name[-1].isdigit()]
             for measure in self.measures
+            if measure != PAIN
         }
-        return {**answers, "phq9_difficulty": data.get("phq9_difficulty")}
+        if PAIN in self.measures:
+            answers[PAIN] = data[PAIN]
+        difficulty = {name: data.get(name) for name in ("phq9_difficulty", "gad7_difficulty")}
+        return {**answers, **difficulty}
 
 
 def check_in_form(measures) -> type[CheckInForm]:

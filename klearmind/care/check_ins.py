@@ -12,7 +12,7 @@ from django.utils import timezone
 from klearmind.booking.links import BadLink, sign, unsign
 from klearmind.booking.models import AppointmentStatus
 
-from .measures import check_in_measures, is_urgent, measurement_scores
+from .measures import check_in_measures, clinic_pcl5_cutoff, is_urgent, measurement_scores
 from .models import (
     CareSettings,
     CheckIn,
@@ -126,10 +126,11 @@ def request_check_in(*, patient: Patient) -> CheckIn:
 
 def complete_check_in(*, check_in_id: int, answers: dict) -> Measurement:
     """Store the answers as one measurement, once; alert the on-call clinician after commit
-    when PHQ-9 item 9 is above "not at all". ValidationError when completed or expired."""
+    when PHQ-9 item 9 is above "not at all". ValidationError when completed or expired. The
+    PCL-5 is judged at the clinic's cut-off, the one intake uses."""
     from .check_in_tasks import send_check_in_alert
 
-    scores = measurement_scores(**answers)
+    scores = measurement_scores(**answers, pcl5_cutoff=clinic_pcl5_cutoff())
     with transaction.atomic():
         check_in = CheckIn.objects.select_for_update().get(pk=check_in_id)
         measurement = Measurement.objects.create(

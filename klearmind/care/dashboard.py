@@ -10,9 +10,9 @@ from django.utils import timezone
 from klearmind.booking.models import Appointment, AppointmentStatus
 from klearmind.intake.models import Condition
 
-from .measures import GAD7, MEASURES, PCL5, PHQ9
+from .measures import GAD7, MEASURES, PCL5, PHQ9, clinic_pcl5_cutoff
 from .models import Patient, TreatmentPlan
-from .outcomes import REMISSION_BELOW, Outcome, Rate, rates
+from .outcomes import REMISSION_BELOW, Outcome, Rate, not_counted, rates
 from .progress import patient_progress
 
 # Each condition is judged on its own measure; a clinic location on the PHQ-9.
@@ -36,6 +36,8 @@ class GroupRow:
     patients: int
     response: Rate
     remission: Rate | None  # None for a measure without a remission rule (PCL-5)
+    # Courses left out of the rates, per reason (outcomes.NOT_COUNTED_REASONS).
+    not_counted: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Dashboard:
     no_shows: Rate
     by_condition: list[GroupRow]
     by_location: list[GroupRow]
+    pcl5_cutoff: int
 
 
 def clinic_dashboard(*, start: datetime.date, end: datetime.date) -> Dashboard:
@@ -55,7 +58,8 @@ def clinic_dashboard(*, start: datetime.date, end: datetime.date) -> Dashboard:
         Patient.objects.filter(pk__in=plans.values("patient_id")).select_related("location__page")
     )
     until = day_start(end + datetime.timedelta(days=1))
-    outcomes = {patient.pk: outcome_map(patient, until) for patient in patients}
+    cutoff = clinic_pcl5_cutoff()
+    outcomes = {patient.pk: outcome_map(patient, until, cutoff) for patient in patients}
     return Dashboard(
         start=start,
         end=end,
@@ -64,6 +68,7 @@ def clinic_dashboard(*, start: datetime.date, end: datetime.date) -> Dashboard:
         no_shows=no_show_rate(start, end),
         by_condition=condition_rows(patients, outcomes),
         by_location=location_rows(patients, outcomes),
+        pcl5_cutoff=cutoff,
     )
 
 
@@ -71,8 +76,8 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def outcome_map(patient: Patient, until: datetime.datetime) -> dict[str, Outcome]:
-    progress = patient_progress(patient, until=until)
+def outcome_map(patient: Patient, until: datetime.datetime, cutoff: int) -> dict[str, Outcome]:
+    progress = patient_progress(patient, until=until, pcl5_cutoff=cutoff)
     return {item.measure: item for item in progress.outcomes}
 
 
@@ -81,7 +86,9 @@ def group_row(group: str, measure: str, members, outcomes) -> GroupRow:
     response, remission = rates(judged)
     if measure not in REMISSION_BELOW:
         remission = None
-    return GroupRow(group, MEASURES[measure].label, len(members), response, remission)
+    return GroupRow(
+        group, MEASURES[measure].label, len(members), response, remission, not_counted(judged)
+    )
 
 
 def condition_rows(patients, outcomes) -> list[GroupRow]:

@@ -2,10 +2,10 @@
 and the `Measurement.scores` dict built from the answers."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from klearmind.intake import scoring
-from klearmind.intake.models import Condition
+from klearmind.intake.models import Condition, IntakeSettings
 
 PHQ9, GAD7, PCL5, PAIN = "phq9", "gad7", "pcl5", "pain"
 
@@ -18,20 +18,40 @@ class Measure:
     bands: tuple[scoring.Band, ...]
 
 
-# PCL-5 has no published severity bands; the chart shades either side of the provisional
-# PTSD cut-off (National Center for PTSD), the clinic's default.
-PCL5_BANDS = (
-    scoring.Band(0, scoring.PCL5_DEFAULT_CUTOFF - 1, "below the provisional cut-off"),
-    scoring.Band(scoring.PCL5_DEFAULT_CUTOFF, 80, "provisional PTSD"),
-)
+def pcl5_bands(cutoff: int) -> tuple[scoring.Band, ...]:
+    """PCL-5 has no published severity bands; the chart shades either side of the provisional
+    PTSD cut-off (National Center for PTSD), the clinic's own setting."""
+    return (
+        scoring.Band(0, cutoff - 1, "below the provisional cut-off"),
+        scoring.Band(cutoff, scoring.PCL5_ITEM_COUNT * scoring.PCL5_ITEM_MAX, "provisional PTSD"),
+    )
+
+
+PCL5_BANDS = pcl5_bands(scoring.PCL5_DEFAULT_CUTOFF)
 MEASURES = {
     PHQ9: Measure(PHQ9, "PHQ-9", 27, scoring.PHQ9_BANDS),
     GAD7: Measure(GAD7, "GAD-7", 21, scoring.GAD7_BANDS),
     PCL5: Measure(PCL5, "PCL-5", 80, PCL5_BANDS),
     PAIN: Measure(PAIN, "Pain (0–10)", scoring.PAIN_MAX, ()),
 }
-# The questionnaires a check-in asks for: PHQ-9 always, the others with their condition.
-CONDITION_MEASURES = ((Condition.ANXIETY, GAD7), (Condition.PTSD, PCL5))
+# The questionnaires a check-in asks for: PHQ-9 always, the others with their condition; the
+# 0-10 pain score in every check-in of a chronic-pain patient (CLINICAL.md, "pain").
+CONDITION_MEASURES = (
+    (Condition.ANXIETY, GAD7),
+    (Condition.PTSD, PCL5),
+    (Condition.CHRONIC_PAIN, PAIN),
+)
+
+
+def measure_spec(measure: str, *, pcl5_cutoff: int = scoring.PCL5_DEFAULT_CUTOFF) -> Measure:
+    """The measure as charted, the PCL-5 banded at the clinic's cut-off."""
+    spec = MEASURES[measure]
+    return replace(spec, bands=pcl5_bands(pcl5_cutoff)) if measure == PCL5 else spec
+
+
+def clinic_pcl5_cutoff() -> int:
+    """The clinic's PCL-5 cut-off, set once for intake, check-ins and progress alike."""
+    return IntakeSettings.load().pcl5_cutoff
 
 
 def check_in_measures(conditions: Sequence[str]) -> list[str]:
@@ -46,9 +66,11 @@ def measurement_scores(
     pcl5: Sequence[int] | None = None,
     pain: int | None = None,
     phq9_difficulty: int | None = None,
+    gad7_difficulty: int | None = None,
+    pcl5_cutoff: int = scoring.PCL5_DEFAULT_CUTOFF,
 ) -> dict:
     """The scores of one sitting, as `Measurement.scores` keeps them; ScoringError when an
-    answer does not fit its instrument."""
+    answer does not fit its instrument. The PCL-5 is judged at the clinic's `pcl5_cutoff`."""
     scores = {}
     if phq9 is not None:
         score = scoring.score_phq9(phq9)
@@ -58,11 +80,14 @@ def measurement_scores(
     if gad7 is not None:
         score = scoring.score_gad7(gad7)
         scores[GAD7] = {"total": score.total, "band": score.band, "items": list(gad7)}
+        if gad7_difficulty is not None:
+            scores[GAD7]["difficulty"] = gad7_difficulty
     if pcl5 is not None:
-        score = scoring.score_pcl5(pcl5)
+        score = scoring.score_pcl5(pcl5, cutoff=pcl5_cutoff)
         scores[PCL5] = {
             "total": score.total,
             "band": "provisional PTSD" if score.provisional_by_cutoff else "below cut-off",
+            "cutoff": score.cutoff,
             "items": list(pcl5),
         }
     if pain is not None:

@@ -23,7 +23,7 @@ from .dashboard import clinic_dashboard
 from .forms import AttentionReviewForm
 from .models import Measurement, Patient
 from .outcome_forms import chosen_period
-from .outcomes import SMALLEST_GROUP_FOR_RATE
+from .outcomes import NOT_COUNTED_REASONS, SMALLEST_GROUP_FOR_RATE
 from .progress import patient_progress
 from .progress_chart import charts
 
@@ -130,6 +130,7 @@ def dashboard(request):
         if figures
         else [],
         "smallest_group": SMALLEST_GROUP_FOR_RATE,
+        "rule": counting_rule(figures.pcl5_cutoff) if figures else "",
     }
     status = 200 if period else 400
     return TemplateResponse(request, "care/admin/outcomes_dashboard.html", context, status=status)
@@ -154,6 +155,15 @@ def dashboard_csv(request):
     return response
 
 
+def counting_rule(pcl5_cutoff: int) -> str:
+    """Who the rates count (CLINICAL.md, the HEDIS DRR-E denominator), in one sentence."""
+    return (
+        "Rates count only patients ill at baseline (PHQ-9 10 or more, GAD-7 10 or more, "
+        f"PCL-5 {pcl5_cutoff} or more, the clinic's cut-off) whose baseline was taken within "
+        "30 days before the first session; the others are shown apart as not counted, with why."
+    )
+
+
 CSV_HEADER = [
     "Grouped by",
     "Group",
@@ -165,6 +175,7 @@ CSV_HEADER = [
     "In remission",
     "Judged for remission",
     "Remission rate",
+    *(f"Not counted: {reason}" for reason in NOT_COUNTED_REASONS),
 ]
 
 
@@ -172,6 +183,7 @@ def csv_rows(figures) -> list[list]:
     no_shows = figures.no_shows
     rows = [
         ["Period from", figures.start.isoformat(), "to", figures.end.isoformat()],
+        ["Rule", counting_rule(figures.pcl5_cutoff)],
         ["Patients in treatment", figures.in_treatment],
         ["Series completed", figures.completed],
         ["No-shows", no_shows.count, "of", no_shows.of, percent_text(no_shows)],
@@ -188,8 +200,10 @@ def group_csv_row(kind: str, row) -> list:
     cells = [kind, safe_cell(row.group), row.measure, row.patients]
     cells += [response.count, response.of, percent_text(response)]
     if remission is None:
-        return [*cells, "", "", "not applicable"]
-    return [*cells, remission.count, remission.of, percent_text(remission)]
+        cells += ["", "", "not applicable"]
+    else:
+        cells += [remission.count, remission.of, percent_text(remission)]
+    return [*cells, *(count for _, count in row.not_counted)]
 
 
 def percent_text(rate) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from klearmind.booking.models import AppointmentStatus, ServiceKind
 
-from .measures import GAD7, MEASURES, PCL5, PHQ9
+from .measures import GAD7, MEASURES, PCL5, PHQ9, clinic_pcl5_cutoff
 from .models import InfusionChart, Patient
 from .outcomes import Outcome, Point, outcome
 
@@ -60,18 +60,27 @@ class Progress:
     series: dict[str, list[Point]]
     outcomes: list[Outcome]
     treatments: list[datetime.datetime]
+    pcl5_cutoff: int
 
 
-def patient_progress(patient: Patient, *, until: datetime.datetime | None = None) -> Progress:
-    """Scores, outcomes and treatment dates, counting only scores taken up to `until`."""
+def patient_progress(
+    patient: Patient,
+    *,
+    until: datetime.datetime | None = None,
+    pcl5_cutoff: int | None = None,
+) -> Progress:
+    """Scores, outcomes and treatment dates, counting only scores taken up to `until`; the
+    PCL-5 judged at the clinic's cut-off unless one is given."""
+    if pcl5_cutoff is None:
+        pcl5_cutoff = clinic_pcl5_cutoff()
     measurements = patient.measurements.all()
     if until is not None:
         measurements = measurements.filter(taken_at__lte=until)
     series = score_series(measurements)
     start = first_session(patient)
     outcomes = [
-        outcome(measure, series[measure], first_session=start)
+        outcome(measure, series[measure], first_session=start, pcl5_cutoff=pcl5_cutoff)
         for measure in JUDGED
         if measure in series
     ]
-    return Progress(series, outcomes, treatment_dates(patient))
+    return Progress(series, outcomes, treatment_dates(patient), pcl5_cutoff)

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from klearmind.intake import scoring
 
-from .measures import MEASURES
+from .measures import MEASURES, measure_spec
 from .outcomes import Point
 
 WIDTH, HEIGHT = 640, 260
@@ -42,10 +42,14 @@ class Scale:
 
 
 def progress_chart(
-    measure: str, points: Sequence[Point], treatments: Sequence[datetime.datetime]
+    measure: str,
+    points: Sequence[Point],
+    treatments: Sequence[datetime.datetime],
+    *,
+    pcl5_cutoff: int = scoring.PCL5_DEFAULT_CUTOFF,
 ) -> SafeString:
     """The chart of one measure as an SVG element, every text in it escaped."""
-    spec = MEASURES[measure]
+    spec = measure_spec(measure, pcl5_cutoff=pcl5_cutoff)
     scale = Scale([point.taken_at for point in points] + list(treatments), spec.maximum)
     ident = f"chart-{measure}"
     parts = [
@@ -141,8 +145,8 @@ def score_line(points: Sequence[Point], scale: Scale) -> list[str]:
     return shapes
 
 
-def band_name(measure: str, total: int) -> str:
-    spec = MEASURES[measure]
+def band_name(measure: str, total: int, *, pcl5_cutoff: int = scoring.PCL5_DEFAULT_CUTOFF) -> str:
+    spec = measure_spec(measure, pcl5_cutoff=pcl5_cutoff)
     return scoring.band_for(total, spec.bands) if spec.bands else ""
 
 
@@ -152,9 +156,15 @@ def charts(progress) -> list[dict]:
         {
             "measure": measure,
             "label": MEASURES[measure].label,
-            "svg": progress_chart(measure, points, progress.treatments),
+            "svg": progress_chart(
+                measure, points, progress.treatments, pcl5_cutoff=progress.pcl5_cutoff
+            ),
             "rows": [
-                (day_label(point.taken_at), point.total, band_name(measure, point.total))
+                (
+                    day_label(point.taken_at),
+                    point.total,
+                    band_name(measure, point.total, pcl5_cutoff=progress.pcl5_cutoff),
+                )
                 for point in points
             ],
         }

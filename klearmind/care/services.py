@@ -11,7 +11,7 @@ from klearmind.intake import scoring
 from klearmind.intake.models import Status, Submission
 
 from .check_in_tasks import create_due_check_ins_task
-from .measures import is_urgent, measurement_scores
+from .measures import clinic_pcl5_cutoff, is_urgent, measurement_scores
 from .models import (
     Measurement,
     MeasurementSource,
@@ -108,6 +108,7 @@ def baseline_scores(answers: dict) -> dict:
         pcl5=items("pcl5", scoring.PCL5_ITEM_COUNT),
         pain=int(answers["pain"]["pain"]) if "pain" in answers else None,
         phq9_difficulty=None if difficulty in (None, "") else int(difficulty),
+        pcl5_cutoff=clinic_pcl5_cutoff(),
     )
 
 
@@ -219,7 +220,7 @@ def record_clinic_scores(
     """Keep the scores of a questionnaire filled on paper in clinic. A positive PHQ-9 item 9
     is never counted as reviewed by whoever types it in: it goes on Needs attention until a
     clinician reviews it there with a note (CLINICAL.md, suicide risk)."""
-    scores = measurement_scores(**answers)
+    scores = measurement_scores(**answers, pcl5_cutoff=clinic_pcl5_cutoff())
     with transaction.atomic():
         measurement = Measurement.objects.create(
             patient=patient,

@@ -78,7 +78,7 @@ CANDIDATES = (
         location="either",
         phq9=(2, 2, 1, 2, 1, 1, 1, 1, 0),
         pain=7,
-        yes_to=("hypertension",),
+        yes_to=("hypertension", "regular_opioids"),
         statuses=(Status.REVIEWING,),
         days_ago=2,
         medications="Amlodipine 5 mg; gabapentin 300 mg three times a day",
@@ -96,6 +96,17 @@ CANDIDATES = (
         days_ago=9,
         medications="Sertraline 150 mg daily; prazosin 2 mg at night",
     ),
+    DemoCandidate(
+        name="Priya Natarajan",
+        email="priya.natarajan@example.org",
+        born=datetime.date(1993, 7, 5),
+        conditions=("depression",),
+        location="sacramento",
+        phq9=(2, 2, 2, 2, 1, 2, 1, 1, 0),
+        yes_to=("breastfeeding",),
+        days_ago=1,
+        medications="Sertraline 50 mg daily",
+    ),
 )
 
 
@@ -112,7 +123,7 @@ def answers_for(candidate: DemoCandidate) -> dict:
         },
         "history": history,
         "phq9": {f"phq9_{n}": v for n, v in enumerate(candidate.phq9, 1)} | {"phq9_difficulty": 2},
-        "gad7": {f"gad7_{n}": v for n, v in enumerate(candidate.gad7, 1)},
+        "gad7": {f"gad7_{n}": v for n, v in enumerate(candidate.gad7, 1)} | {"gad7_difficulty": 1},
         "pcl5": {f"pcl5_{n}": v for n, v in enumerate(candidate.pcl5, 1)},
         "pain": {"pain": candidate.pain},
         "finish": {

@@ -258,23 +258,32 @@ def measure_form(name: str, measure: str, items, options, *, extra=None) -> type
     return type(IntakeForm)(f"{name.title()}Form", (IntakeForm,), {**fields, **(extra or {})})
 
 
+def difficulty_field(question: str) -> forms.TypedChoiceField:
+    """The published, unscored difficulty question closing the PHQ-9 and the GAD-7."""
+    return forms.TypedChoiceField(
+        label=question,
+        choices=q.DIFFICULTY_OPTIONS,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
 Phq9Form = measure_form(
     "phq9",
     "PHQ-9",
     q.PHQ9_ITEMS,
     q.FREQUENCY_OPTIONS,
-    extra={
-        "phq9_difficulty": forms.TypedChoiceField(
-            label=q.PHQ9_DIFFICULTY,
-            choices=q.DIFFICULTY_OPTIONS,
-            coerce=int,
-            required=False,
-            empty_value=None,
-            widget=forms.RadioSelect,
-        )
-    },
+    extra={"phq9_difficulty": difficulty_field(q.PHQ9_DIFFICULTY)},
 )
-Gad7Form = measure_form("gad7", "GAD-7", q.GAD7_ITEMS, q.FREQUENCY_OPTIONS)
+Gad7Form = measure_form(
+    "gad7",
+    "GAD-7",
+    q.GAD7_ITEMS,
+    q.FREQUENCY_OPTIONS,
+    extra={"gad7_difficulty": difficulty_field(q.GAD7_DIFFICULTY)},
+)
 Pcl5Form = measure_form("pcl5", "PCL-5", q.PCL5_ITEMS, q.PCL5_OPTIONS)
 
 

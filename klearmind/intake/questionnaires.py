@@ -36,6 +36,8 @@ PHQ9_DIFFICULTY = (
     "If you checked off any problems, how difficult have these problems made it for you to do "
     "your work, take care of things at home, or get along with other people?"
 )
+# The GAD-7's published form ends with the very same unscored question and answers.
+GAD7_DIFFICULTY = PHQ9_DIFFICULTY
 DIFFICULTY_OPTIONS = (
     (0, "Not difficult at all"),
     (1, "Somewhat difficult"),
@@ -106,7 +108,7 @@ PAIN_QUESTION = (
 class ScreeningQuestion:
     key: str
     text: str
-    # "ketamine": an exclusion for IV ketamine (CLINICAL.md, screening exclusions);
+    # "ketamine": a hard stop for any ketamine or esketamine (CLINICAL.md, screening);
     # "spravato": a contraindication of esketamine only; "flag": a soft flag.
     kind: str
 
@@ -114,68 +116,136 @@ class ScreeningQuestion:
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
 SCREENING_OPTIONS = ((YES, "Yes"), (NO, "No"), (NOT_SURE, "Not sure"))
 
-# CLINICAL.md, "IV ketamine": screening exclusions and soft flags (Sanacora et al. 2017; ASKP3
-# 2020); "Spravato (esketamine) REMS": its contraindications (the Spravato label).
+HARD_STOP, SPRAVATO_ONLY, SOFT_FLAG = "ketamine", "spravato", "flag"
+
+# CLINICAL.md, "IV ketamine", screening: the hard stops for any ketamine or esketamine
+# (Sanacora et al. 2017; ASKP3 2020; the Ketalar and Spravato labels), breastfeeding for
+# Spravato (its label), and the soft flags a clinician weighs. Keys are stored with each
+# questionnaire: never rename one; a question added later is simply unanswered ("—") on
+# questionnaires sent before it existed.
 SCREENING_QUESTIONS = (
     ScreeningQuestion(
         "psychosis",
         "Have you ever had psychosis, or been diagnosed with schizophrenia?",
-        "ketamine",
+        HARD_STOP,
     ),
-    ScreeningQuestion("mania", "Are you in a manic episode now?", "ketamine"),
-    ScreeningQuestion("seizures", "Do you have a seizure disorder, such as epilepsy?", "ketamine"),
+    ScreeningQuestion("mania", "Are you in a manic episode now?", HARD_STOP),
+    ScreeningQuestion("seizures", "Do you have a seizure disorder, such as epilepsy?", HARD_STOP),
     ScreeningQuestion(
         "stimulant_misuse",
         "Are you currently using cocaine, or misusing stimulants such as methamphetamine?",
-        "ketamine",
+        HARD_STOP,
     ),
-    ScreeningQuestion("pregnancy", "Are you pregnant, or could you be pregnant?", "ketamine"),
+    ScreeningQuestion("pregnancy", "Are you pregnant, or could you be pregnant?", HARD_STOP),
     ScreeningQuestion(
         "recent_heart_attack_or_stroke",
         "Have you had a heart attack or a stroke in the last 6 months?",
-        "ketamine",
+        HARD_STOP,
     ),
     ScreeningQuestion(
         "uncontrolled_hypertension",
         "Do you have high blood pressure that is not controlled, even with medicine?",
-        "ketamine",
+        HARD_STOP,
     ),
     ScreeningQuestion(
         "unstable_angina",
         "Do you have unstable angina (chest pain that comes on at rest or is getting worse)?",
-        "ketamine",
+        HARD_STOP,
     ),
     ScreeningQuestion(
         "uncontrolled_atrial_fibrillation",
         "Do you have atrial fibrillation that is not controlled?",
-        "ketamine",
+        HARD_STOP,
     ),
     ScreeningQuestion(
         "prolonged_qt",
         "Have you been told you have a prolonged QT interval (a heart-rhythm finding on an ECG)?",
-        "ketamine",
+        HARD_STOP,
     ),
     ScreeningQuestion(
         "vascular_disease",
         "Have you ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the "
         "brain (intracerebral haemorrhage)?",
-        "spravato",
+        HARD_STOP,
     ),
+    ScreeningQuestion(
+        "ketamine_hypersensitivity",
+        "Have you ever had an allergic reaction to ketamine or to esketamine (Spravato)?",
+        HARD_STOP,
+    ),
+    ScreeningQuestion(
+        "raised_intracranial_pressure",
+        "Have you been told that the pressure inside your skull is raised (raised intracranial "
+        "pressure)?",
+        HARD_STOP,
+    ),
+    ScreeningQuestion(
+        "recent_head_injury",
+        "Have you had a head injury recently, such as a concussion?",
+        HARD_STOP,
+    ),
+    ScreeningQuestion("breastfeeding", "Are you breastfeeding?", SPRAVATO_ONLY),
     ScreeningQuestion(
         "substance_use_history",
         "Have you ever had a problem with alcohol or drug use?",
-        "flag",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "prior_ketamine_misuse",
+        "Have you ever used ketamine other than as prescribed, for example recreationally?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "regular_opioids",
+        "Do you take opioid medicines regularly, such as oxycodone, hydrocodone, morphine, "
+        "methadone or buprenorphine?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "regular_benzodiazepines",
+        "Do you take a benzodiazepine regularly, such as alprazolam (Xanax), lorazepam (Ativan), "
+        "clonazepam (Klonopin) or diazepam (Valium)?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "heavy_alcohol",
+        "Do you regularly drink a lot of alcohol, for example several drinks on most days?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "maoi",
+        "Do you take an MAOI antidepressant, such as phenelzine (Nardil), tranylcypromine "
+        "(Parnate), isocarboxazid (Marplan) or the selegiline patch (Emsam)?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "psychostimulants",
+        "Do you take a stimulant medicine, such as amphetamine (Adderall, Vyvanse), "
+        "methylphenidate (Ritalin, Concerta) or modafinil?",
+        SOFT_FLAG,
     ),
     ScreeningQuestion(
         "bipolar_without_stabiliser",
         "Have you been diagnosed with bipolar disorder and are not taking a mood stabiliser "
         "(such as lithium)?",
-        "flag",
+        SOFT_FLAG,
     ),
     ScreeningQuestion(
         "hypertension",
-        "Have you been diagnosed with high blood pressure (hypertension)?",
-        "flag",
+        "Have you been diagnosed with high blood pressure (hypertension), even if medicine keeps "
+        "it under control?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "severe_liver_disease",
+        "Do you have serious liver disease, such as cirrhosis?",
+        SOFT_FLAG,
+    ),
+    ScreeningQuestion(
+        "interstitial_cystitis",
+        "Do you have interstitial cystitis (painful bladder syndrome) or other ongoing bladder "
+        "pain?",
+        SOFT_FLAG,
     ),
 )
 SCREENING_BY_KEY = {question.key: question for question in SCREENING_QUESTIONS}
@@ -193,7 +263,19 @@ SCREENING_LABELS = {
     "uncontrolled_atrial_fibrillation": "Uncontrolled atrial fibrillation",
     "prolonged_qt": "Known prolonged QT",
     "vascular_disease": "Aneurysmal vascular disease, AVM or intracerebral haemorrhage",
+    "ketamine_hypersensitivity": "Hypersensitivity to ketamine or esketamine",
+    "raised_intracranial_pressure": "Raised intracranial pressure",
+    "recent_head_injury": "Recent head injury",
+    "breastfeeding": "Breastfeeding",
     "substance_use_history": "Substance-use history",
+    "prior_ketamine_misuse": "Prior ketamine misuse",
+    "regular_opioids": "Regular opioid use (sedation and breathing)",
+    "regular_benzodiazepines": "Regular benzodiazepine use (sedation and breathing)",
+    "heavy_alcohol": "Heavy alcohol use (sedation and breathing)",
+    "maoi": "Takes an MAOI (blood pressure)",
+    "psychostimulants": "Takes a psychostimulant (blood pressure)",
     "bipolar_without_stabiliser": "Bipolar disorder without a mood stabiliser",
-    "hypertension": "Hypertension",
+    "hypertension": "Treated hypertension",
+    "severe_liver_disease": "Severe liver disease",
+    "interstitial_cystitis": "Interstitial cystitis",
 }

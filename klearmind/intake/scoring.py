@@ -8,7 +8,16 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from .questionnaires import NO, NOT_SURE, SCREENING_LABELS, SCREENING_QUESTIONS, YES
+from .questionnaires import (
+    HARD_STOP,
+    NO,
+    NOT_SURE,
+    SCREENING_LABELS,
+    SCREENING_QUESTIONS,
+    SOFT_FLAG,
+    SPRAVATO_ONLY,
+    YES,
+)
 
 
 class ScoringError(ValueError):
@@ -78,13 +87,12 @@ PAIN_MODERATE_AT = 4
 # treatment, as is GAD-7 further evaluation and a provisional PTSD diagnosis.
 PHQ9_MODERATE_AT = 10
 
-# "Older age with hypertension" is a soft flag (CLINICAL.md); the clinic reads "older" as 65
-# and over, the age Medicare and most geriatric guidance use.
-OLDER_AGE = 65
-
 LIKELY_CANDIDATE = "likely_candidate"
 CLINICIAN_REVIEW = "clinician_review"
 LIKELY_NOT_CANDIDATE = "likely_not_candidate"
+# How the triage names each kind of finding, so nobody reads a hard stop as Spravato-only.
+HARD_STOP_REASON = "Hard stop for any ketamine (IV ketamine and Spravato)"
+SPRAVATO_ONLY_REASON = "Spravato contraindicated (not a hard stop for IV ketamine)"
 TRIAGE_LABELS = {
     LIKELY_CANDIDATE: "Likely candidate",
     CLINICIAN_REVIEW: "Clinician review needed",
@@ -202,8 +210,9 @@ class Flag:
 
 @dataclass(frozen=True)
 class Screening:
-    """Hard stops exclude IV ketamine; Spravato-only contraindications exclude esketamine;
-    soft flags and "not sure" answers on a rule that matters need a clinician's judgement."""
+    """Hard stops exclude any ketamine or esketamine (IV ketamine and Spravato alike);
+    Spravato-only contraindications exclude esketamine; soft flags and "not sure" answers
+    need a clinician's judgement (CLINICAL.md, "IV ketamine", screening)."""
 
     hard_stops: tuple[Flag, ...]
     spravato_contraindications: tuple[Flag, ...]
@@ -211,25 +220,23 @@ class Screening:
     unsure: tuple[Flag, ...]
 
 
-def screen(answers: Mapping[str, str], *, age: int) -> Screening:
-    found = {"ketamine": [], "spravato": [], "flag": [], "unsure": []}
+def screen(answers: Mapping[str, str]) -> Screening:
+    """Sort the answered screening questions; treated hypertension is a soft flag at any age."""
+    found = {HARD_STOP: [], SPRAVATO_ONLY: [], SOFT_FLAG: [], NOT_SURE: []}
     for question in SCREENING_QUESTIONS:
         answer = answers.get(question.key)
         if answer not in (YES, NO, NOT_SURE):
             raise ScoringError(f"The screening question {question.key!r} has no valid answer.")
-        # Hypertension matters only with older age (CLINICAL.md's soft flag).
-        if question.key == "hypertension" and age < OLDER_AGE:
-            continue
         flag = Flag(question.key, SCREENING_LABELS[question.key])
         if answer == YES:
             found[question.kind].append(flag)
         elif answer == NOT_SURE:
-            found["unsure"].append(flag)
+            found[NOT_SURE].append(flag)
     return Screening(
-        hard_stops=tuple(found["ketamine"]),
-        spravato_contraindications=tuple(found["spravato"]),
-        soft_flags=tuple(found["flag"]),
-        unsure=tuple(found["unsure"]),
+        hard_stops=tuple(found[HARD_STOP]),
+        spravato_contraindications=tuple(found[SPRAVATO_ONLY]),
+        soft_flags=tuple(found[SOFT_FLAG]),
+        unsure=tuple(found[NOT_SURE]),
     )
 
 
@@ -252,13 +259,11 @@ def suggest_triage(
     screening: Screening,
 ) -> Triage:
     """Likely candidate, clinician review needed, or likely not a candidate, with reasons."""
-    reasons = [f"Hard stop: {flag.label}." for flag in screening.hard_stops]
+    reasons = [f"{HARD_STOP_REASON}: {flag.label}." for flag in screening.hard_stops]
     review = []
     if phq9.self_harm:
         review.append("PHQ-9 item 9 above “not at all”: same-day clinician review.")
-    review += [
-        f"Spravato contraindicated: {f.label}." for f in screening.spravato_contraindications
-    ]
+    review += [f"{SPRAVATO_ONLY_REASON}: {f.label}." for f in screening.spravato_contraindications]
     review += [f"Soft flag: {flag.label}." for flag in screening.soft_flags]
     review += [f"Answered “not sure”: {flag.label}." for flag in screening.unsure]
     indications = treatment_indications(phq9=phq9, gad7=gad7, pcl5=pcl5, pain=pain)
@@ -310,7 +315,6 @@ def assess(
     pcl5: Sequence[int] | None,
     pain: int | None,
     screening_answers: Mapping[str, str],
-    age: int,
     pcl5_cutoff: int = PCL5_DEFAULT_CUTOFF,
 ) -> Assessment:
     """Score every measure the candidate answered, screen, and suggest a triage."""
@@ -318,7 +322,7 @@ def assess(
     gad7_score = score_gad7(gad7) if gad7 is not None else None
     pcl5_score = score_pcl5(pcl5, cutoff=pcl5_cutoff) if pcl5 is not None else None
     pain_score = checked_pain(pain) if pain is not None else None
-    screening = screen(screening_answers, age=age)
+    screening = screen(screening_answers)
     triage = suggest_triage(
         phq9=phq9_score, gad7=gad7_score, pcl5=pcl5_score, pain=pain_score, screening=screening
     )

@@ -132,14 +132,12 @@ def assessment_for(answers: dict, *, today: datetime.date, pcl5_cutoff: int):
     def items(slug: str, count: int):
         return [answers[slug][f"{slug}_{n}"] for n in range(1, count + 1)]
 
-    born = datetime.date.fromisoformat(answers["about"]["date_of_birth"])
     return scoring.assess(
         phq9=items("phq9", scoring.PHQ9_ITEM_COUNT),
         gad7=items("gad7", scoring.GAD7_ITEM_COUNT) if "anxiety" in chosen else None,
         pcl5=items("pcl5", scoring.PCL5_ITEM_COUNT) if "ptsd" in chosen else None,
         pain=answers["pain"]["pain"] if "chronic_pain" in chosen else None,
         screening_answers=answers["history"],
-        age=scoring.age_on(born, today),
         pcl5_cutoff=pcl5_cutoff,
     )
 

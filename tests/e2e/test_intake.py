@@ -7,28 +7,15 @@ import uuid
 
 import pytest
 
+from klearmind.intake.questionnaires import SCREENING_QUESTIONS
+
 from .axe import serious_violations
 from .conftest import OutsideRequests
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-SCREENING_KEYS = (
-    "psychosis",
-    "mania",
-    "seizures",
-    "stimulant_misuse",
-    "pregnancy",
-    "recent_heart_attack_or_stroke",
-    "uncontrolled_hypertension",
-    "unstable_angina",
-    "uncontrolled_atrial_fibrillation",
-    "prolonged_qt",
-    "vascular_disease",
-    "substance_use_history",
-    "bipolar_without_stabiliser",
-    "hypertension",
-)
+SCREENING_KEYS = tuple(question.key for question in SCREENING_QUESTIONS)
 
 
 def choose(tab, name: str, value) -> None:

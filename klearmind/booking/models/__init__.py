@@ -11,6 +11,7 @@ from .appointments import (
     Series,
 )
 from .setup import (
+    TREATMENT_KINDS,
     Closure,
     DepositRule,
     Location,
@@ -24,6 +25,7 @@ from .setup import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "TREATMENT_KINDS",
     "Appointment",
     "AppointmentStatus",
     "BookingEmail",

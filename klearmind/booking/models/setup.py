@@ -152,6 +152,15 @@ class ServiceKind(models.TextChoices):
     BOOSTER = "booster", "Booster infusion"
 
 
+# The treatments a clinician must accept someone for before they are booked: never "anyone"
+# online, and at the front desk only for an accepted candidate or a patient (CLINICAL.md).
+TREATMENT_KINDS = (ServiceKind.KETAMINE, ServiceKind.BOOSTER, ServiceKind.SPRAVATO)
+TREATMENT_OPEN_TO_ANYONE = (
+    "IV ketamine, booster and Spravato are treatments a clinician must accept someone for "
+    "first: choose “Only candidates accepted by a clinician” or “Staff only”."
+)
+
+
 class OnlineBooking(models.TextChoices):
     ANYONE = "anyone", "Anyone"
     INVITED = "invited", "Only candidates accepted by a clinician"
@@ -271,6 +280,11 @@ class Service(ClusterableModel):
                 condition=models.Q(duration_minutes__gt=0), name="service_duration_positive"
             ),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="service_price_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=TREATMENT_KINDS, online_booking=OnlineBooking.ANYONE),
+                name="treatment_not_booked_by_anyone",
+                violation_error_message=TREATMENT_OPEN_TO_ANYONE,
+            ),
         ]
 
     def __str__(self):
@@ -285,8 +299,15 @@ class Service(ClusterableModel):
         return self.kind == ServiceKind.KETAMINE
 
     @property
+    def is_treatment(self) -> bool:
+        return self.kind in TREATMENT_KINDS
+
+    @property
     def needs_invitation(self) -> bool:
-        return self.online_booking == OnlineBooking.INVITED
+        # A treatment needs one even if its row says "anyone" (the database refuses that).
+        return self.online_booking == OnlineBooking.INVITED or (
+            self.is_treatment and self.online_booking == OnlineBooking.ANYONE
+        )
 
     @property
     def deposit(self):
@@ -318,6 +339,10 @@ class Service(ClusterableModel):
             raise ValidationError({"slug": "Please choose another slug: this one is reserved."})
         if self.deposit_rule == DepositRule.FIXED and not self.deposit_amount:
             raise ValidationError({"deposit_amount": "Give the deposit amount."})
+        if self.is_treatment and self.online_booking == OnlineBooking.ANYONE:
+            raise ValidationError(
+                {"online_booking": ValidationError(TREATMENT_OPEN_TO_ANYONE, code="treatment")}
+            )
 
 
 class Provider(ClusterableModel):

@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from klearmind.booking.availability import Place
 from klearmind.booking.models import (
+    TREATMENT_KINDS,
     Appointment,
     Location,
     OnlineBooking,
@@ -47,12 +48,15 @@ def make_location(slug="midtown", *, chairs=2, zips="95816", travel=30, **hours)
 
 
 def make_service(*locations, slug="drip", **fields) -> Service:
+    kind = fields.pop("kind", ServiceKind.HYDRATION)
+    # A treatment is never open to anyone online (CLINICAL.md; the database refuses it).
+    open_to = OnlineBooking.INVITED if kind in TREATMENT_KINDS else OnlineBooking.ANYONE
     values = {
         "name": slug.replace("-", " ").title(),
-        "kind": ServiceKind.HYDRATION,
+        "kind": kind,
         "duration_minutes": 60,
         "price": 100,
-        "online_booking": OnlineBooking.ANYONE,
+        "online_booking": open_to,
         **fields,
     }
     service = Service.objects.create(slug=slug, **values)

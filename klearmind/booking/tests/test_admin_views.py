@@ -7,9 +7,9 @@ from django.test import Client, TestCase
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
-from klearmind.booking.models import Appointment, AppointmentStatus, Invitation
+from klearmind.booking.models import Appointment, AppointmentStatus, Invitation, ServiceKind
 
-from .factories import PATIENT, book, make_clinic
+from .factories import PATIENT, book, make_clinic, make_service
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
 DAY = datetime.date(2026, 12, 3)
@@ -121,6 +121,31 @@ class FrontDeskTests(TestCase):
         assert booked.status_code == 302
         visit = Appointment.objects.get(patient_email_hash__isnull=False, booked_by=self.desk)
         assert visit.local_start.hour == 12
+
+    def test_a_treatment_for_a_caller_nobody_accepted_is_refused_on_the_form(self):
+        # CLINICAL.md: treatment only for someone a clinician has accepted.
+        infusion = make_service(self.clinic.location, slug="infusion", kind=ServiceKind.KETAMINE)
+        self.clinic.providers[0].services.add(infusion)
+        token = csrf(self.client, "/admin/booking/book/")
+        data = {
+            "csrfmiddlewaretoken": token,
+            "token": "desk-2",
+            "service": infusion.pk,
+            "location": self.clinic.location.pk,
+            "day": DAY.isoformat(),
+            "time": "12:00",
+            "name": "Caller",
+            "email": "caller@example.org",
+            "phone": "916 555 0123",
+        }
+        refused = self.client.post("/admin/booking/book/", data)
+        assert refused.status_code == 400
+        assert (
+            "Infusion can be booked only for someone a clinician has accepted for treatment"
+            in text(refused)
+        )
+        assert 'value="caller@example.org"' in refused.content.decode()
+        assert not Appointment.objects.filter(service=infusion).exists()
 
     def test_the_day_sheet_lists_the_days_visits_for_printing(self):
         response = self.client.get(

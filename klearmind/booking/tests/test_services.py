@@ -4,13 +4,22 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
-from klearmind.booking import services
+from klearmind.booking import clearance, services
 from klearmind.booking.availability import Place
 from klearmind.booking.links import appointment_token
-from klearmind.booking.models import Appointment, AppointmentStatus, Invitation, OnlineBooking
+from klearmind.booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Invitation,
+    OnlineBooking,
+    Service,
+    ServiceKind,
+)
+from klearmind.booking.models.setup import TREATMENT_OPEN_TO_ANYONE
 from klearmind.booking.services import SlotUnavailable
 
 from .factories import PATIENT, book, make_clinic, make_location, make_service
@@ -278,3 +287,102 @@ class ServiceSetupTests(TestCase):
             "Do not drive or operate machinery until the next day.",
             "Wear comfortable clothes.",
         ]
+
+
+@time_machine.travel(NOW, tick=False)
+class TreatmentGateTests(TestCase):
+    """CLINICAL.md: IV ketamine, boosters and Spravato are booked only for someone a clinician
+    has accepted; never "anyone may book online"."""
+
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, kind=ServiceKind.KETAMINE)
+        Service.objects.filter(pk=self.clinic.service.pk).update(slug="infusion")
+        self.accepted = set()
+        clearance.register(self.accepted.__contains__)
+        self.addCleanup(clearance._checks.remove, self.accepted.__contains__)
+
+    def book(self, *, by=None, patient=PATIENT, invitation=None):
+        return services.book_appointment(
+            service=self.clinic.service,
+            place=self.clinic.place,
+            starts_at=self.clinic.at(DAY, 10),
+            patient=patient,
+            by=by,
+            invitation=invitation,
+        )
+
+    def test_a_treatment_cannot_be_saved_open_to_anyone(self):
+        service = self.clinic.service
+        service.online_booking = OnlineBooking.ANYONE
+        with pytest.raises(ValidationError) as caught:
+            service.full_clean()
+        assert caught.value.message_dict["online_booking"] == [TREATMENT_OPEN_TO_ANYONE]
+
+    def test_no_treatment_kind_may_be_open_to_anyone_even_past_the_form(self):
+        for kind in (ServiceKind.KETAMINE, ServiceKind.BOOSTER, ServiceKind.SPRAVATO):
+            with transaction.atomic(), pytest.raises(IntegrityError):
+                Service.objects.filter(pk=self.clinic.service.pk).update(
+                    kind=kind, online_booking=OnlineBooking.ANYONE
+                )
+
+    def test_hydration_and_consultations_may_still_be_open_to_anyone(self):
+        drip = make_service(self.clinic.location, slug="open-drip")
+        drip.full_clean()
+        assert drip.online_booking == OnlineBooking.ANYONE
+        assert not drip.needs_invitation
+
+    def test_a_treatment_row_saying_anyone_still_needs_an_invitation_online(self):
+        service = self.clinic.service
+        service.online_booking = OnlineBooking.ANYONE  # in memory only: the database refuses
+        assert service.needs_invitation
+        code = refusal_code(
+            lambda: services.check_offered(service=service, place=self.clinic.place, staff=False)
+        )
+        assert code == "needs_invitation"
+
+    def test_the_front_desk_cannot_book_a_treatment_for_someone_not_accepted(self):
+        with pytest.raises(SlotUnavailable) as caught:
+            self.book(by=staff("Front desk"))
+        assert caught.value.code == "not_accepted"
+        assert "a clinician has accepted" in caught.value.message
+        assert not Appointment.objects.exists()
+
+    def test_the_front_desk_books_a_treatment_once_a_clinician_accepted_them(self):
+        self.accepted.add(PATIENT.email)
+        appointment = self.book(by=staff("Front desk"))
+        assert appointment.service.is_treatment
+
+    def test_the_front_desk_cannot_book_a_series_for_someone_not_accepted(self):
+        code = refusal_code(
+            lambda: services.book_series(
+                service=self.clinic.service,
+                place=self.clinic.place,
+                starts=[self.clinic.at(DAY, 10), self.clinic.at(DAY + datetime.timedelta(1), 10)],
+                patient=PATIENT,
+                by=staff("Front desk"),
+            )
+        )
+        assert code == "not_accepted"
+
+    def test_the_front_desk_books_anything_else_for_anyone(self):
+        drip = make_clinic(chairs=1, slug="drip-clinic")  # its service is a hydration drip
+        appointment = services.book_appointment(
+            service=drip.service,
+            place=drip.place,
+            starts_at=drip.at(DAY, 10),
+            patient=PATIENT,
+            by=staff("Front desk"),
+        )
+        assert not appointment.service.is_treatment
+
+    def test_a_check_registered_twice_is_asked_once(self):
+        before = len(clearance._checks)
+        clearance.register(self.accepted.__contains__)
+        assert len(clearance._checks) == before
+
+    def test_with_no_check_registered_nobody_is_accepted(self):
+        saved = list(clearance._checks)
+        clearance._checks.clear()
+        self.addCleanup(clearance._checks.extend, saved)
+        assert clearance.is_accepted(PATIENT.email) is False
+        assert clearance.is_accepted("") is False

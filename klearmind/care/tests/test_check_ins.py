@@ -64,6 +64,14 @@ class CheckInScheduleTests(TestCase):
         measures = sorted(c.measures for c in create_due_check_ins())
         assert measures == [["phq9", "gad7"], ["phq9", "pcl5"]]
 
+    def test_a_chronic_pain_patient_gets_the_pain_score_in_every_check_in(self):
+        # CLINICAL.md, "pain": for chronic-pain candidates at intake and in every check-in.
+        make_plan(make_patient(email="pain@example.org", conditions=["chronic_pain"]))
+        make_plan(make_patient(email="mood@example.org", conditions=["depression"]))
+        measures = sorted(c.measures for c in create_due_check_ins())
+        assert ["phq9", "pain"] in measures
+        assert ["phq9"] in measures
+
     def test_a_clinician_can_ask_for_one_at_any_time(self):
         first = request_check_in(patient=self.patient)
         second = request_check_in(patient=self.patient)
@@ -218,3 +226,62 @@ class SendCheckInsCommandTests(TestCase):
         call_command("send_check_ins", stdout=output)
         assert output.getvalue().strip() == "Check-ins made: 1."
         assert CheckIn.objects.get().patient == plan.patient
+
+
+class CheckInMeasuresTests(TestCase):
+    """CLINICAL.md: the PCL-5 judged at the clinic's cut-off in check-ins too; the 0-10 pain
+    score for chronic pain; the GAD-7 with its published difficulty question."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.patient = make_patient(email="c@example.org", conditions=["ptsd", "chronic_pain"])
+        IntakeSettings.objects.create(pcl5_cutoff=31)
+
+    def send(self, measures, data) -> Measurement:
+        check_in = make_check_in(self.patient, key=f"k-{len(measures)}", measures=measures)
+        response = self.client.post(check_in_path(check_in), data)
+        assert response.status_code == 302, response.content.decode()
+        return Measurement.objects.get()
+
+    def pcl5_totalling(self, total: int) -> dict:
+        values = [min(4, max(0, total - 4 * n)) for n in range(20)]
+        return {f"pcl5_{n}": str(v) for n, v in enumerate(values, 1)}
+
+    def test_the_pcl5_uses_the_clinics_cutoff_not_always_33(self):
+        data = {**answers("phq9", 9), **self.pcl5_totalling(31)}
+        measurement = self.send(["phq9", "pcl5"], data)
+        assert measurement.total("pcl5") == 31
+        assert measurement.scores["pcl5"]["band"] == "provisional PTSD"
+        assert measurement.scores["pcl5"]["cutoff"] == 31
+
+    def test_one_point_below_the_clinics_cutoff_is_below_it(self):
+        data = {**answers("phq9", 9), **self.pcl5_totalling(30)}
+        assert self.send(["phq9", "pcl5"], data).scores["pcl5"]["band"] == "below cut-off"
+
+    def test_the_pain_score_is_asked_in_the_published_words_and_stored(self):
+        check_in = make_check_in(self.patient, key="pain", measures=["phq9", "pain"])
+        page = self.client.get(check_in_path(check_in)).content.decode()
+        assert q.PAIN_QUESTION in page
+        response = self.client.post(check_in_path(check_in), answers("phq9", 9))
+        assert "Please rate your pain from 0 to 10." in response.content.decode()
+        self.client.post(check_in_path(check_in), {**answers("phq9", 9), "pain": "7"})
+        assert Measurement.objects.get().total("pain") == 7
+
+    def test_the_gad7_ends_with_its_published_difficulty_question(self):
+        check_in = make_check_in(self.patient, key="gad", measures=["phq9", "gad7"])
+        page = self.client.get(check_in_path(check_in)).content.decode()
+        wording = (
+            "If you checked off any problems, how difficult have these problems made it for "
+            "you to do your work, take care of things at home, or get along with other people?"
+        )
+        assert page.count(wording) == 2  # after the PHQ-9 and after the GAD-7
+        for option in (
+            "Not difficult at all",
+            "Somewhat difficult",
+            "Very difficult",
+            "Extremely difficult",
+        ):
+            assert option in page
+        data = {**answers("phq9", 9), **answers("gad7", 7), "gad7_difficulty": "2"}
+        self.client.post(check_in_path(check_in), data)
+        assert Measurement.objects.get().scores["gad7"]["difficulty"] == 2

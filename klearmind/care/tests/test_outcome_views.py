@@ -16,6 +16,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.models import AttentionReview, CheckIn, PlanStatus
 from klearmind.care.outcome_views import safe_cell
+from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
 from klearmind.pages.models import ClinicSettings
 
@@ -141,6 +142,20 @@ class DashboardTests(TestCase):
         assert "Midtown" in page and "No clinic recorded" in page
         assert PATIENT_NAME not in page
 
+    def test_the_page_states_who_counts_and_shows_the_others_apart_with_why(self):
+        page = self.client.get(self.url).content.decode()
+        assert "Rates count only patients ill at baseline" in page
+        assert "within 30 days before the first session" in page
+        assert "1 no baseline within 30 days before the first session" in page
+        assert "0 not ill at baseline" in page
+
+    def test_the_rule_names_the_clinics_own_pcl5_cutoff(self):
+        clinic = IntakeSettings.load()
+        clinic.pcl5_cutoff = 31
+        clinic.save()
+        page = self.client.get(self.url).content.decode()
+        assert "PCL-5 31 or more, the clinic&#x27;s cut-off" in page
+
     def test_a_period_before_any_treatment_shows_nobody(self):
         page = self.client.get(self.url, {"start": "2020-01-01", "end": "2020-03-31"})
         assert "<dt>Patients in treatment</dt><dd>0</dd>" in page.content.decode()
@@ -170,9 +185,19 @@ class DashboardTests(TestCase):
         assert ["Patients in treatment", "2"] in rows
         assert ["No-shows", "1", "of", "3", "n too small"] in rows
         depression = next(row for row in rows if row[:2] == ["Condition", "Depression"])
-        assert depression[3:] == ["2", "1", "2", "n too small", "1", "2", "n too small"]
+        # The second patient has no session booked, so no baseline within 30 days before it:
+        # not counted (CLINICAL.md), and said so in its own column.
+        assert depression[3:] == ["2", "1", "1", "n too small", "1", "1", "n too small", "0", "1"]
+        header = next(row for row in rows if row[:1] == ["Grouped by"])
+        assert header[-2:] == [
+            "Not counted: not ill at baseline",
+            "Not counted: no baseline within 30 days before the first session",
+        ]
+        rule = next(row for row in rows if row[:1] == ["Rule"])
+        assert "Rates count only patients ill at baseline (PHQ-9 10 or more" in rule[1]
+        assert "PCL-5 33 or more, the clinic's cut-off" in rule[1]
         ptsd = next(row for row in rows if row[:2] == ["Condition", "PTSD"])
-        assert ptsd[3:] == ["0", "0", "0", "n too small", "", "", "not applicable"]
+        assert ptsd[3:] == ["0", "0", "0", "n too small", "", "", "not applicable", "0", "0"]
         assert PATIENT_NAME not in response.content.decode()
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
         assert event.detail == f"clinic outcomes CSV {start} to {end}"

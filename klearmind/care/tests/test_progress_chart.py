@@ -13,6 +13,7 @@ from klearmind.care.models import InfusionChart
 from klearmind.care.outcomes import Point
 from klearmind.care.progress import patient_progress, treatment_dates
 from klearmind.care.progress_chart import charts, progress_chart
+from klearmind.intake.models import IntakeSettings
 from klearmind.intake.scoring import Band
 
 from .factories import make_patient, make_plan, make_protocol
@@ -118,3 +119,15 @@ class TreatmentDatesTests(TestCase):
         assert [row[1:] for row in phq9["rows"]] == [(18, "moderately severe"), (6, "mild")]
         assert phq9["svg"].count("<circle") == 2
         assert gad7["rows"][0][1:] == (14, "moderate")
+
+    def test_the_pcl5_is_banded_at_the_clinics_cutoff(self):
+        # CLINICAL.md: the clinic's PCL-5 cut-off is used everywhere, progress included.
+        clinic = IntakeSettings.load()
+        clinic.pcl5_cutoff = 31
+        clinic.save()
+        patient = make_patient(email="pcl@example.org", conditions=["ptsd"])
+        score(patient, pcl5=[2] * 15 + [1] + [0] * 4, taken_at=days_ago(3))
+        [pcl5] = charts(patient_progress(patient))
+        assert pcl5["rows"][0][1:] == (31, "provisional PTSD")
+        assert "31–80 provisional PTSD" in pcl5["svg"]
+        assert "0–30 below the provisional cut-off" in pcl5["svg"]

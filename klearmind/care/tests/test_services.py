@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.audit.models import AuditEvent
+from klearmind.booking.clearance import is_accepted
 from klearmind.booking.tests.factories import (
     PATIENT,
     Clinic,
@@ -20,7 +21,7 @@ from klearmind.booking.tests.factories import (
 )
 from klearmind.care import services
 from klearmind.care.forms import PatientForm
-from klearmind.care.models import Measurement, Patient, PlanStatus
+from klearmind.care.models import Measurement, Patient, PatientStatus, PlanStatus
 from klearmind.intake.models import Status
 from klearmind.intake.tests.factories import (
     CANDIDATE_EMAIL,
@@ -58,8 +59,8 @@ class OpenFromQuestionnaireTests(TestCase):
         assert patient.current_medications == MEDICATION
         assert patient.conditions == ["depression", "anxiety"]
         assert sorted(patient.history_flags()) == [
-            ("Hypertension", "yes"),
             ("Known prolonged QT", "not sure"),
+            ("Treated hypertension", "yes"),
         ]
         assert "Sees a therapist" in patient.history_notes
         baseline = Measurement.objects.get(patient=patient)
@@ -222,3 +223,19 @@ class ProtocolTests(TestCase):
         with pytest.raises(ValidationError) as error:
             protocol.clean()
         assert "max_days_apart" in error.value.message_dict
+
+
+class PatientRecordClearsTreatmentBookingTests(TestCase):
+    """CLINICAL.md: the front desk books treatment only for someone a clinician accepted; an
+    active patient record counts, a discharged one does not."""
+
+    def test_an_active_record_clears_and_a_discharged_one_does_not(self):
+        patient = Patient.objects.create(
+            full_name="Jordan Blake",
+            date_of_birth=datetime.date(1985, 4, 2),
+            email="jordan.blake@example.org",
+            phone="(916) 555-0100",
+        )
+        assert is_accepted("Jordan.Blake@example.org")
+        Patient.objects.filter(pk=patient.pk).update(status=PatientStatus.DISCHARGED)
+        assert not is_accepted("jordan.blake@example.org")

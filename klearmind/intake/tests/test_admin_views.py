@@ -110,7 +110,7 @@ class DetailTests(TestCase):
     def test_a_clinician_sees_scores_bands_flags_answers_and_contact_details(self):
         text = self.client.get(self.url).content.decode()
         assert "Suggestion: Likely not a candidate" in text
-        assert "Hard stop: Seizure disorder" in text
+        assert "Hard stop for any ketamine (IV ketamine and Spravato): Seizure disorder" in text
         assert "Not sure: Pregnancy (or possible pregnancy)" in text
         assert "<td>21</td><td>Severe" in text
         assert "Item 9: 1" in text
@@ -233,7 +233,7 @@ class DetailTests(TestCase):
         text = response.content.decode()
         assert "intake/print.css" in text
         assert "Confidential health information" in text
-        assert "Hard stop: Seizure disorder" in text
+        assert "Hard stop for any ketamine (IV ketamine and Spravato): Seizure disorder" in text
         assert MEDICATION in text
         assert "no-store" in response["Cache-Control"]
         assert AuditEvent.objects.about(self.submission).get(action="view").detail == "print"

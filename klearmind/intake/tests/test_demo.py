@@ -9,10 +9,10 @@ class DemoTests(TestCase):
     def test_sample_candidates_have_real_scores_histories_and_notes_and_load_once(self):
         clinician = staff("Clinician", username="clinician")
         assert load_intake_demo() == (
-            "Demo questionnaires: 5 created, 0 already present; an urgent unsent draft."
+            "Demo questionnaires: 6 created, 0 already present; an urgent unsent draft."
         )
         assert load_intake_demo() == (
-            "Demo questionnaires: 0 created, 5 already present; the urgent unsent draft present."
+            "Demo questionnaires: 0 created, 6 already present; the urgent unsent draft present."
         )
         draft = Draft.objects.get()
         assert draft.urgent and draft.reviewed_at is None
@@ -39,4 +39,11 @@ class DemoTests(TestCase):
             "either",
         }
         assert by_name["Noor Haddad"].status == Status.ACCEPTED
+        # CLINICAL.md: breastfeeding rules out Spravato only; a clinician reviews.
+        nursing = by_name["Priya Natarajan"].results
+        assert nursing["triage"]["suggestion"] == "clinician_review"
+        assert nursing["screening"]["hard_stops"] == []
+        assert nursing["screening"]["spravato_contraindications"][0]["key"] == "breastfeeding"
+        flags = [f["key"] for f in by_name["Grace Whitmore"].results["screening"]["soft_flags"]]
+        assert flags == ["regular_opioids", "hypertension"]
         assert Submission.objects.queue().first() == urgent

@@ -70,20 +70,15 @@ screening_answers = st.fixed_dictionaries(
     pcl5=st.one_of(st.none(), st.lists(st.integers(0, 4), min_size=20, max_size=20)),
     pain=st.one_of(st.none(), st.integers(0, 10)),
     answers=screening_answers,
-    age=st.integers(18, 100),
 )
-def test_the_triage_follows_hard_stops_item_9_and_flags(phq9, gad7, pcl5, pain, answers, age):
+def test_the_triage_follows_hard_stops_item_9_and_flags(phq9, gad7, pcl5, pain, answers):
     assessment = scoring.assess(
-        phq9=phq9, gad7=gad7, pcl5=pcl5, pain=pain, screening_answers=answers, age=age
+        phq9=phq9, gad7=gad7, pcl5=pcl5, pain=pain, screening_answers=answers
     )
     hard_stop = any(answers[q.key] == YES for q in SCREENING_QUESTIONS if q.kind == "ketamine")
     suggestion = assessment.triage.suggestion
     assert (suggestion == scoring.LIKELY_NOT_CANDIDATE) is hard_stop
-    unsure = any(
-        answers[q.key] == NOT_SURE
-        for q in SCREENING_QUESTIONS
-        if q.key != "hypertension" or age >= scoring.OLDER_AGE
-    )
+    unsure = any(answers[q.key] == NOT_SURE for q in SCREENING_QUESTIONS)
     if phq9[8] > 0 or unsure:
         assert suggestion != scoring.LIKELY_CANDIDATE
     assert assessment.urgent is (phq9[8] > 0)

@@ -6,7 +6,13 @@ import datetime
 import pytest
 
 from klearmind.intake import scoring
-from klearmind.intake.questionnaires import NO, NOT_SURE, SCREENING_QUESTIONS, YES
+from klearmind.intake.questionnaires import (
+    NO,
+    NOT_SURE,
+    SCREENING_LABELS,
+    SCREENING_QUESTIONS,
+    YES,
+)
 
 NONE_SCREENED = {q.key: NO for q in SCREENING_QUESTIONS}
 
@@ -159,40 +165,108 @@ class TestPain:
             scoring.checked_pain(value)
 
 
+HARD_STOPS_FOR_ANY_KETAMINE = {
+    "psychosis",
+    "mania",
+    "seizures",
+    "stimulant_misuse",
+    "pregnancy",
+    "recent_heart_attack_or_stroke",
+    "uncontrolled_hypertension",
+    "unstable_angina",
+    "uncontrolled_atrial_fibrillation",
+    "prolonged_qt",
+    "vascular_disease",
+    "ketamine_hypersensitivity",
+    "raised_intracranial_pressure",
+    "recent_head_injury",
+}
+SOFT_FLAGS = {
+    "substance_use_history",
+    "prior_ketamine_misuse",
+    "regular_opioids",
+    "regular_benzodiazepines",
+    "heavy_alcohol",
+    "maoi",
+    "psychostimulants",
+    "bipolar_without_stabiliser",
+    "hypertension",
+    "severe_liver_disease",
+    "interstitial_cystitis",
+}
+
+
 class TestScreening:
-    @pytest.mark.parametrize("key", [q.key for q in SCREENING_QUESTIONS if q.kind == "ketamine"])
-    def test_each_exclusion_is_a_hard_stop_and_likely_not_a_candidate(self, key):
-        screening = scoring.screen(NONE_SCREENED | {key: YES}, age=40)
+    # CLINICAL.md, "IV ketamine", screening: hard stops for any ketamine or esketamine.
+    @pytest.mark.parametrize("key", sorted(HARD_STOPS_FOR_ANY_KETAMINE))
+    def test_each_hard_stop_rules_out_iv_ketamine_and_spravato_alike(self, key):
+        screening = scoring.screen(NONE_SCREENED | {key: YES})
         assert [flag.key for flag in screening.hard_stops] == [key]
+        assert screening.spravato_contraindications == ()
         triage = triage_for(screening)
         assert triage.suggestion == scoring.LIKELY_NOT_CANDIDATE
-        assert triage.reasons[0].startswith("Hard stop:")
+        assert triage.reasons[0].startswith("Hard stop for any ketamine (IV ketamine and Spravato)")
 
-    def test_there_are_the_ten_exclusions_clinical_lists(self):
+    def test_the_hard_stops_are_exactly_those_clinical_lists(self):
         keys = {q.key for q in SCREENING_QUESTIONS if q.kind == "ketamine"}
-        assert len(keys) == 10
+        assert keys == HARD_STOPS_FOR_ANY_KETAMINE
 
-    def test_aneurysm_avm_or_haemorrhage_excludes_spravato_and_needs_review(self):
-        screening = scoring.screen(NONE_SCREENED | {"vascular_disease": YES}, age=40)
+    @pytest.mark.parametrize(
+        ("key", "label"),
+        [
+            ("vascular_disease", "Aneurysmal vascular disease, AVM or intracerebral haemorrhage"),
+            ("ketamine_hypersensitivity", "Hypersensitivity to ketamine or esketamine"),
+            ("raised_intracranial_pressure", "Raised intracranial pressure"),
+            ("recent_head_injury", "Recent head injury"),
+        ],
+    )
+    def test_the_ketalar_label_hazards_read_as_hard_stops_not_spravato_only(self, key, label):
+        triage = triage_for(scoring.screen(NONE_SCREENED | {key: YES}))
+        assert triage.reasons[0] == (
+            f"Hard stop for any ketamine (IV ketamine and Spravato): {label}."
+        )
+        assert not any("Spravato contraindicated" in reason for reason in triage.reasons)
+
+    def test_breastfeeding_excludes_spravato_only_and_needs_review(self):
+        # CLINICAL.md: "Spravato adds breastfeeding".
+        screening = scoring.screen(NONE_SCREENED | {"breastfeeding": YES})
         assert screening.hard_stops == ()
-        assert [f.key for f in screening.spravato_contraindications] == ["vascular_disease"]
+        assert [f.key for f in screening.spravato_contraindications] == ["breastfeeding"]
         triage = triage_for(screening)
         assert triage.suggestion == scoring.CLINICIAN_REVIEW
-        assert any(reason.startswith("Spravato contraindicated") for reason in triage.reasons)
+        assert triage.reasons[0] == (
+            "Spravato contraindicated (not a hard stop for IV ketamine): Breastfeeding."
+        )
 
-    @pytest.mark.parametrize("key", ["substance_use_history", "bipolar_without_stabiliser"])
-    def test_each_soft_flag_needs_review(self, key):
-        screening = scoring.screen(NONE_SCREENED | {key: YES}, age=40)
+    def test_breastfeeding_answered_no_flags_nothing(self):
+        screening = scoring.screen(NONE_SCREENED | {"breastfeeding": NO})
+        assert screening == scoring.screen(NONE_SCREENED)
+        assert triage_for(screening).suggestion == scoring.LIKELY_CANDIDATE
+
+    def test_the_soft_flags_are_exactly_those_clinical_lists(self):
+        assert {q.key for q in SCREENING_QUESTIONS if q.kind == "flag"} == SOFT_FLAGS
+
+    @pytest.mark.parametrize("key", sorted(SOFT_FLAGS))
+    def test_each_soft_flag_needs_review_but_is_no_hard_stop(self, key):
+        screening = scoring.screen(NONE_SCREENED | {key: YES})
         assert [f.key for f in screening.soft_flags] == [key]
-        assert triage_for(screening).suggestion == scoring.CLINICIAN_REVIEW
+        assert screening.hard_stops == ()
+        triage = triage_for(screening)
+        assert triage.suggestion == scoring.CLINICIAN_REVIEW
+        assert triage.reasons[0].startswith("Soft flag: ")
 
-    @pytest.mark.parametrize(("age", "flagged"), [(64, False), (65, True)])
-    def test_hypertension_is_a_soft_flag_from_age_65(self, age, flagged):
-        screening = scoring.screen(NONE_SCREENED | {"hypertension": YES}, age=age)
-        assert bool(screening.soft_flags) is flagged
+    def test_treated_hypertension_is_a_soft_flag_at_any_age(self):
+        # CLINICAL.md: "treated hypertension at any age" (no longer only from 65).
+        screening = scoring.screen(NONE_SCREENED | {"hypertension": YES})
+        assert [f.label for f in screening.soft_flags] == ["Treated hypertension"]
+
+    def test_every_question_is_plain_and_labelled(self):
+        for question in SCREENING_QUESTIONS:
+            assert question.text.endswith("?")
+            assert question.key in SCREENING_LABELS
 
     def test_not_sure_about_an_exclusion_needs_review_not_a_refusal(self):
-        screening = scoring.screen(NONE_SCREENED | {"pregnancy": NOT_SURE}, age=30)
+        screening = scoring.screen(NONE_SCREENED | {"pregnancy": NOT_SURE})
         assert screening.hard_stops == ()
         assert [f.key for f in screening.unsure] == ["pregnancy"]
         assert triage_for(screening).suggestion == scoring.CLINICIAN_REVIEW
@@ -201,7 +275,7 @@ class TestScreening:
         answers = dict(NONE_SCREENED)
         del answers["seizures"]
         with pytest.raises(scoring.ScoringError):
-            scoring.screen(answers, age=30)
+            scoring.screen(answers)
 
 
 def triage_for(screening, *, phq9=(2, 2, 2, 2, 1, 1, 0, 0, 0), gad7=None, pcl5=None, pain=None):
@@ -215,7 +289,7 @@ def triage_for(screening, *, phq9=(2, 2, 2, 2, 1, 1, 0, 0, 0), gad7=None, pcl5=N
 
 
 class TestTriage:
-    clear = scoring.screen(NONE_SCREENED, age=40)
+    clear = scoring.screen(NONE_SCREENED)
 
     def test_moderate_depression_without_flags_is_a_likely_candidate(self):
         triage = triage_for(self.clear)
@@ -250,10 +324,13 @@ class TestTriage:
         assert triage.suggestion == scoring.CLINICIAN_REVIEW
 
     def test_a_hard_stop_outranks_everything(self):
-        screening = scoring.screen(NONE_SCREENED | {"mania": YES, "pregnancy": NOT_SURE}, age=40)
+        screening = scoring.screen(NONE_SCREENED | {"mania": YES, "pregnancy": NOT_SURE})
         triage = triage_for(screening, phq9=(3,) * 9)
         assert triage.suggestion == scoring.LIKELY_NOT_CANDIDATE
-        assert triage.reasons[0] == "Hard stop: Current mania."
+        assert (
+            triage.reasons[0]
+            == "Hard stop for any ketamine (IV ketamine and Spravato): Current mania."
+        )
 
 
 class TestAssess:
@@ -264,7 +341,6 @@ class TestAssess:
             pcl5=None,
             pain=None,
             screening_answers=NONE_SCREENED,
-            age=30,
         )
         data = assessment.as_dict()
         assert data["urgent"] is True
@@ -279,7 +355,6 @@ class TestAssess:
             pcl5=items_totalling(31, count=20, maximum=4),
             pain=None,
             screening_answers=NONE_SCREENED,
-            age=30,
             pcl5_cutoff=31,
         )
         assert assessment.pcl5.provisional_by_cutoff is True

@@ -4,6 +4,7 @@ import datetime
 
 from ..models import ArticleIndexPage, ArticlePage
 from .spec import (
+    NIMH_DEPRESSION,
     Ref,
     book_consultation,
     both_notices,
@@ -17,8 +18,8 @@ from .spec import (
 
 REVIEWER = "Dr. Maya Ellison, MD"
 
-# "Ketamine: Benefits and Risks for Depression, PTSD & Neuroplasticity", Huberman Lab podcast
-# (Stanford School of Medicine), 6 August 2023.
+# "Ketamine: Benefits and Risks for Depression, PTSD & Neuroplasticity", an episode of the
+# Huberman Lab podcast, Andrew Huberman's own show: not a Stanford production or lecture.
 NEUROPLASTICITY_TALK = "https://www.youtube.com/watch?v=Rxmv7rT9leo"
 
 SEED_ARTICLE = page(
@@ -43,9 +44,11 @@ SEED_ARTICLE = page(
         paragraph(
             "<p>Chemists developed ketamine in the early 1960s, looking for an anesthetic that "
             "worked quickly, wore off quickly and was gentler than the drugs available then. "
-            "Because it dulls pain and puts people under without suppressing their breathing "
-            "the way many anesthetics do, it became a field anesthetic for American troops "
-            "during the Vietnam War.</p>"
+            "Because it dulls pain and puts people under while usually slowing breathing less "
+            "than many anesthetics do, it became a field anesthetic for American troops "
+            "during the Vietnam War. It can still slow or stop breathing, above all at high "
+            "doses or with other sedating drugs, which is why breathing and oxygen are "
+            "watched throughout every treatment.</p>"
             "<p>Surgeons, emergency physicians and veterinarians still use it every day, and it "
             "is on the World Health Organization's list of essential medicines. Ketamine also "
             "found its way out of the hospital: since the 1970s it has been misused as a party "
@@ -92,20 +95,27 @@ SEED_ARTICLE = page(
         ),
         video(
             NEUROPLASTICITY_TALK,
-            "Ketamine: benefits and risks for depression, PTSD and neuroplasticity",
+            "Huberman Lab podcast: Ketamine: benefits and risks for depression, PTSD and "
+            "neuroplasticity",
             "video-poster",
             "1:42:41",
         ),
         paragraph(
-            "<p>In this long-form talk, a Stanford neurobiologist walks through the research on "
-            "ketamine's clinical uses, how it acts on glutamate and neuroplasticity, and the "
-            "risks of using it outside a medical setting. The video loads from YouTube only "
-            "when you choose to play it.</p>"
+            "<p>This is an episode of the Huberman Lab podcast, a general-audience science "
+            "podcast hosted by Andrew Huberman, a neuroscientist at Stanford; it is his own "
+            "show, not a Stanford lecture, and not made or reviewed by Klearmind. He walks "
+            "through the research on ketamine's clinical uses, how it acts on glutamate and "
+            "neuroplasticity, and the risks of using it outside a medical setting. It is "
+            "background, not medical advice. The video loads from YouTube only when you "
+            "choose to play it.</p>"
         ),
         heading("Depression"),
         paragraph(
-            "<p>Depression is among the most common illnesses in the United States: in a "
-            "typical year about 17 million adults have at least one major depressive episode. "
+            "<p>Depression is among the most common illnesses in the United States: in 2021 "
+            "an estimated 21.0 million adults, 8.3 % of all adults, had at least one major "
+            "depressive episode (source: the National Institute of Mental Health, "
+            f'<a href="{NIMH_DEPRESSION}">Major Depression statistics</a>, from the National '
+            "Survey on Drug Use and Health). "
             "It is far more than feeling low. It can wear down sleep, appetite, energy and "
             "concentration and take away the ability to enjoy anything at all.</p>"
             "<p>Standard antidepressants help many people, but they usually need several weeks "
@@ -136,7 +146,11 @@ SEED_ARTICLE = page(
             "relative of ketamine, for <b>treatment-resistant depression</b>: depression that "
             "has not improved after at least two antidepressants taken at a proper dose for "
             "long enough. It was first approved for use alongside an oral antidepressant and, "
-            "since 2025, also on its own. It is given only in certified treatment centers.</p>"
+            "since 2025, also on its own; since 2020 it is also approved for depressive "
+            "symptoms in adults with major depression and acute suicidal thoughts or "
+            "behavior. It carries a boxed warning for sedation, dissociation, slowed "
+            "breathing, abuse and misuse, and suicidal thoughts and behaviors, and it is "
+            "given only in certified treatment centers.</p>"
             "<p>Ketamine is not a cure on its own. Its benefits seem to last longest when the "
             "window of neuroplasticity is put to good use, with talking therapy such as "
             "cognitive behavioral therapy (CBT), steady routines and ongoing care from your "

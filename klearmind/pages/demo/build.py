@@ -1,4 +1,5 @@
-"""Builds the demo clinic from the content modules: creates what is missing, edits nothing."""
+"""Builds the demo clinic from the content modules: creates what is missing, and brings a page
+or notice up to date only while nobody has edited it since the demo wrote it (decision 026)."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -24,7 +25,9 @@ WELCOME_TITLE = "Welcome to your new Wagtail site!"
 class DemoReport:
     pages_created: list[str] = field(default_factory=list)
     pages_present: list[str] = field(default_factory=list)
+    pages_updated: list[str] = field(default_factory=list)
     other_created: list[str] = field(default_factory=list)
+    other_updated: list[str] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -39,6 +42,7 @@ class TreeBuilder:
         self.report = report
         self.objects = {"notice": notices, "image": images, "page": {}}
         self.drafts: list[tuple[Page, dict]] = []
+        self.present: list[tuple[PageSpec, Page]] = []
 
     @property
     def pages(self) -> dict[str, Page]:
@@ -51,6 +55,7 @@ class TreeBuilder:
             self.report.pages_created.append(spec.title)
         else:
             self.report.pages_present.append(spec.title)
+            self.present.append((spec, page))
         self.pages[spec.slug] = page
         for child in spec.children:
             self.build(child, page)
@@ -61,6 +66,26 @@ class TreeBuilder:
             for name, value in deferred.items():
                 self._assign(page, name, value)
             page.save_revision().publish()
+
+    def refresh_unedited(self) -> None:
+        """Rewrite each page found whose only revision is the one the demo published, when the
+        content modules now say something else; a page anyone saved since is left alone."""
+        for spec, page in self.present:
+            page = page.specific
+            if page.revisions.count() != 1 or page.has_unpublished_changes:
+                continue
+            before = comparable(page, spec)
+            for name, value in spec.fields.items():
+                if not isinstance(page._meta.get_field(name), ForeignObjectRel):
+                    self._assign(page, name, value)
+            if comparable(page, spec) == before:
+                continue
+            page.save()
+            # The one revision keeps matching the live page, so the rule holds next time.
+            revision = page.latest_revision
+            revision.content = page.serializable_data()
+            revision.save(update_fields=["content"])
+            self.report.pages_updated.append(spec.title)
 
     def resolve(self, value):
         if isinstance(value, Ref):
@@ -98,17 +123,38 @@ class TreeBuilder:
         setattr(page, name, self.resolve(value))
 
 
+def comparable(page: Page, spec: PageSpec) -> dict:
+    """The page's spec fields as stored, without the block ids Wagtail makes up each time."""
+    values = {}
+    for name in spec.fields:
+        model_field = page._meta.get_field(name)
+        if not isinstance(model_field, ForeignObjectRel):
+            stored = model_field.get_prep_value(model_field.value_from_object(page))
+            values[name] = without_ids(stored)
+    return values
+
+
+def without_ids(value):
+    if isinstance(value, dict):
+        return {key: without_ids(item) for key, item in value.items() if key != "id"}
+    if isinstance(value, list | tuple):
+        return [without_ids(item) for item in value]
+    return value
+
+
 def load_demo() -> DemoReport:
-    """Create whatever part of the demo clinic is missing; never change what is there."""
+    """Create whatever part of the demo clinic is missing, and bring up to date what the demo
+    wrote and nobody has edited since; never change an edit."""
     report = DemoReport()
     with transaction.atomic():
         images, new_images = ensure_images()
-        notices, new_notices = ensure_notices()
+        notices, new_notices = ensure_notices(report)
         report.other_created += new_images + [NOTICES[key]["title"] for key in new_notices]
         builder = TreeBuilder(report, notices=notices, images=images)
         remove_welcome_page()
         builder.build(HOME, Page.get_first_root_node())
         builder.publish()
+        builder.refresh_unedited()
         point_default_site_at(builder.pages[HOME.slug])
         for key in new_notices:
             link_notice_to_page(notices[key], builder.pages[NOTICES[key]["full_page"]])
@@ -118,14 +164,19 @@ def load_demo() -> DemoReport:
     return report
 
 
-def ensure_notices() -> tuple[dict[str, SafetyNotice], list[str]]:
-    """The safety notices by key, found by title or created; returns them and the new keys."""
+def ensure_notices(report: DemoReport) -> tuple[dict[str, SafetyNotice], list[str]]:
+    """The safety notices by key, found by title or created; returns them and the new keys. A
+    notice still reading word for word as an earlier demo wrote it gets the current text."""
     notices, created = {}, []
     for key, data in NOTICES.items():
         notice = SafetyNotice.objects.filter(title=data["title"]).first()
         if notice is None:
             notice = SafetyNotice.objects.create(title=data["title"], body=data["body"])
             created.append(key)
+        elif notice.body in data.get("superseded", ()):
+            notice.body = data["body"]
+            notice.save(update_fields=["body"])
+            report.other_updated.append(data["title"])
         notices[key] = notice
     return notices, created
 

@@ -16,12 +16,28 @@ NOTICES = {
             "rise in blood pressure and heart rate, nausea, dizziness and drowsiness. These "
             "effects usually pass within an hour or two, and a clinician monitors you "
             "throughout treatment.</p>"
+            "<p>Neither IV ketamine nor Spravato is suitable for people with a history of "
+            "psychosis or schizophrenia, current mania, uncontrolled high blood pressure, a "
+            "recent heart attack or stroke, a seizure disorder, an aneurysm, an "
+            "arteriovenous malformation or a past bleed in the brain, raised pressure inside "
+            "the skull or a recent head injury, or an allergy to ketamine or esketamine, nor "
+            "for people who are pregnant. Spravato is also not for people who are "
+            "breastfeeding. Tell us about every medicine you take.</p>"
+            "<p><b>Do not drive or operate machinery until the next day.</b> A responsible "
+            "adult must take you home.</p>"
+        ),
+        # What earlier versions of the demo wrote: replaced on a later load if unedited.
+        "superseded": (
+            "<p>Ketamine can cause a dreamlike, detached feeling (dissociation), a temporary "
+            "rise in blood pressure and heart rate, nausea, dizziness and drowsiness. These "
+            "effects usually pass within an hour or two, and a clinician monitors you "
+            "throughout treatment.</p>"
             "<p>Ketamine is not suitable for everyone, including people with a history of "
             "psychosis or schizophrenia, current mania, uncontrolled high blood pressure, a "
             "recent heart attack or stroke, or a seizure disorder, and people who are "
             "pregnant. Tell us about every medicine you take.</p>"
             "<p><b>Do not drive or operate machinery until the next day.</b> A responsible "
-            "adult must take you home.</p>"
+            "adult must take you home.</p>",
         ),
     },
     "off-label": {
@@ -36,6 +52,31 @@ NOTICES = {
             "treatment-resistant depression in adults.</p>"
         ),
     },
+    # The Spravato label's boxed warning and its approved uses, in the clinic's own words.
+    "spravato": {
+        "title": "Spravato: boxed warning and approved uses",
+        "full_page": "spravato-esketamine",
+        "body": (
+            "<p><b>Boxed warning.</b> Spravato carries the FDA's most serious kind of warning, "
+            "for five risks: <b>sedation</b> (deep sleepiness, even passing out); "
+            "<b>dissociation</b> (feeling cut off from yourself, your body or what is around "
+            "you); <b>respiratory depression</b> (breathing that becomes slow or shallow); "
+            "<b>abuse and misuse</b>; and <b>suicidal thoughts and behaviors</b>, which "
+            "antidepressants can make more likely in children and young adults. That is why "
+            "every dose is taken in a certified clinic, where a clinician watches you for at "
+            "least 2 hours afterwards.</p>"
+            "<p><b>Approved uses.</b> For adults with treatment-resistant depression (approved "
+            "in 2019 with an oral antidepressant, and since 2025 also on its own, as "
+            "monotherapy), and, since 2020, for depressive symptoms in adults with major "
+            "depressive disorder who have acute suicidal thoughts or behavior, together with "
+            "an oral antidepressant. It has not been shown to prevent suicide, and it does "
+            "not replace hospital care when that is needed. It is not approved for "
+            "children.</p>"
+            "<p>Spravato is not for anyone with an aneurysm or an arteriovenous malformation, "
+            "who has had a bleed in the brain, or who is allergic to esketamine or ketamine. "
+            "Tell us if you are pregnant or breastfeeding.</p>"
+        ),
+    },
 }
 
 SAFETY_PAGE = page(
@@ -45,6 +86,7 @@ SAFETY_PAGE = page(
     intro="What to know about the risks of ketamine and Spravato before you start treatment.",
     body=[
         notice("safety"),
+        notice("spravato"),
         heading("Effects during and after treatment"),
         paragraph(
             "<p>Most effects begin during the infusion or spray session and fade soon after. "
@@ -55,14 +97,23 @@ SAFETY_PAGE = page(
         ),
         heading("Who should not receive ketamine"),
         paragraph(
-            "<ul><li>People with a history of psychosis or schizophrenia, or current mania</li>"
-            "<li>People with uncontrolled high blood pressure, unstable heart disease, or a "
-            "heart attack or stroke in the last six months</li>"
-            "<li>People with a seizure disorder or active stimulant or cocaine misuse</li>"
-            "<li>People who are pregnant</li>"
-            "<li>For Spravato also: people with an aneurysm, an arteriovenous malformation or "
-            "a past bleed in the brain</li></ul>"
-            "<p>A clinician goes through these questions with you before any treatment.</p>"
+            "<p>These rule out IV ketamine and Spravato alike:</p>"
+            "<ul><li>A history of psychosis or schizophrenia, or current mania</li>"
+            "<li>Uncontrolled high blood pressure, unstable heart disease, or a heart attack "
+            "or stroke in the last six months</li>"
+            "<li>An aneurysm, an arteriovenous malformation or a past bleed in the brain: "
+            "ketamine raises blood pressure, which makes these dangerous</li>"
+            "<li>Raised pressure inside the skull, or a recent head injury</li>"
+            "<li>An allergy to ketamine or esketamine</li>"
+            "<li>A seizure disorder, or active stimulant or cocaine misuse</li>"
+            "<li>Pregnancy</li></ul>"
+            "<p>Spravato is also not for people who are breastfeeding.</p>"
+            "<p>Some things call for a careful conversation rather than a no: past problems "
+            "with alcohol or drugs (including ketamine), regular opioids, benzodiazepines or "
+            "heavy drinking, MAOIs or stimulant medicines, bipolar disorder without a mood "
+            "stabiliser, treated high blood pressure, serious liver disease and interstitial "
+            "cystitis. A clinician goes through these questions with you before any "
+            "treatment.</p>"
         ),
         heading("After your treatment"),
         paragraph(

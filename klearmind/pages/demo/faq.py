@@ -48,8 +48,12 @@ FAQ = page(
         question(
             "What is the difference between Spravato and IV ketamine?",
             "<p>Spravato is a nasal spray of esketamine, one of the two mirror-image forms that "
-            "make up ketamine. It is FDA-approved for treatment-resistant depression and taken "
-            "in the clinic with at least two hours of observation. IV ketamine is given through "
+            "make up ketamine. It is FDA-approved for treatment-resistant depression (with an "
+            "oral antidepressant since 2019, on its own since 2025) and, since 2020, for "
+            "depressive symptoms in adults with acute suicidal thoughts or behavior. It carries "
+            "a boxed warning for sedation, dissociation, slowed breathing, abuse and misuse, "
+            "and suicidal thoughts and behaviors, so it is taken in the clinic with at least "
+            "two hours of observation. IV ketamine is given through "
             "a vein at a dose matched to your weight; its use for depression is off-label but "
             "well studied. A clinician can help you weigh the two.</p>",
         ),

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+# NIMH, "Major Depression": 21.0 million US adults (8.3 %) had a major depressive episode in
+# 2021 (SAMHSA's National Survey on Drug Use and Health).
+NIMH_DEPRESSION = "https://www.nimh.nih.gov/health/statistics/major-depression"
+
 
 @dataclass(frozen=True)
 class Ref:

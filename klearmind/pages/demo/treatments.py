@@ -3,7 +3,16 @@
 from decimal import Decimal
 
 from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, ServicePage
-from .spec import book_consultation, both_notices, call_to_action, heading, page, paragraph
+from .spec import (
+    NIMH_DEPRESSION,
+    book_consultation,
+    both_notices,
+    call_to_action,
+    heading,
+    notice,
+    page,
+    paragraph,
+)
 
 KETAMINE_INFUSION = page(
     ServicePage,
@@ -61,9 +70,12 @@ SPRAVATO = page(
             "<p>Spravato is a nasal spray containing esketamine, a close relative of ketamine. "
             "The FDA approved it in 2019 for adults with treatment-resistant depression, "
             "together with an oral antidepressant; since 2025 it may also be used on its own. "
-            "Because it is FDA-approved for this use, it is often covered by health insurance, "
-            "usually after prior authorization.</p>"
+            "Since 2020 it is also approved, with an oral antidepressant, for depressive "
+            "symptoms in adults with major depressive disorder who have acute suicidal "
+            "thoughts or behavior. Because it is FDA-approved for these uses, it is often "
+            "covered by health insurance, usually after prior authorization.</p>"
         ),
+        notice("spravato"),
         heading("How a session works"),
         paragraph(
             "<p>Spravato is only available through a safety program called the Spravato REMS. "
@@ -168,8 +180,9 @@ SERVICES = page(
 )
 
 
-def condition(title, slug, summary, *paragraphs):
-    """A condition page: what it is, how ketamine may help, the notices, then a way to book."""
+def condition(title, slug, summary, *paragraphs, spravato=False):
+    """A condition page: what it is, how ketamine may help, the notices (Spravato's too where
+    the page offers it), then a way to book."""
     return page(
         ConditionPage,
         title,
@@ -182,6 +195,7 @@ def condition(title, slug, summary, *paragraphs):
             heading("How ketamine therapy may help"),
             *(paragraph(html) for html in paragraphs[1:]),
             *both_notices(),
+            *([notice("spravato")] if spravato else []),
             book_consultation(),
         ],
     )
@@ -216,8 +230,11 @@ CONDITIONS = page(
             "Depression",
             "depression",
             "Depression, including depression that has not improved with antidepressants.",
-            "<p>In a typical year about 17 million adults in the United States have at least "
-            "one episode of major depression. It drains energy, sleep, concentration and "
+            "<p>In 2021 an estimated 21.0 million adults in the United States, 8.3 % of all "
+            "adults, had at least one major depressive episode (source: the National Institute "
+            f'of Mental Health, <a href="{NIMH_DEPRESSION}">Major Depression statistics</a>, '
+            "from the National Survey on Drug Use and Health). It drains energy, "
+            "sleep, concentration and "
             "pleasure, and it can bring thoughts of not wanting to live. If that is happening "
             "to you now, call or text 988 at any hour.</p>",
             "<p>Depression is where the evidence for ketamine is strongest. Many trials have "
@@ -227,6 +244,7 @@ CONDITIONS = page(
             "<p>We offer IV ketamine, which is off-label for depression, and Spravato, the "
             "FDA-approved esketamine nasal spray. Progress is tracked with the PHQ-9 "
             "questionnaire, and results last longest alongside therapy.</p>",
+            spravato=True,
         ),
         condition(
             "PTSD",

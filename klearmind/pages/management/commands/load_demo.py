@@ -12,7 +12,8 @@ from klearmind.pages.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Build the demo clinic (pages, safety notices, images, settings, one staff login "
-        "per role). Safe to run again: it only creates what is missing."
+        "per role). Safe to run again: it creates what is missing and brings up to date only "
+        "what nobody has edited since the demo wrote it."
     )
 
     def handle(self, *args, **options):
@@ -21,6 +22,9 @@ class Command(BaseCommand):
             f"Demo pages: {len(report.pages_created)} created, "
             f"{len(report.pages_present)} already present."
         )
+        if report.pages_updated or report.other_updated:
+            updated = report.pages_updated + report.other_updated
+            self.stdout.write("Brought up to date (never edited): " + "; ".join(updated) + ".")
         if report.other_created:
             self.stdout.write("Also created: " + "; ".join(report.other_created) + ".")
         self.stdout.write(load_intake_demo())
