@@ -58,8 +58,8 @@ def check_offered(
     """Refuse a service at a place it is not given, or to someone who may not book it."""
     if not service.active:
         raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
-    if place.at_home and not service.at_home:
-        raise SlotUnavailable(f"{service.name} is not offered at home.", code="not_here")
+    if place.at_home and (refusal := service.home_refusal(place.location)):
+        raise SlotUnavailable(f"{refusal}.", code="not_here")
     if not place.at_home and not service.locations.filter(pk=place.location.pk).exists():
         raise SlotUnavailable(
             f"{service.name} is not offered in {place.location}.", code="not_here"
