@@ -2,6 +2,7 @@
 
 from .chart_parts import (
     Addendum,
+    ChartAlert,
     ChartEvent,
     ConcomitantMedicine,
     EventKind,
@@ -25,6 +26,7 @@ from .protocols import CareSettings, Medicine, Protocol
 __all__ = [
     "Addendum",
     "CareSettings",
+    "ChartAlert",
     "ChartEvent",
     "ChartStatus",
     "CheckIn",
