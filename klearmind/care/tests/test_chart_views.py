@@ -377,3 +377,70 @@ class RemsDueTests(TestCase):
         page = self.client.get(chart_url(self.late)).content.decode()
         for label in ("Patient REMS ID", "Benzodiazepines", "Respiratory depression"):
             assert label in page
+
+
+class ChartSafetyScreenTests(TestCase):
+    """The new chart sections on the page: short infusions, alerts, REMS enrolment."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.clinician = staff("Clinician")
+
+    def setUp(self):
+        sign_in(self.client, self.clinician)
+
+    def test_a_37_minute_infusion_shows_the_rule_and_takes_a_reason(self):
+        chart = make_chart()
+        start = timezone.now() - datetime.timedelta(minutes=90)
+        ready_to_start(chart, by=self.clinician, baseline_at=start)
+        chart.start(by=self.clinician, at=start)
+        chart.stop(by=self.clinician, at=start + datetime.timedelta(minutes=37))
+        page = self.client.get(chart_url(chart)).content.decode()
+        assert "The infusion ran 37 minutes, 3 short of this protocol&#x27;s 40 minutes" in page
+        assert "A reason is needed to sign." in page
+        empty = self.client.post(chart_url(chart, "duration"), {"reason": ""})
+        assert empty.status_code == 400
+        assert "This field is required." in empty.content.decode()
+        self.client.post(chart_url(chart, "duration"), {"reason": "Nausea; patient asked."})
+        chart.refresh_from_db()
+        assert chart.short_infusion_reason == "Nausea; patient asked."
+
+    def test_the_front_desk_cannot_acknowledge_an_alert(self):
+        chart = make_chart()
+        alert = vital(chart, timezone.now(), systolic=190).alert
+        sign_in(self.client, staff("Front desk"))
+        response = self.client.post(chart_url(chart, "acknowledge"), {"alert": alert.pk})
+        assert response.status_code == 403
+        alert.refresh_from_db()
+        assert alert.acknowledged_at is None
+
+    def test_an_alert_of_another_chart_cannot_be_acknowledged_here(self):
+        chart, other = make_chart(), make_chart()
+        alert = vital(other, timezone.now(), systolic=190).alert
+        response = self.client.post(
+            chart_url(chart, "acknowledge"), {"alert": alert.pk, "note": "x"}
+        )
+        assert response.status_code == 400
+        assert "acknowledged already or is not on this chart" in response.content.decode()
+        alert.refresh_from_db()
+        assert alert.acknowledged_at is None
+
+    def test_enrolment_in_the_future_is_explained_on_its_field_and_audited_when_recorded(self):
+        chart = make_chart(spravato=True)
+        later = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+        refused = self.client.post(
+            chart_url(chart, "enrolment"), {"enrolled_on": later, "patient_id": "SPR-1"}
+        ).content.decode()
+        assert "That day is still to come: enter the day of enrolment." in refused
+        assert f'value="{later}"' in refused
+        today = timezone.localdate().isoformat()
+        self.client.post(
+            chart_url(chart, "enrolment"), {"enrolled_on": today, "patient_id": "SPR-1"}
+        )
+        chart.patient.refresh_from_db()
+        assert chart.patient.rems_recorded_by == self.clinician
+        event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).get()
+        assert event.detail == f"patient {chart.patient.pk} Spravato REMS enrolment recorded"
+
+    def test_an_iv_chart_has_no_enrolment_section(self):
+        assert self.client.post(chart_url(make_chart(), "enrolment")).status_code == 404
