@@ -325,9 +325,26 @@ class SubmitRemsForm(forms.Form):
 
 
 def rems_initial(rems: RemsRecord) -> dict:
+    """What is saved, else what the chart already says, for the clinician to confirm."""
+    chart = rems.chart
     initial = {name: getattr(rems, name) for name in RemsForm.base_fields}
-    initial["patient_rems_id"] = rems.patient_rems_id or rems.chart.patient.rems_patient_id
+    initial["patient_rems_id"] = rems.patient_rems_id or chart.patient.rems_patient_id
+    if not rems.vitals_acceptable_before_dosing and chart.started_at:
+        initial["vitals_acceptable_before_dosing"] = yes_no(
+            not chart.start_refusals(chart.started_at)
+        )
+    if not rems.vitals_acceptable_before_discharge and chart.discharged_at:
+        initial["vitals_acceptable_before_discharge"] = yes_no(
+            not chart.discharge_refusals(chart.discharged_at)
+        )
+    if not rems.first_treatment:
+        earlier = chart.patient.charts.filter(medicine=chart.medicine, pk__lt=chart.pk)
+        initial["first_treatment"] = yes_no(not earlier.exists())
     return initial
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def now_local(chart: InfusionChart) -> datetime.time:

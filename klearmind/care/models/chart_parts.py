@@ -148,7 +148,7 @@ class ChartAlert(ChartPart):
         """A clinician acknowledges the alert, saying what was done."""
         if self.is_acknowledged:
             raise ValidationError("This alert was acknowledged already.", code="acknowledged")
-        if not by.has_perm("accounts.change_health_record"):
+        if by is None or not by.has_perm("accounts.change_health_record"):
             raise ValidationError(
                 "Only a clinician may acknowledge an alert.", code="not_a_clinician"
             )

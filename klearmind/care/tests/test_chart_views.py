@@ -444,3 +444,17 @@ class ChartSafetyScreenTests(TestCase):
 
     def test_an_iv_chart_has_no_enrolment_section(self):
         assert self.client.post(chart_url(make_chart(), "enrolment")).status_code == 404
+
+    def test_the_rems_form_starts_from_what_the_chart_already_says(self):
+        chart = complete(make_chart(spravato=True), by=self.clinician)
+        rems = chart.rems
+        rems.first_treatment = rems.vitals_acceptable_before_dosing = ""
+        rems.vitals_acceptable_before_discharge = ""
+        rems.save()
+        page = self.client.get(chart_url(chart)).content.decode()
+        for name in (
+            "first_treatment",
+            "vitals_acceptable_before_dosing",
+            "vitals_acceptable_before_discharge",
+        ):
+            assert re.search(rf'name="{name}" value="yes"[^>]*checked', page), name
