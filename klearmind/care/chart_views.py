@@ -185,6 +185,17 @@ SECTIONS = {
 }
 
 
+# Sections whose forms share field names (each has a "time"): their ids carry the section's
+# name, so every label on the page points at its own input.
+NAMED_IDS = {"baseline", "start", "event", "stop", "discharge"}
+
+
+def section_form(name: str, chart, *args, **kwargs):
+    if name in NAMED_IDS:
+        kwargs["auto_id"] = f"id_{name}_%s"
+    return SECTIONS[name].form(chart, *args, **kwargs)
+
+
 def initial_forms(chart: InfusionChart) -> dict:
     now = {"time": f.now_local(chart)}
     initial = {
@@ -205,7 +216,7 @@ def initial_forms(chart: InfusionChart) -> dict:
         "rems": f.rems_initial(chart.rems) if chart.is_spravato else {},
     }
     forms = {
-        name: SECTIONS[name].form(chart, initial=initial.get(name))
+        name: section_form(name, chart, initial=initial.get(name))
         for name in SECTIONS
         if name != "vitals"
     }
@@ -274,7 +285,7 @@ def chart_section(request, pk: int, section: str):
     if section not in SECTIONS or spravato_only:
         raise Http404("No such part of a chart.")
     part = SECTIONS[section]
-    form = part.form(chart, request.POST)
+    form = section_form(section, chart, request.POST)
     if form.is_valid():
         try:
             part.act(chart, form, request.user)
