@@ -441,6 +441,9 @@ class ChartSafetyScreenTests(TestCase):
         assert chart.patient.rems_recorded_by == self.clinician
         event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).get()
         assert event.detail == f"patient {chart.patient.pk} Spravato REMS enrolment recorded"
+        record = self.client.get(reverse("care_admin:patient", args=[chart.patient.pk]))
+        assert "Spravato REMS</dt><dd>Enrolled on" in record.content.decode()
+        assert "patient ID SPR-1" in record.content.decode()
 
     def test_an_iv_chart_has_no_enrolment_section(self):
         assert self.client.post(chart_url(make_chart(), "enrolment")).status_code == 404
