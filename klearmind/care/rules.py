@@ -171,9 +171,12 @@ def limit(thresholds: Mapping[str, int], name: str) -> int:
     return thresholds.get(name, DEFAULT_THRESHOLDS[name])
 
 
-def broken_rules(reading: Mapping[str, int | None], thresholds: Mapping[str, int], rules_) -> list:
+def broken_rules(
+    reading: Mapping[str, int | None], thresholds: Mapping[str, int], checks: Iterable[tuple]
+) -> list[Flag]:
+    """Each check (reading, words, "above" or "below", threshold name) the reading breaks."""
     flags = []
-    for field, label, direction, name in rules_:
+    for field, label, direction, name in checks:
         value, bound = reading.get(field), limit(thresholds, name)
         if value is None:
             continue

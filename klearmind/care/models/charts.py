@@ -24,6 +24,8 @@ from klearmind.encryption.fields import (
 from .. import rules
 from .chart_checks import (
     CEILING_MESSAGE,
+    CHECKLIST,
+    DISCHARGE_CHECKLIST,
     VITAL_NAMES,
     WEIGHT_MESSAGE,
     ChartChecks,
@@ -33,21 +35,15 @@ from .chart_checks import (
 from .patients import LONG_TEXT_MAX_LENGTH, Patient, TreatmentPlan
 from .protocols import Medicine, Protocol
 
-__all__ = ["VITAL_NAMES", "ChartStatus", "InfusionChart", "Phase"]
+__all__ = [
+    "CHECKLIST",
+    "DISCHARGE_CHECKLIST",
+    "VITAL_NAMES",
+    "ChartStatus",
+    "InfusionChart",
+    "Phase",
+]
 
-CHECKLIST = {
-    "fasting_confirmed": "fasting confirmed",
-    "escort_confirmed": "escort confirmed",
-    "medications_reviewed": "medications reviewed",
-    "consent_on_file": "consent on file",
-}
-# Ticked by the nurse. "Vital signs stable" is not among them: the chart works it out from the
-# readings (discharge_vitals_stable is set by discharge() only).
-DISCHARGE_CHECKLIST = {
-    "discharge_alert": "alert and oriented",
-    "discharge_escort_present": "escort present",
-    "discharge_no_driving_given": "no-driving instruction given",
-}
 # A Spravato blood pressure "about 40 minutes" after dosing: a reading in this window counts.
 REMS_40_MINUTE_WINDOW = (30, 55)
 # Clocks on a ward drift a little: a time entered this far ahead still counts as now.
