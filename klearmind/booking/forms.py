@@ -43,7 +43,7 @@ class PlaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         choices = [(loc.slug, f"{loc.page.title} clinic") for loc in service.locations.all()]
-        if service.at_home:
+        if service.offered_at_home():
             choices.append((HOME, "At home: we come to you"))
         self.fields["place"].choices = choices
 

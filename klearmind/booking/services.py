@@ -66,8 +66,8 @@ def check_offered(
     someone a clinician has accepted (a visit being moved was checked when it was booked)."""
     if not service.active:
         raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
-    if place.at_home and not service.at_home:
-        raise SlotUnavailable(f"{service.name} is not offered at home.", code="not_here")
+    if place.at_home and (refusal := service.home_refusal(place.location)):
+        raise SlotUnavailable(f"{refusal}.", code="not_here")
     if not place.at_home and not service.locations.filter(pk=place.location.pk).exists():
         raise SlotUnavailable(
             f"{service.name} is not offered in {place.location}.", code="not_here"

@@ -12,6 +12,7 @@ from klearmind.intake.forms import DescribedFieldsMixin
 from . import rules
 from .models import (
     Addendum,
+    ChartAlert,
     ChartEvent,
     ConcomitantMedicine,
     EventKind,
@@ -95,12 +96,28 @@ class BaseVitalsFormSet(forms.BaseFormSet):
 VitalsFormSet = forms.formset_factory(VitalsForm, formset=BaseVitalsFormSet, extra=0, max_num=12)
 
 
+WEIGHT_ERROR = f"Enter a weight from {rules.WEIGHT_MIN_KG} to {rules.WEIGHT_MAX_KG} kg."
+CEILING_ERROR = (
+    f"Enter a dose from 0.01 to {rules.HARD_CEILING_MG_PER_KG} mg/kg: "
+    f"{rules.HARD_CEILING_MG_PER_KG} mg/kg is the hard ceiling, whatever the reason."
+)
+
+
 class DoseForm(ChartForm):
     weight_kg = forms.DecimalField(
-        label="Weight (kg)", min_value=Decimal("20"), max_value=Decimal("350"), decimal_places=1
+        label="Weight (kg)",
+        min_value=rules.WEIGHT_MIN_KG,
+        max_value=rules.WEIGHT_MAX_KG,
+        decimal_places=1,
+        error_messages={"min_value": WEIGHT_ERROR, "max_value": WEIGHT_ERROR},
     )
     mg_per_kg = forms.DecimalField(
-        label="Dose (mg/kg)", min_value=Decimal("0.01"), max_value=Decimal("5"), decimal_places=2
+        label="Dose (mg/kg)",
+        min_value=Decimal("0.01"),
+        max_value=rules.HARD_CEILING_MG_PER_KG,
+        decimal_places=2,
+        error_messages={"min_value": CEILING_ERROR, "max_value": CEILING_ERROR},
+        help_text=f"Never above {rules.HARD_CEILING_MG_PER_KG} mg/kg.",
     )
     override_reason = forms.CharField(
         label="Reason for a dose outside the protocol's range",
@@ -124,6 +141,49 @@ class TimeForm(ChartForm):
     time = forms.TimeField(
         label="Time", required=False, widget=TIME_WIDGET, help_text="Leave empty for now."
     )
+
+
+SHORT_REASON_LABEL = "Reason the infusion ran shorter than the protocol"
+
+
+class StopForm(TimeForm):
+    short_reason = forms.CharField(
+        label=SHORT_REASON_LABEL,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to sign only if the infusion stops before the protocol's minutes.",
+    )
+
+
+class ShortReasonForm(ChartForm):
+    reason = forms.CharField(
+        label=SHORT_REASON_LABEL, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcknowledgeForm(ChartForm):
+    alert = forms.ModelChoiceField(queryset=ChartAlert.objects.none(), widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="What was done",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what was done about the alert."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alert"].queryset = self.chart.alerts.unacknowledged()
+        self.fields["alert"].error_messages["invalid_choice"] = (
+            "That alert was acknowledged already or is not on this chart."
+        )
+
+
+class EnrolmentForm(ChartForm):
+    enrolled_on = forms.DateField(
+        label="Enrolled in the Spravato REMS on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    patient_id = forms.CharField(label="REMS patient ID", max_length=40)
 
 
 DischargeForm = type(
@@ -209,6 +269,25 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 class RemsForm(ChartForm):
     patient_rems_id = forms.CharField(label="Patient REMS ID", max_length=40)
     setting_rems_id = forms.CharField(label="Healthcare setting REMS ID", max_length=40)
+    device_lot_number = forms.CharField(label="Device lot number", max_length=40)
+    first_treatment = forms.ChoiceField(
+        label="First treatment", choices=YES_NO, widget=forms.RadioSelect
+    )
+    vitals_acceptable_before_dosing = forms.ChoiceField(
+        label="Vital signs acceptable before dosing", choices=YES_NO, widget=forms.RadioSelect
+    )
+    vitals_acceptable_before_discharge = forms.ChoiceField(
+        label="Vital signs acceptable before discharge", choices=YES_NO, widget=forms.RadioSelect
+    )
+    monitoring_clinician_contact = forms.CharField(
+        label="Monitoring clinician's contact",
+        max_length=200,
+        help_text="Name and phone or e-mail of the clinician who monitored the session.",
+    )
+    ready_without_minimum_at = forms.TimeField(
+        label="Would have been ready to leave without the 2-hour minimum at",
+        widget=TIME_WIDGET,
+    )
     concomitant_medicines = forms.MultipleChoiceField(
         label="Concomitant medicines that are sedating or raise blood pressure",
         choices=ConcomitantMedicine.choices,
@@ -246,7 +325,26 @@ class SubmitRemsForm(forms.Form):
 
 
 def rems_initial(rems: RemsRecord) -> dict:
-    return {name: getattr(rems, name) for name in RemsForm.base_fields}
+    """What is saved, else what the chart already says, for the clinician to confirm."""
+    chart = rems.chart
+    initial = {name: getattr(rems, name) for name in RemsForm.base_fields}
+    initial["patient_rems_id"] = rems.patient_rems_id or chart.patient.rems_patient_id
+    if not rems.vitals_acceptable_before_dosing and chart.started_at:
+        initial["vitals_acceptable_before_dosing"] = yes_no(
+            not chart.start_refusals(chart.started_at)
+        )
+    if not rems.vitals_acceptable_before_discharge and chart.discharged_at:
+        initial["vitals_acceptable_before_discharge"] = yes_no(
+            not chart.discharge_refusals(chart.discharged_at)
+        )
+    if not rems.first_treatment:
+        earlier = chart.patient.charts.filter(medicine=chart.medicine, pk__lt=chart.pk)
+        initial["first_treatment"] = yes_no(not earlier.exists())
+    return initial
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def now_local(chart: InfusionChart) -> datetime.time:

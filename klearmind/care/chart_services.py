@@ -10,7 +10,16 @@ from django.utils import timezone
 from klearmind.booking.models import Appointment, ServiceKind
 
 from . import rules
-from .models import CareSettings, InfusionChart, Medicine, Patient, Protocol, RemsRecord, VitalSign
+from .models import (
+    CareSettings,
+    ChartAlert,
+    InfusionChart,
+    Medicine,
+    Patient,
+    Protocol,
+    RemsRecord,
+    VitalSign,
+)
 
 CHARTED_KINDS = (ServiceKind.KETAMINE, ServiceKind.BOOSTER, ServiceKind.SPRAVATO)
 
@@ -27,6 +36,13 @@ def patient_for(appointment: Appointment) -> Patient | None:
         .order_by("created_at", "pk")
         .first()
     )
+
+
+def home_refusal(appointment: Appointment, medicine: str) -> str:
+    """Spravato is never charted at home; IV ketamine only where the location allows it."""
+    if medicine == Medicine.SPRAVATO:
+        return "Spravato is given only in a certified clinic, never at home"
+    return appointment.service.home_refusal(appointment.location)
 
 
 def plan_and_protocol(patient: Patient, medicine: str):
@@ -53,6 +69,8 @@ def open_chart(*, appointment: Appointment, by) -> InfusionChart:
                 "No patient record matches this booking.", code="no_patient_record"
             )
         medicine = medicine_for(appointment)
+        if appointment.at_home and (refusal := home_refusal(appointment, medicine)):
+            raise ValidationError(refusal + ".", code="setting")
         plan, protocol = plan_and_protocol(patient, medicine)
         if protocol is None:
             raise ValidationError(
@@ -91,12 +109,16 @@ def start_chart(
 
 
 def record_vitals(*, chart: InfusionChart, readings: list[dict], by) -> list[VitalSign]:
-    """Save several rows of vital signs at once, all or none."""
+    """Save several rows of vital signs at once, all or none; a reading past an alert limit
+    raises its alert for a clinician to acknowledge."""
     chart.refuse_if_signed()
     for row in readings:
         InfusionChart.checked_time(row["taken_at"])
     with transaction.atomic():
-        return [VitalSign.objects.create(chart=chart, recorded_by=by, **row) for row in readings]
+        saved = [VitalSign.objects.create(chart=chart, recorded_by=by, **row) for row in readings]
+        for vital in saved:
+            ChartAlert.raise_for(vital)
+        return saved
 
 
 def todays_visits(now: datetime.datetime) -> dict:

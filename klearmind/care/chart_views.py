@@ -21,6 +21,7 @@ from klearmind.audit.services import record
 from klearmind.booking.models import Appointment
 
 from . import chart_forms as f
+from . import rules
 from .chart_services import open_chart, record_vitals, todays_visits
 from .models import InfusionChart, RemsRecord
 from .models.charts import VITAL_NAMES
@@ -113,6 +114,22 @@ def _discharge(chart, form, user):
     chart.discharge(by=user, at=form.at(), **checklist)
 
 
+def _stop(chart, form, user):
+    chart.stop(by=user, at=form.at(), short_reason=form.cleaned_data["short_reason"])
+
+
+def _acknowledge(chart, form, user):
+    alert = form.cleaned_data["alert"]
+    alert.acknowledge(by=user, note=form.cleaned_data["note"])
+
+
+def _enrol(chart, form, user):
+    data = form.cleaned_data
+    chart.patient.record_rems_enrolment(
+        by=user, enrolled_on=data["enrolled_on"], patient_id=data["patient_id"]
+    )
+
+
 def _chart_form(form_class):
     return lambda chart, *args, **kwargs: form_class(*args, chart=chart, **kwargs)
 
@@ -140,12 +157,15 @@ SECTIONS = {
         "Vital signs saved.",
     ),
     "event": Section(_chart_form(f.EventForm), _add_event, "Event recorded."),
-    "stop": Section(
-        _chart_form(f.TimeForm),
-        lambda chart, form, user: chart.stop(by=user, at=form.at()),
-        "Stopped.",
+    "acknowledge": Section(_chart_form(f.AcknowledgeForm), _acknowledge, "Alert acknowledged."),
+    "stop": Section(_chart_form(f.StopForm), _stop, "Stopped."),
+    "duration": Section(
+        _chart_form(f.ShortReasonForm),
+        lambda chart, form, user: chart.record_short_reason(form.cleaned_data["reason"]),
+        "Reason for the short infusion saved.",
     ),
     "discharge": Section(_chart_form(f.DischargeForm), _discharge, "Discharge recorded."),
+    "enrolment": Section(_chart_form(f.EnrolmentForm), _enrol, "REMS enrolment recorded."),
     "rems": Section(_chart_form(f.RemsForm), _save_rems, "REMS monitoring record saved."),
     "notes": Section(
         _chart_form(f.NotesForm),
@@ -165,6 +185,17 @@ SECTIONS = {
 }
 
 
+# Sections whose forms share field names (each has a "time"): their ids carry the section's
+# name, so every label on the page points at its own input.
+NAMED_IDS = {"baseline", "start", "event", "stop", "discharge"}
+
+
+def section_form(name: str, chart, *args, **kwargs):
+    if name in NAMED_IDS:
+        kwargs["auto_id"] = f"id_{name}_%s"
+    return SECTIONS[name].form(chart, *args, **kwargs)
+
+
 def initial_forms(chart: InfusionChart) -> dict:
     now = {"time": f.now_local(chart)}
     initial = {
@@ -179,12 +210,13 @@ def initial_forms(chart: InfusionChart) -> dict:
         "start": now,
         "event": now,
         "stop": now,
+        "duration": {"reason": chart.short_infusion_reason},
         "discharge": {**now, **{name: getattr(chart, name) for name in f.DISCHARGE_CHECKLIST}},
         "notes": {"notes": chart.notes},
         "rems": f.rems_initial(chart.rems) if chart.is_spravato else {},
     }
     forms = {
-        name: SECTIONS[name].form(chart, initial=initial.get(name))
+        name: section_form(name, chart, initial=initial.get(name))
         for name in SECTIONS
         if name != "vitals"
     }
@@ -219,12 +251,19 @@ def render_chart(request, chart, *, bound=None, status=200):
         "forms": forms,
         "vitals": vitals,
         "flags": [flag.text for vital in vitals for flag in vital.flags],
+        "alerts": list(chart.alerts.select_related("acknowledged_by")),
+        "short_warning": chart.short_infusion_warning(),
+        "recovery_ends_at": chart.recovery_ends_at(),
         "vital_rows": [vital_cells(vital) for vital in vitals],
-        "thresholds": json.dumps(chart.thresholds),
+        "thresholds": json.dumps({**rules.DEFAULT_THRESHOLDS, **chart.thresholds}),
+        "limits": {**rules.DEFAULT_THRESHOLDS, **chart.thresholds},
+        "baseline_minutes": rules.BASELINE_MAX_AGE_MINUTES,
         "events": chart.events.select_related("recorded_by"),
         "addenda": chart.addenda.select_related("author"),
         "rems": getattr(chart, "rems", None),
         "start_refusals": chart.start_refusals() if not chart.started_at else [],
+        "setting_refusal": chart.setting_refusal(),
+        "enrolment_refusal": chart.rems_enrolment_refusal(),
         "sign_refusals": [] if chart.is_signed else chart.sign_refusals(),
         "zone": chart.zone,
     }
@@ -242,10 +281,11 @@ def chart(request, pk: int):
 @protected_view(CHANGE)
 def chart_section(request, pk: int, section: str):
     chart = load_chart(pk)
-    if section not in SECTIONS or (section == "rems" and not chart.is_spravato):
+    spravato_only = section in ("rems", "enrolment") and not chart.is_spravato
+    if section not in SECTIONS or spravato_only:
         raise Http404("No such part of a chart.")
     part = SECTIONS[section]
-    form = part.form(chart, request.POST)
+    form = section_form(section, chart, request.POST)
     if form.is_valid():
         try:
             part.act(chart, form, request.user)
@@ -259,7 +299,7 @@ def chart_section(request, pk: int, section: str):
                 action=AuditEvent.Action.CHANGE,
                 request=request,
                 target=chart,
-                detail=f"chart {section}",
+                detail=change_detail(section, form),
             )
             messages.success(request, part.done)
             return redirect(reverse("care_admin:chart", args=[chart.pk]) + f"#{section}")
@@ -271,6 +311,15 @@ def chart_section(request, pk: int, section: str):
         detail=f"chart {section} refused",
     )
     return render_chart(request, chart, bound={section: form}, status=400)
+
+
+def change_detail(section: str, form) -> str:
+    """What the audit log says of a change: the section, and which alert or record it was."""
+    if section == "acknowledge":
+        return f"chart alert {form.cleaned_data['alert'].pk} acknowledged"
+    if section == "enrolment":
+        return f"patient {form.chart.patient_id} Spravato REMS enrolment recorded"
+    return f"chart {section}"
 
 
 def form_errors(form, refusal: ValidationError) -> None:

@@ -1,5 +1,7 @@
-"""Demo charts: the series patient's infusions so far, signed, one with a reading past the alert
-threshold and a note on what was done; and a Spravato session whose REMS form is still due."""
+"""Demo charts: the series patient's infusions so far, signed, each with vitals every 15 minutes
+until discharge 35 minutes after the stop, one with a reading past the alert threshold that
+the clinician acknowledged with what was done; and a Spravato session (patient enrolled in the
+REMS first) whose monitoring form is still due."""
 
 import datetime
 from decimal import Decimal
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from .chart_services import start_chart
 from .models import (
+    ChartAlert,
     ChartEvent,
     EventKind,
     InfusionChart,
@@ -30,8 +33,17 @@ INFUSION_VITALS = [
     (30, 141, 88, 82, 97, 14),
     (40, 144, 90, 84, 97, 14),
 ]
-AFTER_VITALS = (60, 128, 80, 74, 98, 14)
+INFUSION_MINUTES = 40
+# Recovery: readings every 15 minutes after the stop; the patient leaves 35 minutes after it,
+# on the last reading (taken after the 30 minutes, back near the baseline).
+AFTER_VITALS = [
+    (55, 136, 86, 78, 98, 14),
+    (70, 130, 82, 76, 98, 14),
+    (75, 128, 80, 74, 98, 14),
+]
+LEAVE_MINUTES = 75
 BASELINE = (-10, 126, 80, 72, 98, 14)
+REMS_ENROLMENT = {"patient_id": "SPR-0048213", "days_before": 14}
 FLAGGED_SESSION = 3
 FLAGGED_READING = (30, 184, 96, 88, 97, 16)
 
@@ -58,8 +70,9 @@ def load_charts(*, patient, plan, clinician) -> None:
 
 
 def reading(chart, start, values, *, phase, by) -> VitalSign:
+    """A reading, with its alert raised as the charting service does."""
     minutes, systolic, diastolic, heart_rate, spo2, respiratory_rate = values
-    return VitalSign.objects.create(
+    vital = VitalSign.objects.create(
         chart=chart,
         taken_at=start + datetime.timedelta(minutes=minutes),
         phase=phase,
@@ -70,6 +83,8 @@ def reading(chart, start, values, *, phase, by) -> VitalSign:
         respiratory_rate=respiratory_rate,
         recorded_by=by,
     )
+    ChartAlert.raise_for(vital)
+    return vital
 
 
 def prepare(chart, start, *, by) -> None:
@@ -77,10 +92,11 @@ def prepare(chart, start, *, by) -> None:
     reading(chart, start, BASELINE, phase=Phase.BASELINE, by=by)
 
 
-def finish(chart, start, end_minutes, *, by, notes: str) -> None:
-    chart.stop(by=by, at=start + datetime.timedelta(minutes=end_minutes))
-    reading(chart, start, AFTER_VITALS, phase=Phase.AFTER, by=by)
-    leave = start + datetime.timedelta(minutes=max(end_minutes + 25, AFTER_VITALS[0] + 5))
+def finish(chart, start, *, by, notes: str) -> None:
+    chart.stop(by=by, at=start + datetime.timedelta(minutes=INFUSION_MINUTES))
+    for values in AFTER_VITALS:
+        reading(chart, start, values, phase=Phase.AFTER, by=by)
+    leave = start + datetime.timedelta(minutes=LEAVE_MINUTES)
     chart.discharge(by=by, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes(notes)
     chart.sign(by=by, at=leave + datetime.timedelta(minutes=10))
@@ -112,7 +128,7 @@ def chart_infusion(patient, plan, visit, *, number: int, clinician) -> InfusionC
         event(
             chart, start, 25, EventKind.DISSOCIATION, "Mild, pleasant; talking freely.", clinician
         )
-    finish(chart, start, 40, by=clinician, notes=note)
+    finish(chart, start, by=clinician, notes=note)
     return chart
 
 
@@ -145,6 +161,12 @@ def flagged_session_events(chart, start, clinician) -> str:
         clinician,
         new_rate=Decimal("75.0"),
     )
+    for alert in chart.alerts.unacknowledged():
+        alert.acknowledge(
+            by=clinician,
+            note="Seen at once: no headache or chest pain; rate lowered, recheck in 10 minutes.",
+            at=start + datetime.timedelta(minutes=32),
+        )
     return (
         "Systolic 184 at 30 minutes, no headache or chest pain. Rate lowered; 144/90 by "
         "40 minutes. Plan: recheck the resting pressure before the next infusion."
@@ -161,6 +183,12 @@ def spravato_session(clinician) -> None:
     plan = spravato_plan(patient, clinician)
     protocol = plan.protocol
     day = timezone.localdate() - datetime.timedelta(days=3)
+    if not patient.rems_enrolled_by(day):
+        patient.record_rems_enrolment(
+            by=clinician,
+            enrolled_on=day - datetime.timedelta(days=REMS_ENROLMENT["days_before"]),
+            patient_id=REMS_ENROLMENT["patient_id"],
+        )
     start = datetime.datetime.combine(
         day, datetime.time(10), tzinfo=timezone.get_current_timezone()
     )
@@ -204,8 +232,13 @@ def spravato_plan(patient, clinician) -> TreatmentPlan:
 
 
 def fill_rems(rems: RemsRecord) -> None:
-    rems.patient_rems_id = "SPR-0048213"
+    rems.patient_rems_id = REMS_ENROLMENT["patient_id"]
     rems.setting_rems_id = "HCS-1190457"
+    rems.device_lot_number = "LOT-24F3318"
+    rems.first_treatment = "yes"
+    rems.vitals_acceptable_before_dosing = rems.vitals_acceptable_before_discharge = "yes"
+    rems.monitoring_clinician_contact = "Dr. Maya Ellison, (916) 555-0110"
+    rems.ready_without_minimum_at = datetime.time(11, 15)
     rems.concomitant_medicines = ["none"]
     rems.sedation, rems.dissociation = "no", "yes"
     rems.respiratory_depression, rems.hospitalised = "no", "no"

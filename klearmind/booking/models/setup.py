@@ -61,6 +61,13 @@ class Location(models.Model):
         validators=[MaxValueValidator(240)],
         help_text="Added before and after every at-home visit for the journey.",
     )
+    home_iv_ketamine = models.BooleanField(
+        "IV ketamine at home",
+        default=False,
+        help_text="Send IV ketamine and booster infusions to patients' homes from this "
+        "location. Switch on only if its home visits are staffed and equipped for "
+        "cardiorespiratory emergencies (APA consensus); the same chart rules apply at home.",
+    )
     # Every booking change at this location first updates this counter: that UPDATE is the
     # lock which makes bookings here take turns (see docs/decisions/011).
     booking_sequence = models.PositiveBigIntegerField(default=0, editable=False)
@@ -71,6 +78,7 @@ class Location(models.Model):
         FieldPanel("page"),
         FieldPanel("time_zone"),
         FieldRowPanel([FieldPanel("chairs"), FieldPanel("travel_buffer_minutes")]),
+        FieldPanel("home_iv_ketamine"),
     ]
 
     class Meta:
@@ -159,6 +167,9 @@ TREATMENT_OPEN_TO_ANYONE = (
     "IV ketamine, booster and Spravato are treatments a clinician must accept someone for "
     "first: choose “Only candidates accepted by a clinician” or “Staff only”."
 )
+
+# IV ketamine services: given at home only from a location that allows it.
+IV_KETAMINE_KINDS = (ServiceKind.KETAMINE, ServiceKind.BOOSTER)
 
 
 class OnlineBooking(models.TextChoices):
@@ -285,6 +296,10 @@ class Service(ClusterableModel):
                 name="treatment_not_booked_by_anyone",
                 violation_error_message=TREATMENT_OPEN_TO_ANYONE,
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=ServiceKind.SPRAVATO, at_home=True),
+                name="service_spravato_never_at_home",
+            ),
         ]
 
     def __str__(self):
@@ -317,6 +332,21 @@ class Service(ClusterableModel):
             return self.deposit_amount
         return None
 
+    def home_refusal(self, location: Location) -> str:
+        """Why this service is not given at home from `location` ("" when it is): Spravato
+        never (REMS), IV ketamine only where the location has switched it on."""
+        if self.kind == ServiceKind.SPRAVATO:
+            return f"{self.name} is given only in a certified clinic, never at home"
+        if not self.at_home:
+            return f"{self.name} is not offered at home"
+        if self.kind in IV_KETAMINE_KINDS and not location.home_iv_ketamine:
+            return f"{self.name} is not offered at home from {location}"
+        return ""
+
+    def offered_at_home(self) -> bool:
+        """Whether some location gives this service at home."""
+        return any(not self.home_refusal(location) for location in Location.objects.all())
+
     def preparation(self) -> list[str]:
         """The preparation rules in plain sentences, for the pages and e-mails."""
         rules = []
@@ -337,6 +367,10 @@ class Service(ClusterableModel):
     def clean(self):
         if self.slug in RESERVED_SLUGS:  # these addresses under /book/ are taken
             raise ValidationError({"slug": "Please choose another slug: this one is reserved."})
+        if self.kind == ServiceKind.SPRAVATO and self.at_home:
+            raise ValidationError(
+                {"at_home": "Spravato is given only in a certified clinic, never at home."}
+            )
         if self.deposit_rule == DepositRule.FIXED and not self.deposit_amount:
             raise ValidationError({"deposit_amount": "Give the deposit amount."})
         if self.is_treatment and self.online_booking == OnlineBooking.ANYONE:

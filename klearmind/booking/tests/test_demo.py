@@ -34,3 +34,12 @@ class DemoBookingTests(TestCase):
         assert (Appointment.objects.count(), Invitation.objects.count()) == counts
         response = self.client.get(self.report.invitation_url.split("testserver")[-1])
         assert "Welcome, Alex Rivera" in response.content.decode()
+
+    def test_home_iv_ketamine_follows_the_locations_switch_which_the_demo_leaves_off(self):
+        # CLINICAL.md, setting: home IV ketamine only where the clinic switched it on knowingly.
+        ketamine = Service.objects.get(slug="iv-ketamine-infusion")
+        assert ketamine.at_home
+        assert not ketamine.offered_at_home()
+        assert not Appointment.objects.filter(service=ketamine, at_home=True).exists()
+        assert not Service.objects.get(slug="spravato-session").at_home
+        assert Service.objects.get(slug="iv-hydration").offered_at_home()

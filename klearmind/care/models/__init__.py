@@ -3,6 +3,7 @@
 from .attention import AttentionReview
 from .chart_parts import (
     Addendum,
+    ChartAlert,
     ChartEvent,
     ConcomitantMedicine,
     EventKind,
@@ -27,6 +28,7 @@ __all__ = [
     "Addendum",
     "AttentionReview",
     "CareSettings",
+    "ChartAlert",
     "ChartEvent",
     "ChartStatus",
     "CheckIn",

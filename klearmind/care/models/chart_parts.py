@@ -95,6 +95,72 @@ class VitalSign(ChartPart):
         return f"{self.systolic}/{self.diastolic}"
 
 
+class ChartAlertQuerySet(models.QuerySet):
+    def unacknowledged(self):
+        """Alerts no clinician has acknowledged yet, oldest first: for a clinic-wide list."""
+        return self.filter(acknowledged_at__isnull=True).order_by("raised_at", "pk")
+
+    def acknowledged(self):
+        return self.filter(acknowledged_at__isnull=False)
+
+    def for_list(self):
+        return self.select_related("chart__patient", "vital", "acknowledged_by")
+
+
+class ChartAlert(ChartPart):
+    """A reading past an alert limit, raised when the reading is recorded; a clinician
+    acknowledges it with a note before the chart can be signed."""
+
+    chart = models.ForeignKey(InfusionChart, on_delete=models.CASCADE, related_name="alerts")
+    vital = models.OneToOneField(VitalSign, on_delete=models.CASCADE, related_name="alert")
+    raised_at = models.DateTimeField(help_text="When the reading was taken.")
+    text = EncryptedTextField(max_length=1000)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = EncryptedTextField("what was done", max_length=2000, blank=True)
+
+    objects = ChartAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+    def __str__(self):
+        return f"Alert {self.pk} on chart {self.chart_id}"
+
+    @classmethod
+    def raise_for(cls, vital: VitalSign) -> "ChartAlert | None":
+        """The alert of a reading past a limit (made once); None for a reading inside them."""
+        if not vital.flags:
+            return None
+        text = "; ".join(flag.text for flag in vital.flags)
+        alert, _ = cls.objects.get_or_create(
+            vital=vital, defaults={"chart": vital.chart, "raised_at": vital.taken_at, "text": text}
+        )
+        return alert
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def acknowledge(self, *, by, note: str, at: datetime.datetime | None = None) -> None:
+        """A clinician acknowledges the alert, saying what was done."""
+        if self.is_acknowledged:
+            raise ValidationError("This alert was acknowledged already.", code="acknowledged")
+        if by is None or not by.has_perm("accounts.change_health_record"):
+            raise ValidationError(
+                "Only a clinician may acknowledge an alert.", code="not_a_clinician"
+            )
+        if not note.strip():
+            raise ValidationError(
+                {"note": "Say what was done about the alert."}, code="note_needed"
+            )
+        self.acknowledged_at = InfusionChart.checked_time(at)
+        self.acknowledged_by, self.note = by, note.strip()
+        self.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+
+
 class EventKind(models.TextChoices):
     NAUSEA = "nausea", "Nausea"
     DISSOCIATION = "dissociation", "Dissociation"
@@ -192,6 +258,12 @@ SUBMISSION_FIELDS = {"submitted_at", "submitted_by", "confirmation_reference"}
 REQUIRED_REMS_FIELDS = {
     "patient_rems_id": "patient REMS ID",
     "setting_rems_id": "healthcare setting REMS ID",
+    "device_lot_number": "device lot number",
+    "first_treatment": "first treatment",
+    "vitals_acceptable_before_dosing": "vital signs acceptable before dosing",
+    "vitals_acceptable_before_discharge": "vital signs acceptable before discharge",
+    "monitoring_clinician_contact": "monitoring clinician's contact",
+    "ready_without_minimum_at": "when the patient would have been ready without the 2 hours",
     "concomitant_medicines": "concomitant medicines",
     "sedation": "sedation",
     "dissociation": "dissociation",
@@ -207,6 +279,25 @@ class RemsRecord(models.Model):
     chart = models.OneToOneField(InfusionChart, on_delete=models.CASCADE, related_name="rems")
     patient_rems_id = EncryptedCharField("patient REMS ID", max_length=40, blank=True)
     setting_rems_id = models.CharField("healthcare setting REMS ID", max_length=40, blank=True)
+    device_lot_number = EncryptedCharField("device lot number", max_length=40, blank=True)
+    first_treatment = EncryptedCharField(
+        "first treatment", max_length=3, choices=YesNo.choices, blank=True
+    )
+    vitals_acceptable_before_dosing = EncryptedCharField(
+        "vital signs acceptable before dosing", max_length=3, choices=YesNo.choices, blank=True
+    )
+    vitals_acceptable_before_discharge = EncryptedCharField(
+        "vital signs acceptable before discharge", max_length=3, choices=YesNo.choices, blank=True
+    )
+    monitoring_clinician_contact = models.CharField(
+        "monitoring clinician's contact",
+        max_length=200,
+        blank=True,
+        help_text="Name and phone or e-mail of the clinician who monitored the session.",
+    )
+    ready_without_minimum_at = models.TimeField(
+        "would have been ready to leave without the 2-hour minimum at", null=True, blank=True
+    )
     concomitant_medicines = EncryptedJSONField(
         default=list,
         blank=True,

@@ -7,7 +7,6 @@ signing, an Addendum is the only way to add to it.
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,24 +22,28 @@ from klearmind.encryption.fields import (
 )
 
 from .. import rules
-
-if TYPE_CHECKING:
-    from .chart_parts import VitalSign
+from .chart_checks import (
+    CEILING_MESSAGE,
+    CHECKLIST,
+    DISCHARGE_CHECKLIST,
+    VITAL_NAMES,
+    WEIGHT_MESSAGE,
+    ChartChecks,
+    ChartStatus,
+    Phase,
+)
 from .patients import LONG_TEXT_MAX_LENGTH, Patient, TreatmentPlan
-from .protocols import CareSettings, Medicine, Protocol
+from .protocols import Medicine, Protocol
 
-CHECKLIST = {
-    "fasting_confirmed": "fasting confirmed",
-    "escort_confirmed": "escort confirmed",
-    "medications_reviewed": "medications reviewed",
-    "consent_on_file": "consent on file",
-}
-DISCHARGE_CHECKLIST = {
-    "discharge_alert": "alert and oriented",
-    "discharge_vitals_stable": "vital signs stable",
-    "discharge_escort_present": "escort present",
-    "discharge_no_driving_given": "no-driving instruction given",
-}
+__all__ = [
+    "CHECKLIST",
+    "DISCHARGE_CHECKLIST",
+    "VITAL_NAMES",
+    "ChartStatus",
+    "InfusionChart",
+    "Phase",
+]
+
 # A Spravato blood pressure "about 40 minutes" after dosing: a reading in this window counts.
 REMS_40_MINUTE_WINDOW = (30, 55)
 # Clocks on a ward drift a little: a time entered this far ahead still counts as now.
@@ -53,20 +56,6 @@ def chart_signed_error() -> ValidationError:
     )
 
 
-class Phase(models.TextChoices):
-    BASELINE = "baseline", "Baseline"
-    DURING = "during", "During"
-    AFTER = "after", "After"
-
-
-VITAL_NAMES = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")
-
-
-class ChartStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    SIGNED = "signed", "Signed"
-
-
 class InfusionChartQuerySet(models.QuerySet):
     def signed(self):
         return self.filter(status=ChartStatus.SIGNED)
@@ -77,7 +66,7 @@ class InfusionChartQuerySet(models.QuerySet):
         )
 
 
-class InfusionChart(models.Model):
+class InfusionChart(ChartChecks, models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="charts")
     plan = models.ForeignKey(
         TreatmentPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="charts"
@@ -106,10 +95,18 @@ class InfusionChart(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("20")), MaxValueValidator(Decimal("350"))],
+        validators=[
+            MinValueValidator(rules.WEIGHT_MIN_KG, message=WEIGHT_MESSAGE),
+            MaxValueValidator(rules.WEIGHT_MAX_KG, message=WEIGHT_MESSAGE),
+        ],
     )
     mg_per_kg = EncryptedDecimalField(
-        "dose (mg/kg)", max_digits=4, decimal_places=2, null=True, blank=True
+        "dose (mg/kg)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(rules.HARD_CEILING_MG_PER_KG, message=CEILING_MESSAGE)],
     )
     dose_mg = EncryptedDecimalField("dose (mg)", max_digits=6, decimal_places=2, null=True)
     dose_working = EncryptedCharField(max_length=120, blank=True)
@@ -122,6 +119,9 @@ class InfusionChart(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    short_infusion_reason = EncryptedTextField(
+        "reason the infusion ran shorter than the protocol", max_length=2000, blank=True
+    )
     discharge_alert = models.BooleanField(default=False)
     discharge_vitals_stable = models.BooleanField(default=False)
     discharge_escort_present = models.BooleanField(default=False)
@@ -138,16 +138,33 @@ class InfusionChart(models.Model):
 
     class Meta:
         ordering = ["-session_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_mg_per_kg__lte=rules.HARD_CEILING_MG_PER_KG),
+                name="chart_range_under_the_hard_ceiling",
+            ),
+        ]
 
     def __str__(self):
         return f"Chart {self.pk}"
 
-    # The lock ------------------------------------------------------------------------------
+    # The lock and the hard limits -------------------------------------------------------------
 
     def save(self, *args, **kwargs):
         if self.pk and self.is_signed_in_database():
             raise chart_signed_error()
+        self.refuse_unsafe_dose()
         super().save(*args, **kwargs)
+
+    def refuse_unsafe_dose(self) -> None:
+        """The weight and dose columns are encrypted, so no database constraint can check
+        them: every save checks the hard limits here, whatever path it comes by."""
+        if reasons := rules.dose_limit_refusals(self.weight_kg, self.mg_per_kg):
+            raise ValidationError(
+                "%(why)s. No override goes past these limits.",
+                code="dose_limit",
+                params={"why": "; ".join(reasons)},
+            )
 
     def delete(self, *args, **kwargs):
         if self.is_signed_in_database():
@@ -167,59 +184,6 @@ class InfusionChart(models.Model):
     def refuse_if_signed(self) -> None:
         if self.is_signed:
             raise chart_signed_error()
-
-    # Reading the chart ---------------------------------------------------------------------
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == ChartStatus.SIGNED
-
-    @property
-    def is_spravato(self) -> bool:
-        return self.medicine == Medicine.SPRAVATO
-
-    @property
-    def zone(self):
-        return (
-            self.appointment.location.zone
-            if self.appointment_id
-            else timezone.get_current_timezone()
-        )
-
-    def missing_checklist(self) -> list[str]:
-        return [label for name, label in CHECKLIST.items() if not getattr(self, name)]
-
-    def missing_discharge(self) -> list[str]:
-        return [label for name, label in DISCHARGE_CHECKLIST.items() if not getattr(self, name)]
-
-    def latest_baseline(self):
-        return self.vitals.filter(phase=Phase.BASELINE).order_by("-taken_at", "-pk").first()
-
-    def dose_outside_range(self) -> bool:
-        return self.mg_per_kg is not None and not rules.dose_in_range(
-            self.mg_per_kg, self.min_mg_per_kg, self.max_mg_per_kg
-        )
-
-    def start_refusals(self) -> list[str]:
-        baseline = self.latest_baseline()
-        if baseline is None:
-            return ["No baseline vital signs recorded"]
-        return rules.start_refusals(baseline.systolic, baseline.diastolic, self.thresholds)
-
-    def vitals_gaps(self):
-        if not (self.started_at and self.stopped_at):
-            return []
-        times = self.vitals.values_list("taken_at", flat=True)
-        every = self.thresholds["vitals_every_minutes"]
-        return rules.vitals_gaps(times, self.started_at, self.stopped_at, every)
-
-    def observed_minutes(self) -> int | None:
-        if not (self.started_at and self.discharged_at):
-            return None
-        return rules.observation_minutes(self.started_at, self.discharged_at)
-
-    def flagged_vitals(self) -> list["VitalSign"]:
-        return [vital for vital in self.vitals.all() if vital.flags]
 
     # State changes -------------------------------------------------------------------------
 
@@ -243,12 +207,19 @@ class InfusionChart(models.Model):
         override_reason: str = "",
         at: datetime.datetime | None = None,
     ) -> None:
-        """Work out an IV dose from the weight; outside the protocol's range needs a reason."""
+        """Work out an IV dose from the weight; outside the protocol's range needs a reason,
+        and nothing passes the hard ceiling or a weight outside 30-250 kg."""
         self.refuse_if_signed()
         if self.is_spravato:
             raise ValidationError("Spravato is dosed at 56 or 84 mg.", code="fixed_dose")
         if self.started_at:
             raise ValidationError("The infusion has started; the dose is set.", code="started")
+        if reasons := rules.dose_limit_refusals(weight_kg, mg_per_kg):
+            raise ValidationError(
+                "%(why)s. No override goes past these limits.",
+                code="dose_limit",
+                params={"why": "; ".join(reasons)},
+            )
         inside = rules.dose_in_range(mg_per_kg, self.min_mg_per_kg, self.max_mg_per_kg)
         if not inside and not override_reason.strip():
             raise ValidationError(
@@ -263,12 +234,14 @@ class InfusionChart(models.Model):
         self._confirmed_by(by, at)
 
     def confirm_fixed_dose(self, *, by, dose_mg: int, at: datetime.datetime | None = None) -> None:
-        """Record a Spravato dose: 56 or 84 mg."""
+        """Record a Spravato dose: 56 or 84 mg, for a patient enrolled in the REMS."""
         self.refuse_if_signed()
         if not self.is_spravato or dose_mg not in rules.SPRAVATO_DOSES_MG:
             raise ValidationError("Spravato is dosed at 56 or 84 mg.", code="fixed_dose")
         if self.started_at:
             raise ValidationError("Dosing has started; the dose is set.", code="started")
+        if refusal := self.rems_enrolment_refusal():
+            raise ValidationError(refusal + ".", code="rems_not_enrolled")
         self.dose_mg, self.dose_working = Decimal(dose_mg), f"{dose_mg} mg (Spravato)"
         self._confirmed_by(by, at)
 
@@ -287,11 +260,14 @@ class InfusionChart(models.Model):
         )
 
     def start(self, *, by, at: datetime.datetime | None = None) -> None:
-        """Start the infusion (or Spravato dosing): checklist done, dose confirmed, resting BP
-        not above the do-not-start limit."""
+        """Start the infusion (or Spravato dosing): a setting that allows it, checklist done,
+        dose confirmed, and a baseline from the 30 minutes before inside the do-not-start
+        limits."""
         self.refuse_if_signed()
         if self.started_at:
             raise ValidationError("This session has started already.", code="started")
+        if refusal := self.setting_refusal():
+            raise ValidationError(refusal + ".", code="setting")
         if missing := self.missing_checklist():
             raise ValidationError(
                 "Complete the checklist first: %(missing)s.",
@@ -300,16 +276,20 @@ class InfusionChart(models.Model):
             )
         if not self.dose_confirmed_at:
             raise ValidationError("Confirm the dose first.", code="dose_not_confirmed")
-        if refusals := self.start_refusals():
+        if refusal := self.rems_enrolment_refusal():
+            raise ValidationError(refusal + ".", code="rems_not_enrolled")
+        at = self.checked_time(at)
+        if refusals := self.start_refusals(at):
             raise ValidationError(
                 "Do not start: %(why)s. Let the patient rest and record a new baseline reading.",
                 code="do_not_start",
                 params={"why": "; ".join(refusals)},
             )
-        self.started_at = self.checked_time(at)
+        self.started_at = at
         self.save(update_fields=["started_at"])
 
-    def stop(self, *, by, at: datetime.datetime | None = None) -> None:
+    def stop(self, *, by, at: datetime.datetime | None = None, short_reason: str = "") -> None:
+        """Stop the infusion; if it ran shorter than the protocol, the reason may come now."""
         self.refuse_if_signed()
         if not self.started_at:
             raise ValidationError("The session has not started.", code="not_started")
@@ -319,61 +299,50 @@ class InfusionChart(models.Model):
         if at < self.started_at:
             raise ValidationError("The stop time is before the start.", code="stop_before_start")
         self.stopped_at = at
-        self.save(update_fields=["stopped_at"])
+        self.short_infusion_reason = short_reason.strip() if self.infusion_shortfall() else ""
+        self.save(update_fields=["stopped_at", "short_infusion_reason"])
+
+    def record_short_reason(self, reason: str) -> None:
+        """Why the infusion ran shorter than the protocol: needed before signing."""
+        self.refuse_if_signed()
+        if not self.infusion_shortfall():
+            raise ValidationError("The infusion ran its full time.", code="not_short")
+        if not reason.strip():
+            raise ValidationError("Give the reason.", code="reason_needed")
+        self.short_infusion_reason = reason.strip()
+        self.save(update_fields=["short_infusion_reason"])
 
     def discharge(self, *, by, at: datetime.datetime | None = None, **checklist: bool) -> None:
-        """Record the discharge checklist and the time the patient was ready to leave."""
+        """Record the discharge checklist and the time the patient was ready to leave: not
+        before the recovery time, and only on a stable reading taken after it."""
         self.refuse_if_signed()
         if not self.stopped_at:
             raise ValidationError("Stop the session before discharge.", code="not_stopped")
         at = self.checked_time(at)
         if at < self.stopped_at:
             raise ValidationError("Discharge is before the stop time.", code="discharge_early")
-        for name in DISCHARGE_CHECKLIST:
-            setattr(self, name, bool(checklist.get(name)))
+        if refusals := self.discharge_refusals(at):
+            raise ValidationError(
+                "The patient may not leave yet. Needed: %(why)s.",
+                code="not_ready_to_leave",
+                params={"why": "; ".join(refusals)},
+            )
         self.discharged_at = at
         self.refuse_short_observation()
-        self.save(update_fields=[*DISCHARGE_CHECKLIST, "discharged_at"])
+        for name in DISCHARGE_CHECKLIST:
+            setattr(self, name, bool(checklist.get(name)))
+        self.discharge_vitals_stable = True  # worked out above from the readings
+        self.save(update_fields=[*DISCHARGE_CHECKLIST, "discharge_vitals_stable", "discharged_at"])
 
     def refuse_short_observation(self) -> None:
-        if not self.is_spravato:
-            return
-        required = CareSettings.load().rems_observation_minutes
-        observed = self.observed_minutes() or 0
-        if observed < required:
+        if short := self.short_observation():
+            required, observed = short
             raise ValidationError(
                 "Spravato needs at least %(required)s minutes of observation after dosing; "
                 "%(observed)s minutes have been recorded.",
                 code="observation_too_short",
                 params={"required": required, "observed": observed},
             )
-
-    def sign_refusals(self) -> list[str]:
-        """What still stands between this chart and a signature, in words."""
-        missing = [f"checklist: {label}" for label in self.missing_checklist()]
-        if not self.dose_confirmed_at:
-            missing.append("a confirmed dose")
-        if not (self.started_at and self.stopped_at):
-            missing.append("start and stop times")
-        missing += [f"discharge: {label}" for label in self.missing_discharge()]
-        if not self.discharged_at:
-            missing.append("the discharge time")
-        every = self.thresholds["vitals_every_minutes"]
-        for first, last in self.vitals_gaps():
-            missing.append(
-                f"vital signs between {timezone.localtime(first, self.zone):%H:%M} and "
-                f"{timezone.localtime(last, self.zone):%H:%M} (at least every {every} minutes)"
-            )
-        if self.is_spravato:
-            missing += self.rems_refusals()
-        return missing
-
-    def rems_refusals(self) -> list[str]:
-        rems = getattr(self, "rems", None)
-        missing = [] if rems is None else [f"REMS form: {label}" for label in rems.missing()]
-        if rems is None:
-            missing.append("the REMS monitoring record")
-        return missing
 
     def sign(self, *, by, at: datetime.datetime | None = None) -> None:
         """Sign and lock the chart; from now on only addenda may be added."""

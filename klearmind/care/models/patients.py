@@ -93,6 +93,13 @@ class Patient(models.Model):
     status = models.CharField(
         max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
     )
+    # Spravato REMS: the patient is enrolled in the programme before the first dose.
+    rems_enrolled_on = EncryptedDateField("enrolled in the Spravato REMS on", null=True, blank=True)
+    rems_patient_id = EncryptedCharField("Spravato REMS patient ID", max_length=40, blank=True)
+    rems_recorded_at = models.DateTimeField(null=True, blank=True)
+    rems_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -130,6 +137,27 @@ class Patient(models.Model):
             for key, value in self.medical_history.items()
             if value in answers
         ]
+
+    def record_rems_enrolment(self, *, by, enrolled_on: datetime.date, patient_id: str) -> None:
+        """Record the patient's Spravato REMS enrolment: the day and the programme's ID."""
+        if enrolled_on > timezone.localdate():
+            raise ValidationError(
+                {"enrolled_on": "That day is still to come: enter the day of enrolment."},
+                code="in_future",
+            )
+        if not patient_id.strip():
+            raise ValidationError({"patient_id": "Give the REMS patient ID."}, code="id_needed")
+        self.rems_enrolled_on, self.rems_patient_id = enrolled_on, patient_id.strip()
+        self.rems_recorded_at, self.rems_recorded_by = timezone.now(), by
+        fields = ["rems_enrolled_on", "rems_patient_id", "rems_recorded_at", "rems_recorded_by"]
+        self.save(update_fields=fields)
+
+    def rems_enrolled_by(self, day: datetime.date) -> bool:
+        return (
+            bool(self.rems_patient_id)
+            and self.rems_enrolled_on is not None
+            and (self.rems_enrolled_on <= day)
+        )
 
     def appointments(self):
         """The bookings made under this patient's e-mail address, newest first."""

@@ -1,6 +1,8 @@
 """What a clinic sets for its care: the treatment protocols it uses and the care settings.
 Neither is health information; clinicians and the owner edit both."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -45,33 +47,72 @@ class Medicine(models.TextChoices):
     SPRAVATO = "spravato", "Spravato (esketamine)"
 
 
+def bounded(name: str, unit: str = "") -> list:
+    """Validators holding a protocol setting inside its bounds, with the bounds in the message."""
+    low, high = rules.PROTOCOL_BOUNDS[name]
+    message = f"Enter a value from {low} to {high}{unit}: outside that it would not be safe."
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+def threshold(verbose_name: str, name: str, unit: str = "") -> models.PositiveSmallIntegerField:
+    low, high = rules.PROTOCOL_BOUNDS[name]
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        default=rules.DEFAULT_THRESHOLDS[name],
+        validators=bounded(name, unit),
+        help_text=f"From {low} to {high}{unit}; CLINICAL.md's default is "
+        f"{rules.DEFAULT_THRESHOLDS[name]}.",
+    )
+
+
+def in_bounds(name: str) -> models.CheckConstraint:
+    low, high = rules.PROTOCOL_BOUNDS[name]
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{name}__gte": low, f"{name}__lte": high}),
+        name=f"protocol_{name}_in_bounds",
+    )
+
+
+CEILING_MESSAGE = (
+    f"Enter a dose from 0.01 to {rules.HARD_CEILING_MG_PER_KG} mg/kg: "
+    f"{rules.HARD_CEILING_MG_PER_KG} mg/kg is the hard ceiling no protocol goes above."
+)
+
+
+def dose_field(verbose_name: str, default, **kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=4,
+        decimal_places=2,
+        default=default,
+        validators=[
+            MinValueValidator(Decimal("0.01"), message=CEILING_MESSAGE),
+            MaxValueValidator(rules.HARD_CEILING_MG_PER_KG, message=CEILING_MESSAGE),
+        ],
+        **kwargs,
+    )
+
+
 class Protocol(models.Model):
     """A treatment protocol the clinic defines: dose, allowed range, schedule and the
-    vital-sign thresholds its charts check."""
+    vital-sign thresholds its charts check, each inside bounds a typo cannot leave."""
 
     name = models.CharField(max_length=120, unique=True)
     medicine = models.CharField(max_length=20, choices=Medicine.choices)
-    dose_mg_per_kg = models.DecimalField(
+    dose_mg_per_kg = dose_field(
         "usual dose (mg/kg)",
-        max_digits=4,
-        decimal_places=2,
-        default=rules.KETAMINE_DOSE_MG_PER_KG,
+        rules.KETAMINE_DOSE_MG_PER_KG,
         help_text="IV ketamine only; Spravato is dosed at 56 or 84 mg.",
     )
-    min_mg_per_kg = models.DecimalField(
-        "lowest allowed dose (mg/kg)",
-        max_digits=4,
-        decimal_places=2,
-        default=rules.KETAMINE_MIN_MG_PER_KG,
-    )
-    max_mg_per_kg = models.DecimalField(
+    min_mg_per_kg = dose_field("lowest allowed dose (mg/kg)", rules.KETAMINE_MIN_MG_PER_KG)
+    max_mg_per_kg = dose_field(
         "highest allowed dose (mg/kg)",
-        max_digits=4,
-        decimal_places=2,
-        default=rules.KETAMINE_MAX_MG_PER_KG,
+        rules.KETAMINE_MAX_MG_PER_KG,
+        help_text=f"At most {rules.HARD_CEILING_MG_PER_KG} mg/kg, the hard ceiling.",
     )
-    infusion_minutes = models.PositiveSmallIntegerField(
-        default=rules.KETAMINE_INFUSION_MINUTES, validators=[MinValueValidator(1)]
+    infusion_minutes = threshold("infusion length (minutes)", "infusion_minutes", " minutes")
+    recovery_minutes = threshold(
+        "observation after the infusion stops (minutes)", "recovery_minutes", " minutes"
     )
     sessions = models.PositiveSmallIntegerField(
         "sessions in the course",
@@ -80,29 +121,49 @@ class Protocol(models.Model):
     )
     min_days_apart = models.PositiveSmallIntegerField(default=rules.INDUCTION_MIN_DAYS_APART)
     max_days_apart = models.PositiveSmallIntegerField(default=rules.INDUCTION_MAX_DAYS_APART)
-    do_not_start_systolic_above = models.PositiveSmallIntegerField(
-        "do not start: resting systolic above", default=rules.DO_NOT_START_SYSTOLIC_ABOVE
+    do_not_start_systolic_above = threshold(
+        "do not start: resting systolic above", "do_not_start_systolic_above", " mmHg"
     )
-    do_not_start_diastolic_above = models.PositiveSmallIntegerField(
-        "do not start: resting diastolic above", default=rules.DO_NOT_START_DIASTOLIC_ABOVE
+    do_not_start_diastolic_above = threshold(
+        "do not start: resting diastolic above", "do_not_start_diastolic_above", " mmHg"
     )
-    alert_systolic_above = models.PositiveSmallIntegerField(default=rules.ALERT_SYSTOLIC_ABOVE)
-    alert_systolic_below = models.PositiveSmallIntegerField(default=rules.ALERT_SYSTOLIC_BELOW)
-    alert_heart_rate_above = models.PositiveSmallIntegerField(default=rules.ALERT_HEART_RATE_ABOVE)
-    alert_heart_rate_below = models.PositiveSmallIntegerField(default=rules.ALERT_HEART_RATE_BELOW)
-    alert_respiratory_rate_above = models.PositiveSmallIntegerField(
-        default=rules.ALERT_RESPIRATORY_RATE_ABOVE
+    do_not_start_heart_rate_above = threshold(
+        "do not start: resting heart rate above", "do_not_start_heart_rate_above", " per minute"
     )
-    alert_respiratory_rate_below = models.PositiveSmallIntegerField(
-        default=rules.ALERT_RESPIRATORY_RATE_BELOW
+    do_not_start_heart_rate_below = threshold(
+        "do not start: resting heart rate below", "do_not_start_heart_rate_below", " per minute"
     )
-    alert_spo2_below = models.PositiveSmallIntegerField(
-        "alert: SpO2 below (%)", default=rules.ALERT_SPO2_BELOW
+    do_not_start_spo2_below = threshold(
+        "do not start: resting SpO2 below (%)", "do_not_start_spo2_below", " %"
     )
-    vitals_every_minutes = models.PositiveSmallIntegerField(
-        "vitals at least every (minutes)",
-        default=rules.VITALS_EVERY_MINUTES,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    do_not_start_respiratory_rate_above = threshold(
+        "do not start: resting respiratory rate above",
+        "do_not_start_respiratory_rate_above",
+        " per minute",
+    )
+    do_not_start_respiratory_rate_below = threshold(
+        "do not start: resting respiratory rate below",
+        "do_not_start_respiratory_rate_below",
+        " per minute",
+    )
+    alert_systolic_above = threshold("alert: systolic above", "alert_systolic_above", " mmHg")
+    alert_systolic_below = threshold("alert: systolic below", "alert_systolic_below", " mmHg")
+    alert_diastolic_above = threshold("alert: diastolic above", "alert_diastolic_above", " mmHg")
+    alert_heart_rate_above = threshold(
+        "alert: heart rate above", "alert_heart_rate_above", " per minute"
+    )
+    alert_heart_rate_below = threshold(
+        "alert: heart rate below", "alert_heart_rate_below", " per minute"
+    )
+    alert_respiratory_rate_above = threshold(
+        "alert: respiratory rate above", "alert_respiratory_rate_above", " per minute"
+    )
+    alert_respiratory_rate_below = threshold(
+        "alert: respiratory rate below", "alert_respiratory_rate_below", " per minute"
+    )
+    alert_spo2_below = threshold("alert: SpO2 below (%)", "alert_spo2_below", " %")
+    vitals_every_minutes = threshold(
+        "vitals at least every (minutes)", "vitals_every_minutes", " minutes"
     )
     active = models.BooleanField(default=True)
 
@@ -115,9 +176,15 @@ class Protocol(models.Model):
                 name="protocol_dose_inside_its_range",
             ),
             models.CheckConstraint(
+                condition=models.Q(min_mg_per_kg__gt=0)
+                & models.Q(max_mg_per_kg__lte=rules.HARD_CEILING_MG_PER_KG),
+                name="protocol_dose_under_the_hard_ceiling",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(min_days_apart__lte=models.F("max_days_apart")),
                 name="protocol_days_apart_in_order",
             ),
+            *[in_bounds(name) for name in rules.PROTOCOL_BOUNDS],
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from klearmind.care.chart_services import start_chart
-from klearmind.care.models import InfusionChart, Phase, VitalSign
+from klearmind.care.models import ChartAlert, InfusionChart, Phase, VitalSign
 from klearmind.care.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
 
 from .factories import make_patient, make_plan, make_protocol
@@ -31,37 +31,58 @@ def make_chart(*, spravato=False, patient=None, day=None, by=None) -> InfusionCh
 
 
 def vital(chart, at, *, phase=Phase.DURING, **values) -> VitalSign:
-    return VitalSign.objects.create(chart=chart, taken_at=at, phase=phase, **{**CALM, **values})
+    """A reading, with its alert raised as the charting service does."""
+    reading = VitalSign.objects.create(chart=chart, taken_at=at, phase=phase, **{**CALM, **values})
+    ChartAlert.raise_for(reading)
+    return reading
+
+
+def enrol(patient, *, by=None) -> None:
+    patient.record_rems_enrolment(
+        by=by,
+        enrolled_on=timezone.localdate() - datetime.timedelta(days=30),
+        patient_id="PT-4471902",
+    )
 
 
 def ready_to_start(chart, *, by, baseline_at=None) -> InfusionChart:
+    """Checklist done, a calm baseline 10 minutes ago (or at baseline_at), dose confirmed."""
     chart.record_checklist(**dict.fromkeys(CHECKLIST, True))
-    vital(chart, baseline_at or timezone.now() - datetime.timedelta(hours=3), phase=Phase.BASELINE)
+    baseline_at = baseline_at or timezone.now() - datetime.timedelta(minutes=10)
+    vital(chart, baseline_at, phase=Phase.BASELINE)
     if chart.is_spravato:
+        enrol(chart.patient, by=by)
         chart.confirm_fixed_dose(by=by, dose_mg=56)
     else:
         chart.confirm_dose(by=by, weight_kg=Decimal("72.5"), mg_per_kg=Decimal("0.5"))
     return chart
 
 
+def after(start, minutes: int) -> datetime.datetime:
+    return start + datetime.timedelta(minutes=minutes)
+
+
 def complete(chart, *, by) -> InfusionChart:
-    """Started 150 minutes ago, vitals every 15 minutes, stopped and discharged: ready to sign."""
-    ready_to_start(chart, by=by)
+    """Started 150 minutes ago, vitals every 15 minutes, stopped and discharged: ready to sign.
+    IV: a 40-minute infusion, readings until discharge 35 minutes after the stop. Spravato:
+    dosing over 5 minutes, a reading at 40 minutes, discharge at 130 minutes."""
     start = timezone.now() - datetime.timedelta(minutes=150)
+    ready_to_start(chart, by=by, baseline_at=after(start, -10))
     chart.start(by=by, at=start)
-    minutes = 5 if chart.is_spravato else 40
-    for offset in range(15, minutes, 15):
-        vital(chart, start + datetime.timedelta(minutes=offset))
-    chart.stop(by=by, at=start + datetime.timedelta(minutes=minutes))
     if chart.is_spravato:
-        vital(chart, start + datetime.timedelta(minutes=40))
+        chart.stop(by=by, at=after(start, 5))
+        vital(chart, after(start, 40))
         fill_rems(chart)
-    vital(chart, start + datetime.timedelta(minutes=125), phase=Phase.AFTER)
-    chart.discharge(
-        by=by,
-        at=start + datetime.timedelta(minutes=130),
-        **dict.fromkeys(DISCHARGE_CHECKLIST, True),
-    )
+        vital(chart, after(start, 125), phase=Phase.AFTER)
+        leave = after(start, 130)
+    else:
+        vital(chart, after(start, 15))
+        vital(chart, after(start, 30))
+        chart.stop(by=by, at=after(start, 40))
+        for minutes in (45, 60, 75):
+            vital(chart, after(start, minutes), phase=Phase.AFTER)
+        leave = after(start, 75)
+    chart.discharge(by=by, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     return chart
 
 
@@ -72,4 +93,9 @@ def fill_rems(chart) -> None:
     rems.concomitant_medicines = ["none"]
     rems.sedation, rems.dissociation = "no", "yes"
     rems.respiratory_depression, rems.hospitalised = "no", "no"
+    rems.device_lot_number = "LOT-23K117"
+    rems.first_treatment = "yes"
+    rems.vitals_acceptable_before_dosing = rems.vitals_acceptable_before_discharge = "yes"
+    rems.monitoring_clinician_contact = "Dr. Maya Ellison, (916) 555-0110"
+    rems.ready_without_minimum_at = datetime.time(11, 30)
     rems.save()

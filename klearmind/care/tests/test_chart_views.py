@@ -161,48 +161,65 @@ class ChartFlowTests(TestCase):
             "on",
         )
         assert self.post("checklist", checklist).status_code == 302
-        baseline = {"time": self.at(120), "phase": "baseline", "systolic": 128, "diastolic": 82}
+        baseline = {"time": self.at(110), "phase": "baseline", "systolic": 128, "diastolic": 82}
         baseline |= {"heart_rate": 70, "spo2": 98, "respiratory_rate": 14}
         assert self.post("baseline", baseline).status_code == 302
+        # CLINICAL.md: the dose form takes nothing above the 1.0 mg/kg ceiling, whatever the reason.
+        over = {"weight_kg": "72.5", "mg_per_kg": "1.01", "override_reason": "Clinician decides"}
+        ceiling = self.post("dose", over).content.decode()
+        assert "1.0 mg/kg is the hard ceiling, whatever the reason." in ceiling
+        assert 'value="1.01"' in ceiling
         dose = self.post("dose", {"weight_kg": "72.5", "mg_per_kg": "0.50"}, follow=True)
         assert "72.5 kg × 0.50 mg/kg = 36.25 mg" in dose.content.decode()
         assert self.post("start", {"time": self.at(100)}).status_code == 302
         page = self.client.get(chart_url(self.chart)).content.decode()
         assert 'name="vitals-0-time"' in page
         grid = {"vitals-TOTAL_FORMS": 3, "vitals-INITIAL_FORMS": 0}
-        rows = [(85, 186, "during"), (70, 150, "during"), (55, 130, "during")]
+        rows = [(85, 186, "during"), (70, 150, "during"), (60, 130, "during")]
         for n, (ago, systolic, phase) in enumerate(rows):
             grid |= {f"vitals-{n}-time": self.at(ago), f"vitals-{n}-phase": phase}
             grid |= {f"vitals-{n}-systolic": systolic, f"vitals-{n}-diastolic": 88}
             grid |= {f"vitals-{n}-heart_rate": 80, f"vitals-{n}-spo2": 97}
         page = self.post("vitals", grid, follow=True).content.decode()
-        assert '<div class="care-admin__alert" role="alert">' in page
-        assert "Alert: Systolic 186 is above 180" in page
+        assert 'role="alert" id="acknowledge"' in page
+        assert "Alert: Systolic 186 is above 180 (reading at" in page
         assert self.post("stop", {"time": self.at(60)}).status_code == 302
-        after = {"vitals-TOTAL_FORMS": 1, "vitals-INITIAL_FORMS": 0, "vitals-0-phase": "after"}
-        after |= {"vitals-0-time": self.at(10), "vitals-0-systolic": 124, "vitals-0-diastolic": 80}
-        after |= {"vitals-0-heart_rate": 72, "vitals-0-spo2": 98}
+        after = {"vitals-TOTAL_FORMS": 3, "vitals-INITIAL_FORMS": 0}
+        for n, ago in enumerate((45, 31, 30)):
+            after |= {f"vitals-{n}-phase": "after", f"vitals-{n}-time": self.at(ago)}
+            after |= {f"vitals-{n}-systolic": 124, f"vitals-{n}-diastolic": 80}
+            after |= {f"vitals-{n}-heart_rate": 72, f"vitals-{n}-spo2": 98}
         assert self.post("vitals", after).status_code == 302
         discharge = dict.fromkeys(
-            [
-                "discharge_alert",
-                "discharge_vitals_stable",
-                "discharge_escort_present",
-                "discharge_no_driving_given",
-            ],
-            "on",
+            ["discharge_alert", "discharge_escort_present", "discharge_no_driving_given"], "on"
         )
-        assert self.post("discharge", {**discharge, "time": self.at(5)}).status_code == 302
+        # CLINICAL.md: at least 30 minutes of observation after the stop.
+        early = self.post("discharge", {**discharge, "time": self.at(31)})
+        assert early.status_code == 400
+        assert "no sooner than 30 minutes after the infusion stopped" in early.content.decode()
+        assert 'value="' + self.at(31) + '"' in early.content.decode()
+        assert self.post("discharge", {**discharge, "time": self.at(30)}).status_code == 302
+        refused = self.post("sign", {"reviewed": "on"}).content.decode()
+        assert "acknowledgement of the alert at" in refused
+        alert = self.chart.alerts.get()
+        empty = self.post("acknowledge", {"alert": alert.pk, "note": " "}).content.decode()
+        assert "Say what was done about the alert." in empty
+        note = {"alert": alert.pk, "note": "Rate halved; 150/88 after ten minutes."}
+        assert self.post("acknowledge", note).status_code == 302
         signed = self.post("sign", {"reviewed": "on"}, follow=True).content.decode()
         assert "Chart signed and locked." in signed
         assert 'action="/admin/care/charts/' in signed and "Add addendum" in signed
         assert "Save checklist" not in signed
         # A signed chart still lists the flagged reading, as a record rather than an alarm.
-        past = re.search(r'<div class="care-admin__alert">\s*<h2>Readings past a limit', signed)
+        past = re.search(r'<div class="care-admin__alert" id="acknowledge">\s*<h2>Readings', signed)
         assert past, "a signed chart lists flagged readings without an alert role"
-        assert "<li>Systolic 186 is above 180</li>" in signed
+        assert "Systolic 186 is above 180 (reading at" in signed
+        assert "Rate halved; 150/88 after ten minutes." in signed
+        assert "vital signs stable (from the readings): yes" in signed
         changes = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE)
-        assert {e.detail for e in changes} >= {"chart dose", "chart vitals", "chart sign"}
+        details = {e.detail for e in changes}
+        assert {"chart dose", "chart vitals", "chart sign"} <= details
+        assert f"chart alert {alert.pk} acknowledged" in details
 
     def test_bad_input_is_kept_and_explained_and_nothing_is_saved(self):
         response = self.post("dose", {"weight_kg": "seventy", "mg_per_kg": "0.5"})
@@ -274,8 +291,8 @@ class ChartFlowTests(TestCase):
         assert "Rate change</strong>, new rate 80 mL/h" in page
 
     def test_the_grid_is_pre_filled_every_15_minutes_after_the_last_reading(self):
-        ready_to_start(self.chart, by=self.clinician)
         start = timezone.now() - datetime.timedelta(minutes=20)
+        ready_to_start(self.chart, by=self.clinician, baseline_at=start)
         self.chart.start(by=self.clinician, at=start)
         vital(self.chart, start + datetime.timedelta(minutes=15))
         before = timezone.localtime()
@@ -289,8 +306,19 @@ class ChartFlowTests(TestCase):
 
     def test_a_spravato_dose_and_rems_form_are_saved_from_the_page(self):
         self.chart = make_chart(spravato=True)
-        self.post("dose", {"dose_mg": "84"})
+        # CLINICAL.md, Spravato REMS: enrolment is recorded before the first dose.
+        refused = self.post("dose", {"dose_mg": "84"}).content.decode()
+        assert "REMS enrolment (day and patient ID) before the first dose" in refused
+        enrolment = {"enrolled_on": timezone.localdate().isoformat(), "patient_id": "PT-1"}
+        assert self.post("enrolment", enrolment).status_code == 302
+        assert self.post("dose", {"dose_mg": "84"}).status_code == 302
+        page = self.client.get(chart_url(self.chart)).content.decode()
+        assert 'name="patient_rems_id" value="PT-1"' in page
         rems = {"patient_rems_id": "PT-1", "setting_rems_id": "HCS-2"}
+        rems |= {"device_lot_number": "LOT-9", "first_treatment": "yes"}
+        rems |= {"vitals_acceptable_before_dosing": "yes"}
+        rems |= {"vitals_acceptable_before_discharge": "yes", "ready_without_minimum_at": "11:20"}
+        rems |= {"monitoring_clinician_contact": "Dr. Ellison, (916) 555-0110"}
         rems |= {"concomitant_medicines": ["none", "opioids"], "sedation": "no"}
         rems |= {"dissociation": "yes", "respiratory_depression": "no", "hospitalised": "no"}
         refused = self.post("rems", rems).content.decode()
@@ -300,6 +328,8 @@ class ChartFlowTests(TestCase):
         self.chart.refresh_from_db()
         assert self.chart.dose_working == "84 mg (Spravato)"
         assert self.chart.rems.concomitant_labels() == ["Benzodiazepines"]
+        assert self.chart.rems.device_lot_number == "LOT-9"
+        assert self.chart.rems.ready_without_minimum_at == datetime.time(11, 20)
 
     def test_a_signed_chart_refuses_a_change_and_takes_an_addendum(self):
         chart = complete(make_chart(), by=self.clinician)
@@ -347,3 +377,87 @@ class RemsDueTests(TestCase):
         page = self.client.get(chart_url(self.late)).content.decode()
         for label in ("Patient REMS ID", "Benzodiazepines", "Respiratory depression"):
             assert label in page
+
+
+class ChartSafetyScreenTests(TestCase):
+    """The new chart sections on the page: short infusions, alerts, REMS enrolment."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.clinician = staff("Clinician")
+
+    def setUp(self):
+        sign_in(self.client, self.clinician)
+
+    def test_a_37_minute_infusion_shows_the_rule_and_takes_a_reason(self):
+        chart = make_chart()
+        start = timezone.now() - datetime.timedelta(minutes=90)
+        ready_to_start(chart, by=self.clinician, baseline_at=start)
+        chart.start(by=self.clinician, at=start)
+        chart.stop(by=self.clinician, at=start + datetime.timedelta(minutes=37))
+        page = self.client.get(chart_url(chart)).content.decode()
+        assert "The infusion ran 37 minutes, 3 short of this protocol&#x27;s 40 minutes" in page
+        assert "A reason is needed to sign." in page
+        empty = self.client.post(chart_url(chart, "duration"), {"reason": ""})
+        assert empty.status_code == 400
+        assert "This field is required." in empty.content.decode()
+        self.client.post(chart_url(chart, "duration"), {"reason": "Nausea; patient asked."})
+        chart.refresh_from_db()
+        assert chart.short_infusion_reason == "Nausea; patient asked."
+
+    def test_the_front_desk_cannot_acknowledge_an_alert(self):
+        chart = make_chart()
+        alert = vital(chart, timezone.now(), systolic=190).alert
+        sign_in(self.client, staff("Front desk"))
+        response = self.client.post(chart_url(chart, "acknowledge"), {"alert": alert.pk})
+        assert response.status_code == 403
+        alert.refresh_from_db()
+        assert alert.acknowledged_at is None
+
+    def test_an_alert_of_another_chart_cannot_be_acknowledged_here(self):
+        chart, other = make_chart(), make_chart()
+        alert = vital(other, timezone.now(), systolic=190).alert
+        response = self.client.post(
+            chart_url(chart, "acknowledge"), {"alert": alert.pk, "note": "x"}
+        )
+        assert response.status_code == 400
+        assert "acknowledged already or is not on this chart" in response.content.decode()
+        alert.refresh_from_db()
+        assert alert.acknowledged_at is None
+
+    def test_enrolment_in_the_future_is_explained_on_its_field_and_audited_when_recorded(self):
+        chart = make_chart(spravato=True)
+        later = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+        refused = self.client.post(
+            chart_url(chart, "enrolment"), {"enrolled_on": later, "patient_id": "SPR-1"}
+        ).content.decode()
+        assert "That day is still to come: enter the day of enrolment." in refused
+        assert f'value="{later}"' in refused
+        today = timezone.localdate().isoformat()
+        self.client.post(
+            chart_url(chart, "enrolment"), {"enrolled_on": today, "patient_id": "SPR-1"}
+        )
+        chart.patient.refresh_from_db()
+        assert chart.patient.rems_recorded_by == self.clinician
+        event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).get()
+        assert event.detail == f"patient {chart.patient.pk} Spravato REMS enrolment recorded"
+        record = self.client.get(reverse("care_admin:patient", args=[chart.patient.pk]))
+        assert "Spravato REMS</dt><dd>Enrolled on" in record.content.decode()
+        assert "patient ID SPR-1" in record.content.decode()
+
+    def test_an_iv_chart_has_no_enrolment_section(self):
+        assert self.client.post(chart_url(make_chart(), "enrolment")).status_code == 404
+
+    def test_the_rems_form_starts_from_what_the_chart_already_says(self):
+        chart = complete(make_chart(spravato=True), by=self.clinician)
+        rems = chart.rems
+        rems.first_treatment = rems.vitals_acceptable_before_dosing = ""
+        rems.vitals_acceptable_before_discharge = ""
+        rems.save()
+        page = self.client.get(chart_url(chart)).content.decode()
+        for name in (
+            "first_treatment",
+            "vitals_acceptable_before_dosing",
+            "vitals_acceptable_before_discharge",
+        ):
+            assert re.search(rf'name="{name}" value="yes"[^>]*checked', page), name

@@ -11,7 +11,7 @@ from klearmind.accounts.tests.factories import staff
 from klearmind.care.models import Addendum, ChartEvent, InfusionChart, Phase, RemsRecord
 from klearmind.care.models.charts import DISCHARGE_CHECKLIST
 
-from .chart_factories import complete, make_chart, ready_to_start, vital
+from .chart_factories import complete, enrol, make_chart, ready_to_start, vital
 from .factories import make_protocol
 
 
@@ -84,6 +84,7 @@ class DoseTests(TestCase):
         assert code_of(refused) == "fixed_dose"
         with self.assertRaises(ValidationError):
             chart.confirm_dose(by=self.clinician, weight_kg=Decimal(70), mg_per_kg=Decimal("0.5"))
+        enrol(chart.patient)
         chart.confirm_fixed_dose(by=self.clinician, dose_mg=84)
         assert chart.dose_mg == 84
         with self.assertRaises(ValidationError):
@@ -154,7 +155,7 @@ class StopAndDischargeTests(TestCase):
         cls.clinician = staff("Clinician")
 
     def test_stop_needs_a_start_and_comes_after_it(self):
-        chart = ready_to_start(make_chart(), by=self.clinician)
+        chart = ready_to_start(make_chart(), by=self.clinician, baseline_at=minutes_ago(35))
         with self.assertRaises(ValidationError):
             chart.stop(by=self.clinician)
         chart.start(by=self.clinician, at=minutes_ago(30))
@@ -172,9 +173,12 @@ class StopAndDischargeTests(TestCase):
         assert code_of(refused) == "not_stopped"
 
     def test_spravato_discharge_before_120_minutes_is_refused(self):
-        chart = ready_to_start(make_chart(spravato=True), by=self.clinician)
+        chart = ready_to_start(
+            make_chart(spravato=True), by=self.clinician, baseline_at=minutes_ago(125)
+        )
         chart.start(by=self.clinician, at=minutes_ago(119))
         chart.stop(by=self.clinician, at=minutes_ago(115))
+        vital(chart, minutes_ago(5), phase=Phase.AFTER)
         with self.assertRaises(ValidationError) as refused:
             chart.discharge(by=self.clinician, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
         assert code_of(refused) == "observation_too_short"

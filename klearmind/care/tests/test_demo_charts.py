@@ -9,7 +9,7 @@ from klearmind.accounts.tests.factories import staff
 from klearmind.booking.models import Appointment, AppointmentStatus, Series, ServiceKind
 from klearmind.booking.tests.factories import make_clinic
 from klearmind.care.demo_charts import load_charts
-from klearmind.care.models import InfusionChart, RemsRecord
+from klearmind.care.models import ChartAlert, InfusionChart, RemsRecord
 
 from .factories import make_patient, make_plan
 
@@ -56,6 +56,23 @@ class LoadChartsTests(TestCase):
         assert "184" in flagged[0].notes
         assert flagged[0].flagged_vitals()[0].flags[0].text == "Systolic 184 is above 180"
         assert charts[0].dose_working == "78.4 kg × 0.50 mg/kg = 39.20 mg"
+
+    def test_the_demo_charts_keep_the_recovery_and_alert_rules(self):
+        charts = InfusionChart.objects.filter(plan=self.plan)
+        for chart in charts:
+            recovered = (chart.discharged_at - chart.stopped_at).total_seconds() / 60
+            assert recovered == 35  # CLINICAL.md: at least 30 minutes after the stop
+            assert chart.discharge_vitals_stable
+            assert chart.vitals_gaps() == []
+        alert = ChartAlert.objects.get()
+        assert alert.text == "Systolic 184 is above 180"
+        assert alert.acknowledged_by == self.clinician and alert.note
+        assert not ChartAlert.objects.unacknowledged().exists()
+
+    def test_the_spravato_patient_was_enrolled_before_the_session(self):
+        chart = RemsRecord.objects.get().chart
+        assert chart.patient.rems_enrolled_on < chart.session_date
+        assert chart.rems.patient_rems_id == chart.patient.rems_patient_id
 
     def test_a_signed_spravato_chart_has_its_rems_form_due_in_four_days(self):
         rems = RemsRecord.objects.get()

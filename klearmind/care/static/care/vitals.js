@@ -3,6 +3,7 @@
 const RULES = [
   ["systolic", "Systolic", "above", "alert_systolic_above"],
   ["systolic", "Systolic", "below", "alert_systolic_below"],
+  ["diastolic", "Diastolic", "above", "alert_diastolic_above"],
   ["heart_rate", "Heart rate", "above", "alert_heart_rate_above"],
   ["heart_rate", "Heart rate", "below", "alert_heart_rate_below"],
   ["respiratory_rate", "Respiratory rate", "above", "alert_respiratory_rate_above"],
@@ -17,6 +18,7 @@ function flags(row, limits) {
     if (!input || input.value.trim() === "") continue;
     const value = Number(input.value);
     if (Number.isNaN(value)) continue;
+    if (limits[key] === undefined) continue;
     const broken = direction === "above" ? value > limits[key] : value < limits[key];
     if (broken) found.push(`${label} ${value} is ${direction} ${limits[key]}`);
   }
