@@ -25,8 +25,10 @@ flag is closed only by a review with a note (`review_flag`), kept for good in
         ]
 
 A source that also closes something of its own when reviewed passes `on_review` (called as
-`on_review(by=clinician)` inside the review's transaction); a source whose flags close by
-themselves (an alert acknowledged, a REMS form submitted) simply stops returning them.
+`on_review(by=clinician, note=what_was_done)` inside the review's transaction: a chart alert
+reviewed here is acknowledged on its chart with the same note); a source whose flags close by
+themselves (an alert acknowledged at the chair, a REMS form submitted) simply stops returning
+them.
 """
 
 import datetime
@@ -123,7 +125,7 @@ def review_flag(*, flag: Flag, note: str, by, request=None) -> AttentionReview:
                 note=note.strip(),
             )
             if flag.on_review is not None:
-                flag.on_review(by=by)
+                flag.on_review(by=by, note=review.note)
             record(
                 action=AuditEvent.Action.CREATE,
                 request=request,

@@ -1,7 +1,7 @@
 """The sources of the Needs attention list (see attention.py): urgent questionnaires, sent or
 not, urgent check-ins, paper questionnaires with a positive PHQ-9 item 9, crisis-language
-comments and overdue REMS forms. Each is one function; care reads intake and comments, which
-never read care."""
+comments, overdue REMS forms and chart alerts not yet acknowledged. Each is one function; care
+reads intake and comments, which never read care."""
 
 import datetime
 from functools import partial
@@ -14,10 +14,15 @@ from klearmind.intake.models import Draft, EmailKind, OutgoingEmail, Submission
 
 from .attention import Flag, attention_source
 from .check_in_tasks import MAX_ATTEMPTS as CHECK_IN_MAX_ATTEMPTS
-from .models import Measurement, MeasurementSource, RemsRecord
+from .models import ChartAlert, Measurement, MeasurementSource, RemsRecord
 
 URGENT_INTAKE_KINDS = (EmailKind.URGENT, EmailKind.URGENT_DRAFT)
 URGENT_COMMENT_KINDS = (NotificationKind.URGENT, NotificationKind.CRISIS_RESOURCES)
+
+
+def note_kept_on_review(close):
+    """`close(by=…)` as an `on_review`: the note of what was done stays on the review."""
+    return lambda *, by, note: close(by=by)
 
 
 @attention_source("questionnaire")
@@ -41,7 +46,7 @@ def urgent_questionnaires(patient):
             contact=submission.phone,
             patient_id=getattr(getattr(submission, "patient", None), "pk", None),
             email_failed=submission.pk in failed,
-            on_review=partial(baseline_reviewed, submission),
+            on_review=note_kept_on_review(partial(baseline_reviewed, submission)),
         )
         for submission in submissions
     ]
@@ -87,7 +92,7 @@ def draft_flag(draft: Draft, *, email_failed: bool) -> Flag:
         url=reverse("intake_admin:queue"),
         contact=" · ".join(filter(None, [about.get("phone"), about.get("email")])),
         email_failed=email_failed,
-        on_review=draft.mark_reviewed,
+        on_review=note_kept_on_review(draft.mark_reviewed),
     )
 
 
@@ -145,7 +150,7 @@ def measurement_flag(measurement: Measurement, *, source: str, title: str, email
         contact=measurement.patient.phone,
         patient_id=measurement.patient_id,
         email_failed=email_failed,
-        on_review=measurement.mark_reviewed,
+        on_review=note_kept_on_review(measurement.mark_reviewed),
     )
 
 
@@ -199,3 +204,24 @@ def overdue_since(due_on: datetime.date) -> datetime.datetime:
     """The first moment a form is late: the start of the day after it was due."""
     day_after = datetime.datetime.combine(due_on + datetime.timedelta(days=1), datetime.time())
     return timezone.make_aware(day_after)
+
+
+@attention_source("chart_alert")
+def unacknowledged_chart_alerts(patient):
+    alerts = ChartAlert.objects.unacknowledged().for_list()
+    if patient is not None:
+        alerts = alerts.filter(chart__patient=patient)
+    return [
+        Flag(
+            source="chart_alert",
+            object_id=str(alert.pk),
+            raised_at=alert.raised_at,
+            title=f"Chart alert not acknowledged: {alert.text}",
+            subject=alert.chart.patient.full_name,
+            url=reverse("care_admin:chart", args=[alert.chart_id]) + "#acknowledge",
+            contact=alert.chart.patient.phone,
+            patient_id=alert.chart.patient_id,
+            on_review=alert.acknowledge,
+        )
+        for alert in alerts
+    ]

@@ -16,6 +16,7 @@ from klearmind.care import attention
 from klearmind.care.attention import open_flags, review_flag
 from klearmind.care.models import (
     AttentionReview,
+    ChartAlert,
     CheckIn,
     CheckInReason,
     Measurement,
@@ -28,7 +29,7 @@ from klearmind.intake import services as intake_services
 from klearmind.intake.models import Draft, EmailKind, OutgoingEmail
 from klearmind.intake.tests.factories import cleaned, csrf_token, step_answers, submission_with
 
-from .chart_factories import make_chart
+from .chart_factories import make_chart, vital
 from .factories import PATIENT_NAME, make_patient
 from .test_chart_views import visit
 
@@ -213,17 +214,50 @@ class AttentionListTests(TestCase):
     def test_a_new_source_plugs_in_with_one_function(self):
         moment = timezone.now() - datetime.timedelta(days=400)
 
-        def chart_alerts(patient):
-            return [attention.Flag("chart_alert", "7", moment, "Chart alert", "Someone", "/")]
+        def register_counts(patient):
+            return [attention.Flag("register_count", "7", moment, "Register count", "Someone", "/")]
 
-        attention.SOURCES["chart_alert"] = chart_alerts
+        attention.SOURCES["register_count"] = register_counts
         try:
             flags = open_flags()
-            assert (flags[0].source, flags[0].title) == ("chart_alert", "Chart alert")
+            assert (flags[0].source, flags[0].title) == ("register_count", "Register count")
             review_flag(flag=flags[0], note="Acknowledged at the chair.", by=self.clinician)
             assert open_flags() == []
         finally:
-            del attention.SOURCES["chart_alert"]
+            del attention.SOURCES["register_count"]
+
+
+class ChartAlertFlagTests(TestCase):
+    """An alert no clinician has acknowledged is on the list (CLINICAL.md: every unacknowledged
+    alert); reviewed there, it is acknowledged on its chart with the same note."""
+
+    def setUp(self):
+        self.clinician = staff("Clinician")
+        self.chart = make_chart()
+        vital(self.chart, timezone.now() - datetime.timedelta(minutes=5), diastolic=121)
+        self.alert = ChartAlert.objects.get()
+
+    def test_an_unacknowledged_alert_is_listed_with_its_patient_and_time(self):
+        [flag] = open_flags()
+        assert flag.source == "chart_alert"
+        assert flag.title == f"Chart alert not acknowledged: {self.alert.text}"
+        assert "121" in flag.title
+        assert flag.raised_at == self.alert.raised_at
+        assert flag.patient_id == self.chart.patient_id
+        assert flag.url.endswith(f"/charts/{self.chart.pk}/#acknowledge")
+        assert open_flags(patient=self.chart.patient) == [flag]
+
+    def test_a_review_on_the_list_acknowledges_the_alert_with_its_note(self):
+        review_flag(flag=open_flags()[0], note="Rate halved; 138/88 after.", by=self.clinician)
+        self.alert.refresh_from_db()
+        assert self.alert.acknowledged_by == self.clinician
+        assert self.alert.note == "Rate halved; 138/88 after."
+        assert open_flags() == []
+
+    def test_an_alert_acknowledged_at_the_chair_leaves_the_list(self):
+        self.alert.acknowledge(by=self.clinician, note="Rechecked: 132/84.")
+        assert open_flags() == []
+        assert not AttentionReview.objects.exists()
 
 
 class BannerTests(TestCase):
