@@ -33,6 +33,7 @@ READ_THE_CLOCK = {
     "klearmind/booking/tests/test_concurrency.py": "the race is for a time a week from today",
     "klearmind/care/tests/test_charts.py": "readings and starts timed minutes before now",
     "klearmind/care/tests/test_chart_views.py": "today's treatments, times typed as the clock",
+    "klearmind/care/tests/test_chart_safety.py": "baselines, stops and discharges minutes ago",
     "klearmind/care/tests/test_check_ins.py": "check-ins 48 hours ahead and weekly, link expiry",
     "klearmind/care/tests/test_attention.py": "scores and charts dated back from today",
     "klearmind/care/tests/test_demo.py": "the demo's visit today",
