@@ -1,11 +1,14 @@
 """The Needs attention banner on a patient's record, on every chart and on their visit in
-Today's treatments. The open flags are gathered once per request."""
+Today's treatments (the open flags are gathered once per request), and a PHQ-9 answer in
+the words its options have, for the review of an unsent questionnaire."""
 
 from django import template
 
 from klearmind.care.attention import flags_by_patient, open_flags
+from klearmind.intake.questionnaires import FREQUENCY_OPTIONS
 
 register = template.Library()
+FREQUENCY_LABELS = dict(FREQUENCY_OPTIONS)
 
 
 def flags_of_request(request) -> dict[int, list]:
@@ -19,3 +22,10 @@ def attention_banner(context, patient, compact=False):
     """`compact` for a row of Today's treatments: one line and a link to the list."""
     flags = flags_of_request(context["request"]).get(patient.pk, []) if patient else []
     return {"flags": flags, "compact": compact, "perms": context.get("perms")}
+
+
+@register.filter
+def frequency_answer(answer) -> str:
+    """A PHQ-9 answer with the words the candidate chose: "2 (More than half the days)"."""
+    label = FREQUENCY_LABELS.get(answer)
+    return f"{answer} ({label})" if label else str(answer)

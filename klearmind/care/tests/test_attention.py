@@ -152,6 +152,9 @@ class AttentionListTests(TestCase):
         assert [entry["answer"] for entry in draft.item9_history] == [3, 0]
         assert draft.urgent
         assert [flag.source for flag in open_flags()] == ["draft"]
+        form = self.client.get(f"{LIST}draft/{draft.pk}/review/").content.decode()
+        assert "3 (Nearly every day), saved" in form  # both answers, in the candidate's words
+        assert "0 (Not at all), saved" in form
         review_flag(flag=open_flags()[0], note="Spoke with them; safe.", by=self.clinician)
         assert open_flags() == []
 
