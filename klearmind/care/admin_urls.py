@@ -1,6 +1,6 @@
-"""The care back office at /admin/care/: patients and plans, charts, outcomes."""
+"""The care back office at /admin/care/: patients and plans, charts, outcomes, the register."""
 
-from . import chart_urls, outcome_urls, patient_urls
+from . import chart_urls, outcome_urls, patient_urls, register_urls
 
 app_name = "care_admin"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *patient_urls.urlpatterns,
     *chart_urls.urlpatterns,
     *outcome_urls.urlpatterns,
+    *register_urls.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from klearmind.booking.models import Appointment, AppointmentStatus, Location, P
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
 
+from .demo_register import load_register_demo
 from .measures import measurement_scores
 from .models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
 
@@ -45,6 +46,7 @@ def load_care_demo() -> CareDemoReport:
         protocols = ensure_protocols(report)
         series_patient(report, protocols["IV ketamine induction"], clinician)
         todays_patient(report, protocols["IV ketamine booster"], clinician)
+        report.created += load_register_demo(clinician)
     return report
 
 

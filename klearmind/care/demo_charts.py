@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .chart_services import start_chart
+from .demo_register import draw_demo_dose
 from .models import (
     ChartEvent,
     EventKind,
@@ -83,6 +84,7 @@ def finish(chart, start, end_minutes, *, by, notes: str) -> None:
     leave = start + datetime.timedelta(minutes=max(end_minutes + 25, AFTER_VITALS[0] + 5))
     chart.discharge(by=by, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes(notes)
+    draw_demo_dose(chart, by)
     chart.sign(by=by, at=leave + datetime.timedelta(minutes=10))
 
 
@@ -178,6 +180,7 @@ def spravato_session(clinician) -> None:
     leave = start + datetime.timedelta(minutes=125)
     chart.discharge(by=clinician, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes("First 56 mg session. Transient dissociation; pressure back to baseline.")
+    draw_demo_dose(chart, clinician)
     chart.sign(by=clinician, at=leave + datetime.timedelta(minutes=10))
 
 

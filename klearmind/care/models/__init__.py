@@ -1,4 +1,5 @@
-"""Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
+"""Care models: patients and their plans and scores; infusion charts; check-in questionnaires;
+the controlled-substance register."""
 
 from .chart_parts import (
     Addendum,
@@ -21,17 +22,33 @@ from .patients import (
     TreatmentPlan,
 )
 from .protocols import CareSettings, Medicine, Protocol
+from .register import (
+    AppendOnlyError,
+    Container,
+    EntryKind,
+    Product,
+    RegisterEntry,
+    StockReceipt,
+    register_entry_missing,
+)
+from .register_counts import CountLine, DiscrepancyReview, InventoryCount
 
 __all__ = [
     "Addendum",
+    "AppendOnlyError",
     "CareSettings",
     "ChartEvent",
     "ChartStatus",
     "CheckIn",
     "CheckInReason",
     "ConcomitantMedicine",
+    "Container",
+    "CountLine",
+    "DiscrepancyReview",
+    "EntryKind",
     "EventKind",
     "InfusionChart",
+    "InventoryCount",
     "Measurement",
     "MeasurementSource",
     "Medicine",
@@ -40,9 +57,13 @@ __all__ = [
     "PatientStatus",
     "Phase",
     "PlanStatus",
+    "Product",
     "Protocol",
+    "RegisterEntry",
     "RemsRecord",
+    "StockReceipt",
     "TreatmentPlan",
     "VitalSign",
     "YesNo",
+    "register_entry_missing",
 ]

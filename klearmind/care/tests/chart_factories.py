@@ -10,6 +10,7 @@ from klearmind.care.models import InfusionChart, Phase, VitalSign
 from klearmind.care.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
 
 from .factories import make_patient, make_plan, make_protocol
+from .register_factories import draw_dose
 
 CALM = {"systolic": 122, "diastolic": 78, "heart_rate": 74, "spo2": 98, "respiratory_rate": 14}
 
@@ -44,8 +45,9 @@ def ready_to_start(chart, *, by, baseline_at=None) -> InfusionChart:
     return chart
 
 
-def complete(chart, *, by) -> InfusionChart:
-    """Started 150 minutes ago, vitals every 15 minutes, stopped and discharged: ready to sign."""
+def complete(chart, *, by, register: bool = True) -> InfusionChart:
+    """Started 150 minutes ago, vitals every 15 minutes, stopped and discharged, and (with
+    `register`) its dose drawn in the controlled-substance register: ready to sign."""
     ready_to_start(chart, by=by)
     start = timezone.now() - datetime.timedelta(minutes=150)
     chart.start(by=by, at=start)
@@ -62,6 +64,8 @@ def complete(chart, *, by) -> InfusionChart:
         at=start + datetime.timedelta(minutes=130),
         **dict.fromkeys(DISCHARGE_CHECKLIST, True),
     )
+    if register:
+        draw_dose(chart, by=by)
     return chart
 
 
