@@ -38,6 +38,7 @@ def receive(location, *, by, spravato=False, quantity=2, lot="KET-24117", **fiel
 
 def draw_dose(chart, *, by, witness=None, wasted_mg=Decimal("0")):
     """Draw the chart's whole dose: from one vial, or from as many Spravato devices as it takes."""
+    chart.refresh_from_db()
     receipt = receive(chart_location(chart), by=by, spravato=chart.is_spravato, quantity=3)
     containers = list(receipt.containers.all())
     if chart.is_spravato:
