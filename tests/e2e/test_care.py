@@ -1,8 +1,9 @@
 """Care in Chromium: a clinician opens today's infusion for the demo's Alex Moreno, completes
 the checklist and baseline, confirms the dose, enters vitals with one systolic above the
-threshold (the alert shows at once), stops, discharges and signs; then sends a check-in, and
-the patient answers it from the link in the e-mail; the progress chart shows the new point.
-axe checks the chart, the check-in and the progress page."""
+threshold (the alert shows at once), stops, discharges, records the dose in the
+controlled-substance register with the owner witnessing the waste, and signs; then sends a
+check-in, and the patient answers it from the link in the e-mail; the progress chart shows the
+new point. axe checks the chart, the register's dose form, the check-in and the progress page."""
 
 import re
 import time
@@ -41,7 +42,7 @@ def e_mailed_check_in_link(var_dir, *, after: int, seconds: float = 30) -> str:
 
 
 def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
-    browser, live_site, sign_in, screenshots, var_dir
+    browser, live_site, sign_in, demo_logins, screenshots, var_dir
 ):
     context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -89,6 +90,19 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
     ):
         tab.get_by_label(box, exact=True).check()
     save_section(tab, "Record discharge")
+
+    # The dose goes into the controlled-substance register, its waste witnessed by the owner.
+    chart_id = re.search(r"/charts/(\d+)/", chart_url).group(1)
+    tab.goto(f"/admin/care/register/charts/{chart_id}/")
+    tab.get_by_label("Vial or device").select_option(index=1)
+    tab.get_by_label("Drawn (mg)").fill("50")
+    tab.get_by_label("Given (mg)").fill("40")
+    tab.get_by_label("Wasted (mg)").fill("10")
+    tab.get_by_label("Witness to the waste").select_option(label="Olivia Marsh")
+    tab.get_by_label("Witness's password").fill(demo_logins["owner"].password)
+    assert serious_violations(tab) == []
+    save_section(tab, "Record in the register")
+    tab.wait_for_url(re.compile(r"/admin/care/charts/\d+/"))
     tab.get_by_label(re.compile("I have reviewed this chart and sign it")).check()
     save_section(tab, "Sign and lock")
     assert "Signed and locked" in tab.locator(".care-admin__facts").inner_text()
