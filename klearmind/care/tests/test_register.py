@@ -11,12 +11,16 @@ from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
+from klearmind.booking.models import ServiceKind
+from klearmind.booking.tests.factories import make_clinic, make_location
+from klearmind.care.chart_services import start_chart
 from klearmind.care.models import (
     AppendOnlyError,
     Container,
     CountLine,
     EntryKind,
     InventoryCount,
+    Patient,
     RegisterEntry,
     StockReceipt,
     register_entry_missing,
@@ -28,8 +32,10 @@ from klearmind.care.register_services import (
     review_discrepancy,
 )
 
-from .chart_factories import complete, make_chart
+from .chart_factories import complete, make_chart, ready_to_start
+from .factories import make_patient, make_protocol
 from .register_factories import chart_location, receive
+from .test_chart_views import visit
 
 
 def code_of(context, field=None) -> str:
@@ -206,6 +212,45 @@ class DoseTests(RegisterCase):
         assert code_of(refused, "container") == "expired"
 
 
+class LocationTests(TestCase):
+    def test_a_charts_dose_comes_from_stock_at_its_own_location(self):
+        nurse = staff("Clinician")
+        clinic = make_clinic(slug="roseville", kind=ServiceKind.KETAMINE)
+        make_patient()
+        protocol = make_protocol()
+        booking = visit(clinic, clinic.service)
+        chart = start_chart(
+            patient=Patient.objects.get(),
+            plan=None,
+            protocol=protocol,
+            day=booking.local_start.date(),
+            by=nurse,
+            appointment=booking,
+        )
+        ready_to_start(chart, by=nurse)
+        elsewhere = receive(make_location("sacramento"), by=nurse).containers.first()
+        with self.assertRaises(ValidationError) as refused:
+            record_dose(
+                chart=chart,
+                container=elsewhere,
+                drawn_mg=chart.dose_mg,
+                given_mg=chart.dose_mg,
+                wasted_mg=Decimal("0"),
+                by=nurse,
+            )
+        assert code_of(refused, "container") == "other_location"
+        here = receive(clinic.location, by=nurse, lot="RSV-1").containers.first()
+        entry = record_dose(
+            chart=chart,
+            container=here,
+            drawn_mg=chart.dose_mg,
+            given_mg=chart.dose_mg,
+            wasted_mg=Decimal("0"),
+            by=nurse,
+        )
+        assert entry.balance_mg == Decimal("500") - chart.dose_mg
+
+
 class SignGateTests(RegisterCase):
     def test_a_chart_cannot_be_signed_without_its_register_entry(self):
         with self.assertRaises(ValidationError) as refused:
@@ -338,3 +383,6 @@ class CountTests(RegisterCase):
         assert review.adjusted and line.adjustment.change_mg == Decimal("-5")
         assert self.vial.current_balance() == Decimal("495")
         assert not CountLine.objects.with_open_discrepancy().exists()
+        with self.assertRaises(ValidationError) as refused:
+            review_discrepancy(line=line, by=self.witness, reason="again", adjust=True)
+        assert code_of(refused) == "not_open"

@@ -6,13 +6,14 @@ import csv
 import io
 from decimal import Decimal
 
-from django.test import Client, TestCase
+from django.test import Client, RequestFactory, TestCase
 from django.urls import reverse
 
 from klearmind.accounts.tests.factories import PASSWORD, sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.care.models import CountLine, InventoryCount, RegisterEntry, StockReceipt
 from klearmind.care.register_services import record_dose
+from klearmind.care.wagtail_hooks import care_menu_items
 from klearmind.intake.tests.factories import csrf_token
 
 from .chart_factories import complete, make_chart
@@ -174,6 +175,33 @@ class DrawViewTests(RegisterViewCase):
         self.chart.sign(by=self.nurse)
 
 
+class ContainerViewTests(RegisterViewCase):
+    def test_a_vial_shows_its_running_register_and_a_correction_is_a_new_line(self):
+        entry = record_dose(
+            chart=self.chart,
+            container=self.vial,
+            drawn_mg=Decimal("36.25"),
+            given_mg=Decimal("36.25"),
+            wasted_mg=Decimal("0"),
+            by=self.nurse,
+        )
+        url = reverse("care_admin:register_container", args=[self.vial.pk])
+        page = self.client.get(url).content.decode()
+        assert "463.75 mg" in page and PATIENT_NAME in page
+        reverse_url = reverse("care_admin:register_reverse", args=[entry.pk])
+        empty = self.post(reverse_url, {"reason": ""})
+        assert empty.status_code == 400
+        assert 'id="id_reason_error"' in empty.content.decode()
+        response = self.post(reverse_url, {"reason": "Recorded against the wrong vial"})
+        assert response["Location"] == url
+        page = self.client.get(url).content.decode()
+        assert "Correction (reverses an entry)" in page
+        assert "Recorded against the wrong vial" in page and "— reversed" in page
+        assert self.vial.current_balance() == Decimal("500")
+        assert self.post(reverse_url, {"reason": "again"}).status_code == 400
+        assert RegisterEntry.objects.filter(kind="reversal").count() == 1
+
+
 class CountViewTests(RegisterViewCase):
     def test_a_count_with_a_difference_awaits_review_by_someone_else(self):
         url = reverse("care_admin:register_count_new", args=[self.location.pk])
@@ -232,3 +260,13 @@ class CsvTests(RegisterViewCase):
         assert (dose["Lot"], dose["Supplier"]) == ("KET-24117", "Henry Schein")
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
         assert event.detail == "controlled-substance register CSV"
+
+
+class MenuTests(TestCase):
+    def test_the_care_menu_leads_clinicians_and_the_owner_to_the_register(self):
+        item = next(i for i in care_menu_items() if i.label == "Controlled substances")
+        assert item.url == reverse("care_admin:register")
+        request = RequestFactory().get("/admin/")
+        for role, shown in (("Clinician", True), ("Owner", True), ("Front desk", False)):
+            request.user = staff(role)
+            assert item.is_shown(request) is shown, role
