@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/charts/<int:chart_pk>/", views.draw, name="register_draw"),
     path("register/counts/new/<int:location_pk>/", views.count_new, name="register_count_new"),
     path("register/counts/<int:pk>/", views.count, name="register_count"),
+    path("register/counts/<int:pk>/count.csv", views.count_csv, name="register_count_csv"),
     path("register/lines/<int:pk>/review/", views.review, name="register_review"),
     path("register/register.csv", views.export_csv, name="register_csv"),
 ]

@@ -356,3 +356,60 @@ def export_csv(request):
     writer.writerow(CSV_HEADER)
     writer.writerows(csv_row(entry) for entry in entries)
     return response
+
+
+COUNT_CSV_HEADER = [
+    "Location",
+    "Counted at",
+    "Counted by",
+    "Vial or device",
+    "Product",
+    "Lot",
+    "Expires",
+    "Expected (mg)",
+    "Counted (mg)",
+    "Difference (mg)",
+    "Counter's reason",
+    "Reviewed by",
+    "Review",
+    "Register adjusted",
+    "Reported to the DEA",
+]
+
+
+def count_csv_row(count: InventoryCount, line: CountLine) -> list:
+    receipt = line.container.receipt
+    review = getattr(line, "review", None)
+    return [
+        safe_cell(str(count.location)),
+        timezone.localtime(count.counted_at).strftime("%Y-%m-%d %H:%M"),
+        safe_cell(person(count.counted_by)),
+        line.container.label,
+        receipt.product_label,
+        safe_cell(receipt.lot),
+        receipt.expires_on.isoformat(),
+        line.expected_mg,
+        line.counted_mg,
+        line.difference_mg,
+        safe_cell(line.reason),
+        safe_cell(person(review.reviewed_by)) if review else "",
+        safe_cell(review.reason) if review else ("open" if line.is_discrepancy else ""),
+        ("yes" if review.adjusted else "no") if review else "",
+        ("yes" if review.reported_to_dea else "no") if review else "",
+    ]
+
+
+@protected_view(EXPORT)
+def count_csv(request, pk: int):
+    inventory = get_object_or_404(
+        InventoryCount.objects.select_related("location__page", "counted_by"), pk=pk
+    )
+    lines = inventory.lines.select_related("container__receipt", "review__reviewed_by")
+    audit(request, AuditEvent.Action.EXPORT, target=inventory, detail="inventory count CSV")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"inventory-count-{inventory.pk}-{timezone.localtime(inventory.counted_at):%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(COUNT_CSV_HEADER)
+    writer.writerows(count_csv_row(inventory, line) for line in lines.order_by("pk"))
+    return response

@@ -58,6 +58,7 @@ READ_ONLY = {
     "care_admin:register",
     "care_admin:register_container",
     "care_admin:register_count",
+    "care_admin:register_count_csv",
     "care_admin:register_csv",
     "care_admin:rems_due",
     "care_admin:today",

@@ -222,6 +222,18 @@ class CountViewTests(RegisterViewCase):
         self.post(review_url, {f"line{line.pk}-adjust": "on"}, page=count_url)
         assert not CountLine.objects.with_open_discrepancy().exists()
         assert first.current_balance() == Decimal("495")
+        exported = self.client.get(reverse("care_admin:register_count_csv", args=[count.pk]))
+        rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+        assert [row["Difference (mg)"] for row in rows] == ["-5.00", "0.00"]
+        short = rows[0]
+        assert (short["Counted by"], short["Counter's reason"]) == (
+            "Ana Ruiz",
+            "Residue in the hub",
+        )
+        assert (short["Reviewed by"], short["Review"]) == ("Ben Cole", "Residue in the hub")
+        assert (short["Register adjusted"], short["Reported to the DEA"]) == ("yes", "no")
+        event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+        assert (event.target_id, event.detail) == (str(count.pk), "inventory count CSV")
 
     def test_a_count_field_left_empty_is_named_and_nothing_is_stored(self):
         url = reverse("care_admin:register_count_new", args=[self.location.pk])
