@@ -56,6 +56,9 @@ def ensure_stock(by) -> list[str]:
             quantity=quantity,
             received_on=received_on,
             invoice_number=f"INV-{lot}",
+            at=datetime.datetime.combine(
+                received_on, datetime.time(11), tzinfo=timezone.get_current_timezone()
+            ),
             by=by,
             **product,
         )
@@ -70,7 +73,7 @@ def witness_for(by):
 
 
 def draw_demo_dose(chart, by) -> None:
-    """Record a demo chart's dose in the register before it is signed."""
+    """Record a demo chart's dose in the register, as drawn up just before it started."""
     if not register_entry_missing(chart):
         return
     ensure_stock(by)
@@ -85,6 +88,7 @@ def draw_demo_dose(chart, by) -> None:
                 given_mg=device.balance_mg,
                 wasted_mg=Decimal("0"),
                 by=by,
+                at=chart.started_at,
             )
         return
     draw_ketamine(chart, stock, by)
@@ -106,6 +110,7 @@ def draw_ketamine(chart, stock, by) -> None:
         wasted_mg=drawn - chart.dose_mg,
         by=by,
         witness=witness,
+        at=chart.started_at,
     )
 
 

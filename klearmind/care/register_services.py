@@ -43,6 +43,7 @@ def receive_stock(
     ml_per_unit: Decimal | None = None,
     invoice_number: str = "",
     received_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> StockReceipt:
     """Record a delivery line: one receipt, one numbered container per vial or device, each
     opening its register with what it holds."""
@@ -68,7 +69,13 @@ def receive_stock(
         )
         for number in range(1, quantity + 1):
             container = Container.objects.create(receipt=receipt, number=number)
-            append(container, kind=EntryKind.RECEIVED, change=mg_per_unit, by=by)
+            append(
+                container,
+                kind=EntryKind.RECEIVED,
+                change=mg_per_unit,
+                by=by,
+                recorded_at=InfusionChart.checked_time(at),
+            )
         return receipt
 
 
@@ -115,9 +122,11 @@ def record_dose(
     wasted_mg: Decimal,
     by,
     witness=None,
+    at: datetime.datetime | None = None,
 ) -> RegisterEntry:
     """Draw (part of) a chart's dose from a vial or device: what was drawn, given and wasted;
-    waste needs a second clinician as witness, whose password the form has checked."""
+    waste needs a second clinician as witness, whose password the form has checked. `at` is
+    when it happened, if not now."""
     dose_refusals(chart, container, drawn_mg=drawn_mg, given_mg=given_mg, wasted_mg=wasted_mg)
     witness_refusals(by, witness, wasted_mg)
     with transaction.atomic():
@@ -144,6 +153,7 @@ def record_dose(
             given_mg=given_mg,
             wasted_mg=wasted_mg,
             witness=witness if wasted_mg else None,
+            recorded_at=InfusionChart.checked_time(at),
         )
 
 

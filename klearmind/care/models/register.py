@@ -200,6 +200,12 @@ class Container(AppendOnlyModel):
         last = self.entries.order_by("-sequence").first()
         return last.balance_mg if last else ZERO
 
+    @property
+    def balance_ml(self) -> Decimal | None:
+        """A vial's balance in mL (from the annotated balance when there is one)."""
+        balance = getattr(self, "balance_mg", None)
+        return self.in_ml(self.current_balance() if balance is None else balance)
+
     def in_ml(self, mg: Decimal) -> Decimal | None:
         if not self.receipt.is_vial:
             return None

@@ -73,6 +73,7 @@ class RegisterAccessTests(RegisterViewCase):
         assert "Ketamine 50 mg/mL, 10 mL" in page
         assert "1000.00 mg (20.00 mL)" in page  # two vials of 500 mg
         assert f"R{self.receipt.pk}-1" in page
+        assert "500.00 mg (10.00 mL)" in page
         assert "Charts waiting for their register entry" in page
         assert PATIENT_NAME in page
         assert "No inventory count yet." in page
