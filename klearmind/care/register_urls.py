@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import register_exports as exports
 from . import register_views as views
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("register/charts/<int:chart_pk>/", views.draw, name="register_draw"),
     path("register/counts/new/<int:location_pk>/", views.count_new, name="register_count_new"),
     path("register/counts/<int:pk>/", views.count, name="register_count"),
-    path("register/counts/<int:pk>/count.csv", views.count_csv, name="register_count_csv"),
+    path("register/counts/<int:pk>/count.csv", exports.count_csv, name="register_count_csv"),
     path("register/lines/<int:pk>/review/", views.review, name="register_review"),
-    path("register/register.csv", views.export_csv, name="register_csv"),
+    path("register/register.csv", exports.export_csv, name="register_csv"),
 ]
