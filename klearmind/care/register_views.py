@@ -187,6 +187,7 @@ def draw(request, chart_pk: int):
                 )
                 return after_draw(request, chart)
         audit(request, AuditEvent.Action.VIEW, target=chart, detail="register dose refused")
+        audit_wrong_witness_password(request, form)
     else:
         audit(request, AuditEvent.Action.VIEW, target=chart, detail="register dose form")
     context = {
@@ -198,6 +199,19 @@ def draw(request, chart_pk: int):
     }
     status = 400 if form.errors else 200
     return TemplateResponse(request, "care/admin/register_draw.html", context, status=status)
+
+
+def audit_wrong_witness_password(request, form) -> None:
+    """A wrong witness password is a failed sign-in as that person, so guessing shows up in
+    the audit log under the witness's name."""
+    if "witness_password" in form.errors and form.cleaned_data.get("witness"):
+        witness = form.cleaned_data["witness"]
+        record(
+            action=AuditEvent.Action.FAILED_LOGIN,
+            request=request,
+            target=witness,
+            detail=f"witness password refused for {witness.get_username()}",
+        )
 
 
 def record_draw(form, chart, user) -> RegisterEntry:

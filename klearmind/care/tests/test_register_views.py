@@ -145,6 +145,9 @@ class DrawViewTests(RegisterViewCase):
         event = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).last()
         assert event.detail == "register dose form"
         assert AuditEvent.objects.filter(detail="register dose refused").count() == 1
+        failed = AuditEvent.objects.get(action=AuditEvent.Action.FAILED_LOGIN)
+        assert (failed.actor, failed.target_id) == (self.nurse, str(self.witness.pk))
+        assert failed.detail == f"witness password refused for {self.witness.username}"
 
     def test_the_witness_cannot_be_the_person_recording(self):
         response = self.post(self.url(), self.data(witness=self.nurse.pk))
