@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
@@ -59,10 +60,19 @@ class Flag:
     patient_id: int | None = None  # the patient record it belongs to, for the banners
     email_failed: bool = False  # the on-call e-mail about it failed for good
     on_review: Callable | None = field(default=None, compare=False, repr=False)
+    # Where it is reviewed, when not on this list's own form: a count's difference is closed on
+    # the register by someone other than the counter, who decides on an adjustment there.
+    reviewed_at: str = ""
 
     @property
     def stamp(self) -> str:
         return stamp(self.raised_at)
+
+    @property
+    def review_url(self) -> str:
+        return self.reviewed_at or reverse(
+            "care_admin:attention_review", args=[self.source, self.object_id]
+        )
 
 
 def stamp(moment: datetime.datetime) -> str:

@@ -1,11 +1,13 @@
 """The sources of the Needs attention list (see attention.py): urgent questionnaires, sent or
 not, urgent check-ins, paper questionnaires with a positive PHQ-9 item 9, crisis-language
-comments, overdue REMS forms and chart alerts not yet acknowledged. Each is one function; care
+comments, overdue REMS forms, chart alerts not yet acknowledged and register count differences
+not yet reviewed. Each is one function; care
 reads intake and comments, which never read care."""
 
 import datetime
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from klearmind.intake.models import Draft, EmailKind, OutgoingEmail, Submission
 
 from .attention import Flag, attention_source
 from .check_in_tasks import MAX_ATTEMPTS as CHECK_IN_MAX_ATTEMPTS
-from .models import ChartAlert, Measurement, MeasurementSource, RemsRecord
+from .models import ChartAlert, CountLine, Measurement, MeasurementSource, RemsRecord
 
 URGENT_INTAKE_KINDS = (EmailKind.URGENT, EmailKind.URGENT_DRAFT)
 URGENT_COMMENT_KINDS = (NotificationKind.URGENT, NotificationKind.CRISIS_RESOURCES)
@@ -225,3 +227,32 @@ def unacknowledged_chart_alerts(patient):
         )
         for alert in alerts
     ]
+
+
+@attention_source("register")
+def register_discrepancies(patient):
+    if patient is not None:  # a vial's count belongs to the clinic, not to a patient
+        return []
+    lines = CountLine.objects.with_open_discrepancy().select_related("count__location", "container")
+    return [
+        Flag(
+            source="register",
+            object_id=str(line.pk),
+            raised_at=line.count.counted_at,
+            title=f"Controlled-substance count: {line.container} differs by "
+            f"{line.difference_mg} mg",
+            subject=f"{line.count.location}, {line.count}",
+            url=reverse("care_admin:register_count", args=[line.count_id]),
+            on_review=reviewed_on_the_register,
+            reviewed_at=reverse("care_admin:register_count", args=[line.count_id]),
+        )
+        for line in lines
+    ]
+
+
+def reviewed_on_the_register(*, by, note):
+    raise ValidationError(
+        "A count's difference is reviewed on its count page, by someone other than the person "
+        "who counted, who decides there whether the register takes the counted amount.",
+        code="review_on_the_register",
+    )

@@ -15,6 +15,7 @@ from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
 
 from .demo_attention import load_attention_demo
+from .demo_register import load_register_demo
 from .measures import measurement_scores
 from .models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
 
@@ -49,6 +50,7 @@ def load_care_demo() -> CareDemoReport:
         todays_patient(report, protocols["IV ketamine booster"], clinician)
         if load_attention_demo(patient_email=TODAY_PATIENT_EMAIL):
             report.created.append("an urgent check-in from Alex Moreno on Needs attention")
+        report.created += load_register_demo(clinician)
     return report
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .chart_services import start_chart
+from .demo_register import draw_demo_dose
 from .models import (
     ChartAlert,
     ChartEvent,
@@ -99,6 +100,7 @@ def finish(chart, start, *, by, notes: str) -> None:
     leave = start + datetime.timedelta(minutes=LEAVE_MINUTES)
     chart.discharge(by=by, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes(notes)
+    draw_demo_dose(chart, by)
     chart.sign(by=by, at=leave + datetime.timedelta(minutes=10))
 
 
@@ -206,6 +208,7 @@ def spravato_session(clinician) -> None:
     leave = start + datetime.timedelta(minutes=125)
     chart.discharge(by=clinician, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
     chart.record_notes("First 56 mg session. Transient dissociation; pressure back to baseline.")
+    draw_demo_dose(chart, clinician)
     chart.sign(by=clinician, at=leave + datetime.timedelta(minutes=10))
 
 

@@ -55,6 +55,9 @@ def care_menu_items():
         HealthMenuItem(
             "REMS forms due", reverse("care_admin:rems_due"), icon_name="warning", order=30
         ),
+        HealthMenuItem(
+            "Controlled substances", reverse("care_admin:register"), icon_name="list-ul", order=35
+        ),
     ]
 
 

@@ -1,10 +1,12 @@
 """Care in Chromium: a clinician opens today's infusion for the demo's Alex Moreno and charts it
-as it happened over the last 75 minutes: the checklist and a baseline 5 minutes before the
+as it happened over the last 90 minutes: the checklist and a baseline 5 minutes before the
 start, the dose, vitals every 15 minutes with one systolic above the threshold (the alert shows
-at once and is acknowledged with a note), the stop 30 minutes ago, recovery readings, discharge
-now (not sooner: 30 minutes after the stop) and the signature; then sends a check-in, and the
-patient answers it from the link in the e-mail; the progress chart shows the new point. axe
-checks the chart, the check-in and the progress page."""
+at once and is acknowledged with a note), the stop, recovery readings; discharge is refused a
+minute before the recovery time is up, then refused on a high last reading with the reason;
+a new reading later, discharge, the dose recorded in the controlled-substance register with the
+owner witnessing the waste with their password, and the signature; then sends a check-in, and
+the patient answers it from the link in the e-mail; the progress chart shows the new point. axe
+checks the chart, the register's dose form, the check-in and the progress page."""
 
 import datetime
 import re
@@ -48,8 +50,28 @@ def e_mailed_check_in_link(var_dir, *, after: int, seconds: float = 30) -> str:
     raise AssertionError("No check-in e-mail reached the log")
 
 
+def record_recovery(tab, readings) -> None:
+    """Recovery readings in the chart's grid: (time, systolic, diastolic) each."""
+    grid = tab.locator(".care-admin__grid")
+    for n, (at, systolic, diastolic) in enumerate(readings):
+        grid.locator("input[name$='-time']").nth(n).fill(at)
+        grid.locator("select[name$='-phase']").nth(n).select_option("after")
+        grid.locator("input[name$='-systolic']").nth(n).fill(str(systolic))
+        grid.locator("input[name$='-diastolic']").nth(n).fill(str(diastolic))
+        grid.locator("input[name$='-heart_rate']").nth(n).fill("74")
+        grid.locator("input[name$='-spo2']").nth(n).fill("98")
+    save_section(tab, "Save vital signs")
+
+
+def discharge_at(tab, at: str) -> None:
+    for box in ("Alert and oriented", "Escort present", "No-driving instruction given"):
+        tab.get_by_label(box, exact=True).check()
+    tab.locator("#discharge form input[name=time]").fill(at)
+    save_section(tab, "Record discharge")
+
+
 def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
-    browser, live_site, sign_in, screenshots, var_dir
+    browser, live_site, sign_in, demo_logins, screenshots, var_dir
 ):
     context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -68,7 +90,7 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
         tab.get_by_label(box, exact=True).check()
     save_section(tab, "Save checklist")
     baseline = tab.locator("#baseline ~ form").first
-    baseline.get_by_label("Time").fill(clock(base, -75))
+    baseline.get_by_label("Time").fill(clock(base, -90))
     baseline.get_by_label("Systolic (mmHg)").fill("128")
     baseline.get_by_label("Diastolic (mmHg)").fill("82")
     baseline.get_by_label("Heart rate (/min)").fill("74")
@@ -78,7 +100,7 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
     tab.get_by_label("Weight (kg)").fill("80")
     save_section(tab, "Calculate and confirm dose")
     assert "80 kg × 0.50 mg/kg = 40.00 mg" in tab.locator("#dose").inner_text()
-    tab.locator("#start form input[name=time]").fill(clock(base, -70))
+    tab.locator("#start form input[name=time]").fill(clock(base, -85))
     save_section(tab, "Start")
 
     # The grid is pre-filled every 15 minutes from the start: 15, 30, 45 and 60 minutes in.
@@ -97,29 +119,35 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
     save_section(tab, "Acknowledge")
     assert "Acknowledged by Daniel Okafor" in tab.locator("#acknowledge").inner_text()
 
-    tab.locator("#stop form input[name=time]").fill(clock(base, -30))
+    tab.locator("#stop form input[name=time]").fill(clock(base, -45))
     save_section(tab, "Stop")
-    recovery = tab.locator(".care-admin__grid")
-    for n, minutes in enumerate((-15, 0)):
-        recovery.locator("input[name$='-time']").nth(n).fill(clock(base, minutes))
-        recovery.locator("select[name$='-phase']").nth(n).select_option("after")
-        recovery.locator("input[name$='-systolic']").nth(n).fill("126")
-        recovery.locator("input[name$='-diastolic']").nth(n).fill("80")
-        recovery.locator("input[name$='-heart_rate']").nth(n).fill("74")
-        recovery.locator("input[name$='-spo2']").nth(n).fill("98")
-    save_section(tab, "Save vital signs")
+    # Recovery: a calm reading, then a high one (not an alert, but 162/100 is more than 20 %
+    # above the baseline of 128/82 and above the do-not-start limits of 140/90).
+    record_recovery(tab, ((clock(base, -30), 126, 80), (clock(base, -15), 162, 100)))
     assert tab.get_by_label("Vital signs stable", exact=True).count() == 0  # computed, not ticked
-    for box in ("Alert and oriented", "Escort present", "No-driving instruction given"):
-        tab.get_by_label(box, exact=True).check()
     discharge = tab.locator("#discharge form")
-    discharge.locator("input[name=time]").fill(clock(base, -1))
-    save_section(tab, "Record discharge")
+    discharge_at(tab, clock(base, -16))  # 29 minutes after the stop
     assert "no sooner than 30 minutes after the infusion stopped" in discharge.inner_text()
-    discharge.locator("input[name=time]").fill(clock(base, 0))
-    for box in ("Alert and oriented", "Escort present", "No-driving instruction given"):
-        tab.get_by_label(box, exact=True).check()
-    save_section(tab, "Record discharge")
+    discharge_at(tab, clock(base, -15))  # 30 minutes, but the last reading is high
+    refusal = discharge.inner_text()
+    assert "Blood pressure 162/100 is more than 20 % from the baseline 128/82" in refusal
+    screenshots(tab, "care-chart-discharge-refused")
+    record_recovery(tab, ((clock(base, 0), 126, 80),))  # rested, and read again
+    discharge_at(tab, clock(base, 0))
     assert "vital signs stable (from the readings): yes" in tab.locator("#discharge").inner_text()
+
+    # The dose goes into the controlled-substance register, its waste witnessed by the owner.
+    tab.get_by_role("link", name=re.compile("Record the dose drawn")).click()
+    tab.wait_for_url(re.compile(r"/admin/care/register/charts/\d+/"))
+    tab.get_by_label("Vial or device").select_option(index=1)
+    tab.get_by_label("Drawn (mg)").fill("50")
+    tab.get_by_label("Given (mg)").fill("40")
+    tab.get_by_label("Wasted (mg)").fill("10")
+    tab.get_by_label("Witness to the waste").select_option(label="Olivia Marsh")
+    tab.get_by_label("Witness's password").fill(demo_logins["owner"].password)
+    assert serious_violations(tab) == []
+    save_section(tab, "Record in the register")
+    tab.wait_for_url(re.compile(r"/admin/care/charts/\d+/"))
     tab.get_by_label(re.compile("I have reviewed this chart and sign it")).check()
     save_section(tab, "Sign and lock")
     assert "Signed and locked" in tab.locator(".care-admin__facts").inner_text()

@@ -7,7 +7,14 @@ from django.urls import URLResolver, get_resolver, reverse
 from klearmind.booking.links import appointment_path, invitation_token
 from klearmind.booking.models import Appointment, Invitation
 from klearmind.care.check_ins import check_in_path
-from klearmind.care.models import CheckIn, InfusionChart, Measurement, Patient
+from klearmind.care.models import (
+    CheckIn,
+    CountLine,
+    InfusionChart,
+    Measurement,
+    Patient,
+    RegisterEntry,
+)
 from klearmind.comments.models import Comment
 from klearmind.intake.models import Draft, Submission
 from klearmind.pages.models import ArticlePage, ContactPage
@@ -50,6 +57,11 @@ READ_ONLY = {
     "care_admin:patients",
     "care_admin:progress",
     "care_admin:progress_summary",
+    "care_admin:register",
+    "care_admin:register_container",
+    "care_admin:register_count",
+    "care_admin:register_count_csv",
+    "care_admin:register_csv",
     "care_admin:rems_due",
     "care_admin:today",
     "comments:token",
@@ -147,9 +159,23 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     for name in ("patient_edit", "patient_note", "scores_add", "plan_create", "progress_check_in"):
         staff[f"care_admin:{name}"] = reverse(f"care_admin:{name}", args=[patient.pk])
     staff["care_admin:plan_end"] = reverse("care_admin:plan_end", args=[patient.pk, plan.pk])
+    staff |= register_routes(visit, chart)
     return {
         **{name: ("public", url) for name, url in public.items()},
         **{name: ("staff", url) for name, url in staff.items()},
+    }
+
+
+def register_routes(visit, chart) -> dict[str, str]:
+    entry, line = RegisterEntry.objects.first(), CountLine.objects.first()
+    return {
+        "care_admin:register_receive": reverse("care_admin:register_receive"),
+        "care_admin:register_reverse": reverse("care_admin:register_reverse", args=[entry.pk]),
+        "care_admin:register_draw": reverse("care_admin:register_draw", args=[chart.pk]),
+        "care_admin:register_count_new": reverse(
+            "care_admin:register_count_new", args=[visit.location_id]
+        ),
+        "care_admin:register_review": reverse("care_admin:register_review", args=[line.pk]),
     }
 
 

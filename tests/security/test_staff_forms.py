@@ -8,7 +8,7 @@ from wagtail.models import Revision
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from klearmind.booking.models import Appointment
-from klearmind.care.models import InfusionChart, Measurement, Patient
+from klearmind.care.models import CountLine, InfusionChart, Measurement, Patient, RegisterEntry
 from klearmind.comments.models import Comment
 from klearmind.intake.models import Submission
 from klearmind.pages.models import ArticlePage
@@ -106,6 +106,17 @@ class StaffFormTests(FormTestMixin, HostileInputTestCase):
         body = b"note=%3Cscript%3Ealert(1)%3C%2Fscript%3E&note=x"
         outcome = self.send(self.clinician, url, body)
         self.assert_survived(outcome, url)
+
+    def test_the_register_forms_survive_every_payload(self):
+        self.throw_at(reverse("care_admin:register_receive"), last=True)
+        entry = RegisterEntry.objects.filter(kind="received").first()
+        self.throw_at(reverse("care_admin:register_reverse", args=[entry.pk]), last=True)
+        line = CountLine.objects.with_open_discrepancy().get()
+        count = reverse("care_admin:register_count", args=[line.count_id])
+        review = reverse("care_admin:register_review", args=[line.pk])
+        self.throw_at(count, form_for(review), last=True)
+        location = entry.container.receipt.location
+        self.throw_at(reverse("care_admin:register_count_new", args=[location.pk]), last=True)
 
     def test_the_account_screens_survive_every_payload(self):
         security = reverse("accounts:security")

@@ -1,4 +1,5 @@
-"""Care models: patients and their plans and scores; infusion charts; check-in questionnaires."""
+"""Care models: patients and their plans and scores; infusion charts; check-in questionnaires;
+the controlled-substance register."""
 
 from .attention import AttentionReview
 from .chart_parts import (
@@ -23,9 +24,20 @@ from .patients import (
     TreatmentPlan,
 )
 from .protocols import CareSettings, Medicine, Protocol
+from .register import (
+    AppendOnlyError,
+    Container,
+    EntryKind,
+    Product,
+    RegisterEntry,
+    StockReceipt,
+    register_entry_missing,
+)
+from .register_counts import CountLine, DiscrepancyReview, InventoryCount
 
 __all__ = [
     "Addendum",
+    "AppendOnlyError",
     "AttentionReview",
     "CareSettings",
     "ChartAlert",
@@ -34,8 +46,13 @@ __all__ = [
     "CheckIn",
     "CheckInReason",
     "ConcomitantMedicine",
+    "Container",
+    "CountLine",
+    "DiscrepancyReview",
+    "EntryKind",
     "EventKind",
     "InfusionChart",
+    "InventoryCount",
     "Measurement",
     "MeasurementSource",
     "Medicine",
@@ -44,9 +61,13 @@ __all__ = [
     "PatientStatus",
     "Phase",
     "PlanStatus",
+    "Product",
     "Protocol",
+    "RegisterEntry",
     "RemsRecord",
+    "StockReceipt",
     "TreatmentPlan",
     "VitalSign",
     "YesNo",
+    "register_entry_missing",
 ]

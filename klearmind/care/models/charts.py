@@ -355,6 +355,14 @@ class InfusionChart(ChartChecks, models.Model):
                 code="chart_incomplete",
                 params={"missing": "; ".join(missing)},
             )
+        from .register import register_entry_missing  # register.py builds on this module
+
+        if missing := register_entry_missing(self):
+            raise ValidationError(
+                "The chart cannot be signed without its register entry: %(missing)s.",
+                code="register_entry_missing",
+                params={"missing": missing},
+            )
         self.status, self.signed_by = ChartStatus.SIGNED, by
         self.signed_at = self.checked_time(at)
         self.save(update_fields=["status", "signed_by", "signed_at"])

@@ -10,6 +10,7 @@ from klearmind.care.models import ChartAlert, InfusionChart, Phase, VitalSign
 from klearmind.care.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
 
 from .factories import make_patient, make_plan, make_protocol
+from .register_factories import draw_dose
 
 CALM = {"systolic": 122, "diastolic": 78, "heart_rate": 74, "spo2": 98, "respiratory_rate": 14}
 
@@ -62,10 +63,11 @@ def after(start, minutes: int) -> datetime.datetime:
     return start + datetime.timedelta(minutes=minutes)
 
 
-def complete(chart, *, by) -> InfusionChart:
+def complete(chart, *, by, register: bool = True) -> InfusionChart:
     """Started 150 minutes ago, vitals every 15 minutes, stopped and discharged: ready to sign.
     IV: a 40-minute infusion, readings until discharge 35 minutes after the stop. Spravato:
-    dosing over 5 minutes, a reading at 40 minutes, discharge at 130 minutes."""
+    dosing over 5 minutes, a reading at 40 minutes, discharge at 130 minutes. With `register`,
+    its dose is drawn in the controlled-substance register."""
     start = timezone.now() - datetime.timedelta(minutes=150)
     ready_to_start(chart, by=by, baseline_at=after(start, -10))
     chart.start(by=by, at=start)
@@ -83,6 +85,8 @@ def complete(chart, *, by) -> InfusionChart:
             vital(chart, after(start, minutes), phase=Phase.AFTER)
         leave = after(start, 75)
     chart.discharge(by=by, at=leave, **dict.fromkeys(DISCHARGE_CHECKLIST, True))
+    if register:
+        draw_dose(chart, by=by)
     return chart
 
 

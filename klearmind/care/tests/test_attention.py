@@ -3,6 +3,7 @@ closed only by a clinician's review with a note, kept for good; banners on the p
 record, charts and visit; what each role may open."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
@@ -11,7 +12,7 @@ from django.utils import timezone
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import ServiceKind
-from klearmind.booking.tests.factories import make_clinic
+from klearmind.booking.tests.factories import make_clinic, make_location
 from klearmind.care import attention
 from klearmind.care.attention import open_flags, review_flag
 from klearmind.care.models import (
@@ -19,10 +20,12 @@ from klearmind.care.models import (
     ChartAlert,
     CheckIn,
     CheckInReason,
+    Container,
     Measurement,
     MeasurementSource,
 )
 from klearmind.care.models.attention import AppendOnlyReviewError
+from klearmind.care.register_services import record_count, review_discrepancy
 from klearmind.comments.models import CommentStatus, Notification, NotificationKind
 from klearmind.comments.tests.factories import CommentFactory, article_site
 from klearmind.intake import services as intake_services
@@ -31,6 +34,7 @@ from klearmind.intake.tests.factories import cleaned, csrf_token, step_answers, 
 
 from .chart_factories import make_chart, vital
 from .factories import PATIENT_NAME, make_patient
+from .register_factories import receive
 from .test_chart_views import visit
 
 LIST = "/admin/care/attention/"
@@ -261,6 +265,38 @@ class ChartAlertFlagTests(TestCase):
         self.alert.acknowledge(by=self.clinician, note="Rechecked: 132/84.")
         assert open_flags() == []
         assert not AttentionReview.objects.exists()
+
+
+class RegisterDiscrepancyFlagTests(TestCase):
+    """A count's difference not yet reviewed is on the list (CLINICAL.md: discrepancies
+    reported); it closes on the register, by someone other than the person who counted."""
+
+    def setUp(self):
+        self.nurse = staff("Clinician", username="nurse")
+        self.owner = staff("Owner", username="owner")
+        receipt = receive(make_location("count-store"), by=self.nurse, quantity=1)
+        vial = Container.objects.get(receipt=receipt)
+        count = record_count(
+            location=receipt.location,
+            by=self.nurse,
+            counted={vial.pk: (Decimal("495"), "Residue in the syringe hub")},
+        )
+        self.line = count.lines.get()
+
+    def test_an_open_difference_is_listed_and_sends_the_reviewer_to_the_count(self):
+        [flag] = open_flags()
+        assert flag.source == "register"
+        assert "differs by -5.00 mg" in flag.title
+        assert flag.review_url == f"/admin/care/register/counts/{self.line.count_id}/"
+        assert open_flags(patient=make_patient()) == []  # a vial is no patient's
+
+    def test_it_is_not_closed_on_the_list_but_by_the_second_persons_review(self):
+        with self.assertRaises(ValidationError) as refused:
+            review_flag(flag=open_flags()[0], note="Seen.", by=self.owner)
+        assert refused.exception.code == "review_on_the_register"
+        assert not AttentionReview.objects.exists()
+        review_discrepancy(line=self.line, by=self.owner, reason="", adjust=True)
+        assert open_flags() == []
 
 
 class BannerTests(TestCase):

@@ -16,6 +16,7 @@ from klearmind.intake.tests.factories import csrf_token
 
 from .chart_factories import complete, make_chart, ready_to_start, vital
 from .factories import PATIENT_EMAIL, PATIENT_NAME, make_patient, make_protocol
+from .register_factories import draw_dose
 
 
 def visit(clinic, service, *, email=PATIENT_EMAIL, name=PATIENT_NAME, days=0, hour=12):
@@ -206,6 +207,7 @@ class ChartFlowTests(TestCase):
         assert "Say what was done about the alert." in empty
         note = {"alert": alert.pk, "note": "Rate halved; 150/88 after ten minutes."}
         assert self.post("acknowledge", note).status_code == 302
+        draw_dose(self.chart, by=self.clinician)  # the dose is in the controlled-substance register
         signed = self.post("sign", {"reviewed": "on"}, follow=True).content.decode()
         assert "Chart signed and locked." in signed
         assert 'action="/admin/care/charts/' in signed and "Add addendum" in signed
