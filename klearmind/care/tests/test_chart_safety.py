@@ -19,6 +19,7 @@ from klearmind.care.models.charts import DISCHARGE_CHECKLIST
 
 from .chart_factories import complete, make_chart, ready_to_start, vital
 from .factories import make_patient, make_protocol
+from .register_factories import draw_dose
 from .test_chart_views import visit
 
 TICKED = dict.fromkeys(DISCHARGE_CHECKLIST, True)
@@ -120,6 +121,7 @@ class RecoveryTests(TestCase):
         chart.refresh_from_db()
         assert chart.discharged_at == self.after_stop(chart, 30)
         assert chart.discharge_vitals_stable  # worked out, never ticked
+        draw_dose(chart, by=self.clinician)
         chart.sign(by=self.clinician)
         assert chart.is_signed
 
@@ -159,6 +161,7 @@ class RecoveryTests(TestCase):
         assert "at least every 15 minutes" in refused.exception.messages[0]
         vital(chart, self.after_stop(chart, 15), phase=Phase.AFTER)
         vital(chart, self.after_stop(chart, 28), phase=Phase.AFTER)
+        draw_dose(chart, by=self.clinician)
         chart.sign(by=self.clinician)
         assert chart.is_signed
 
@@ -298,6 +301,7 @@ class InfusionLengthTests(TestCase):
         with self.assertRaises(ValidationError):
             chart.record_short_reason(" ")
         chart.record_short_reason("Patient asked to stop: nausea.")
+        draw_dose(chart, by=self.clinician)
         chart.sign(by=self.clinician)
         assert chart.is_signed
 
