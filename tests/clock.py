@@ -39,6 +39,7 @@ READ_THE_CLOCK = {
     "klearmind/care/tests/test_demo.py": "the demo's visit today",
     "klearmind/care/tests/test_demo_charts.py": "demo charts days ago, a REMS form due",
     "klearmind/care/tests/test_demo_outcomes.py": "demo scores dated back from today",
+    "klearmind/care/tests/test_register_demo.py": "the demo's charts drawn days ago",
     "klearmind/care/tests/test_outcome_views.py": "the dashboard's period ends today",
     "klearmind/care/tests/test_patient_views.py": "plans started today, paper scores dated",
     "klearmind/care/tests/test_services.py": "visits booked days ahead",
