@@ -239,8 +239,9 @@ def register_discrepancies(patient):
             source="register",
             object_id=str(line.pk),
             raised_at=line.count.counted_at,
-            title=f"Controlled-substance count: {line.container} differs by "
-            f"{line.difference_mg} mg",
+            title=f"Controlled-substance count: {line.container} "
+            f"{abs(line.difference_mg)} mg {'short of' if line.difference_mg < 0 else 'over'} "
+            "the register",
             subject=f"{line.count.location}, {line.count}",
             url=reverse("care_admin:register_count", args=[line.count_id]),
             on_review=reviewed_on_the_register,
