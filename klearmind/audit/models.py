@@ -11,25 +11,37 @@ class AppendOnlyError(RuntimeError):
 REFUSAL = "Audit events are append-only: they can be neither changed nor deleted."
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every update and delete, the internal paths included. A record kept this way
+    (the audit log, the controlled-substance register, Needs attention's reviews) names its
+    own error and refusal."""
+
+    error: type[Exception] = AppendOnlyError
+    refusal = REFUSAL
+
+    def refuse(self):
+        raise self.error(self.refusal)
+
+    def update(self, **kwargs):
+        self.refuse()
+
+    def delete(self):
+        self.refuse()
+
+    # The internal paths that Model.save() on an existing row and fast deletes take.
+    def _update(self, values):
+        self.refuse()
+
+    def _raw_delete(self, using):
+        self.refuse()
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def by(self, user):
         return self.filter(actor=user)
 
     def about(self, target: models.Model):
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(REFUSAL)
-
-    def delete(self):
-        raise AppendOnlyError(REFUSAL)
-
-    # The internal paths that Model.save() on an existing row and fast deletes take.
-    def _update(self, values):
-        raise AppendOnlyError(REFUSAL)
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError(REFUSAL)
 
 
 class AuditEvent(models.Model):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from klearmind.audit.models import AppendOnlyQuerySet
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField
 
 from .patients import LONG_TEXT_MAX_LENGTH, Patient
@@ -18,12 +19,9 @@ class AppendOnlyReviewError(Exception):
     pass
 
 
-class AttentionReviewQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyReviewError(REFUSAL)
-
-    def delete(self):
-        raise AppendOnlyReviewError(REFUSAL)
+class AttentionReviewQuerySet(AppendOnlyQuerySet):
+    error = AppendOnlyReviewError
+    refusal = REFUSAL
 
     def keys(self, source: str) -> set[tuple[str, str]]:
         """(object id, raised at) of every flag of one source that has a review."""

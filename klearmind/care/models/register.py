@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from klearmind.audit import models as audit
 from klearmind.booking.models import Location
 
 from .charts import InfusionChart
@@ -34,19 +35,9 @@ class AppendOnlyError(RuntimeError):
 REFUSAL = "The controlled-substance register is append-only: record a correction instead."
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(REFUSAL)
-
-    def delete(self):
-        raise AppendOnlyError(REFUSAL)
-
-    # The internal paths that Model.save() on an existing row and fast deletes take.
-    def _update(self, values):
-        raise AppendOnlyError(REFUSAL)
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError(REFUSAL)
+class AppendOnlyQuerySet(audit.AppendOnlyQuerySet):
+    error = AppendOnlyError
+    refusal = REFUSAL
 
 
 class AppendOnlyModel(models.Model):
