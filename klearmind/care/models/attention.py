@@ -16,7 +16,7 @@ REFUSAL = "A review on Needs attention is kept as written: it can be neither cha
 
 
 class AppendOnlyReviewError(Exception):
-    pass
+    """Raised on any attempt to change or remove a review."""
 
 
 class AttentionReviewQuerySet(AppendOnlyQuerySet):
