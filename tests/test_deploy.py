@@ -101,16 +101,19 @@ class _App(http.server.BaseHTTPRequestHandler):
     do_POST = do_GET
 
     def answer_for_a_document(self):
-        """Document 1 is allowed (the app names nginx's internal location); others are private."""
+        """Document 1 is allowed (the app names nginx's internal location); others are private.
+        Like Wagtail's view, the allowed answer gives the file's length and sends no body."""
         if self.path.startswith("/documents/1/"):
             self.send_response(200)
             self.send_header("X-Accel-Redirect", "/protected-documents/plan.pdf")
             self.send_header("Content-Type", "application/pdf")
             self.send_header("Content-Disposition", 'attachment; filename="plan.pdf"')
+            self.send_header("Content-Length", str(len("the documents file")))
+            self.close_connection = True
         else:
             self.send_response(302)
             self.send_header("Location", "/admin/login/")
-        self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, *args):
@@ -251,7 +254,8 @@ def test_a_document_the_app_allows_is_sent_by_nginx_with_the_apps_headers(front)
     assert headers["Content-Security-Policy"] == "default-src 'none'"
     assert headers["Cache-Control"] == "private, no-store"
     assert "X-Accel-Redirect" not in headers
-    assert hits == ["/documents/1/plan.pdf"]
+    assert fetch(f"{base_url}/documents/1/plan.pdf")[1] == "the documents file"  # and again
+    assert hits == ["/documents/1/plan.pdf"] * 2
 
 
 def test_a_document_the_app_refuses_is_not_sent(front):
