@@ -17,9 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_demo
-	@bash scripts/serve-dev.sh $(HOST) $(PORT)
+	@PY=$(PY) bash scripts/serve-dev.sh $(HOST) $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

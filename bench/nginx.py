@@ -28,6 +28,9 @@ PROMISED_DIRECTIVES = (
     'add_header Cache-Control "public, max-age=31536000, immutable";',
     "client_max_body_size 12m;",
     "proxy_read_timeout 60s;",
+    "map $uri $klearmind_logged_path {",
+    "return 404;",
+    "internal;",
 )
 
 
@@ -40,6 +43,7 @@ class Paths:
     static_root: Path
     media_root: Path
     run_dir: Path
+    access_log: Path | None = None  # the benchmark logs nothing
 
 
 def available() -> bool:
@@ -53,10 +57,12 @@ def render_site(paths: Paths, text: str | None = None) -> str:
         "listen 80;": f"listen 127.0.0.1:{paths.port};",
         "server_name klearmind.example;": "server_name 127.0.0.1 localhost;",
         "/var/cache/nginx/klearmind ": f"{paths.run_dir / 'cache'} ",
-        "/var/log/nginx/klearmind.access.log;": "off;",
+        "/var/log/nginx/klearmind.access.log klearmind;": (
+            f"{paths.access_log} klearmind;" if paths.access_log else "off;"
+        ),
         "/var/log/nginx/klearmind.error.log": str(paths.run_dir / "error.log"),
         "/srv/klearmind/staticfiles/;": f"{paths.static_root}/;",
-        "/srv/klearmind/media/;": f"{paths.media_root}/;",
+        "/srv/klearmind/media/": f"{paths.media_root}/",
     }
     for old, new in replacements.items():
         if old not in text:

@@ -1,5 +1,8 @@
 """A throwaway demo site with the production settings, and gunicorn (and nginx) serving it.
 
+The settings are production's without the checks that refuse a demo on loopback
+(bench/settings.py).
+
 Shared by the benchmark (`bench/report.py`) and the load drill (`drills/load.py`). The site
 lives in its own run directory under `var/bench/`: its own SQLite database, media and static
 files. `DATABASE_URL`, `MEDIA_ROOT` and `REDIS_URL` of the caller are dropped, so nothing
@@ -57,7 +60,7 @@ def production_environment(run_dir: Path) -> dict[str, str]:
         env
         | random_keys()
         | {
-            "DJANGO_SETTINGS_MODULE": "klearmind.settings.production",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "KLEARMIND_VAR_DIR": str(run_dir / "var"),
             "STATIC_ROOT": str(run_dir / "static"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -8,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from klearmind.health import healthz
 from klearmind.pages import views as page_views
+from klearmind.pages.documents import serve_media
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -23,10 +23,9 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploaded images, for a single machine without a web server in front (see README).
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    # Uploaded images, for a single machine without a web server in front (see README);
+    # documents only through /documents/, which checks their privacy.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include(wagtail_urls)))
 

@@ -32,6 +32,7 @@ def paths(tmp_path: Path, upstream_port: int = 8000) -> nginx.Paths:
         static_root=tmp_path / "static",
         media_root=tmp_path / "media",
         run_dir=tmp_path / "run",
+        access_log=tmp_path / "run" / "access.log",
     )
 
 
@@ -81,6 +82,8 @@ class _App(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.hits.append(self.path)
+        if self.path.startswith("/documents/"):
+            return self.answer_for_a_document()
         if "slow" in self.path:
             time.sleep(0.3)
         body = (
@@ -97,6 +100,22 @@ class _App(http.server.BaseHTTPRequestHandler):
 
     do_POST = do_GET
 
+    def answer_for_a_document(self):
+        """Document 1 is allowed (the app names nginx's internal location); others are private.
+        Like Wagtail's view, the allowed answer gives the file's length and sends no body."""
+        if self.path.startswith("/documents/1/"):
+            self.send_response(200)
+            self.send_header("X-Accel-Redirect", "/protected-documents/plan.pdf")
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Disposition", 'attachment; filename="plan.pdf"')
+            self.send_header("Content-Length", str(len("the documents file")))
+            self.close_connection = True
+        else:
+            self.send_response(302)
+            self.send_header("Location", "/admin/login/")
+            self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -111,6 +130,9 @@ def front(tmp_path):
     _App.hits = []
     site = paths(tmp_path, upstream_port=app.server_address[1])
     (site.static_root / "site.0123456789ab.css").write_text("body { color: black; }")
+    for folder, name in (("documents", "plan.pdf"), ("images", "photo.jpg")):
+        (site.media_root / folder).mkdir()
+        (site.media_root / folder / name).write_text(f"the {folder} file")
     process = subprocess.Popen(nginx.command(nginx.write(site)), stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{site.port}"
     try:
@@ -208,6 +230,68 @@ def test_a_missing_static_file_is_a_404_from_nginx(front):
     assert hits == []
 
 
+def fetch(url: str) -> tuple[int, str, dict]:
+    """The status, body and headers, without following a redirect."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=5) as response:
+            return response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
+
+
+def test_a_document_the_app_allows_is_sent_by_nginx_with_the_apps_headers(front):
+    base_url, hits = front
+    status, body, headers = fetch(f"{base_url}/documents/1/plan.pdf")
+    assert (status, body) == (200, "the documents file")
+    assert headers["Content-Type"] == "application/pdf"
+    assert headers["Content-Disposition"] == 'attachment; filename="plan.pdf"'
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Security-Policy"] == "default-src 'none'"
+    assert headers["Cache-Control"] == "private, no-store"
+    assert "X-Accel-Redirect" not in headers
+    assert fetch(f"{base_url}/documents/1/plan.pdf")[1] == "the documents file"  # and again
+    assert hits == ["/documents/1/plan.pdf"] * 2
+
+
+def test_a_document_the_app_refuses_is_not_sent(front):
+    base_url, hits = front
+    status, body, headers = fetch(f"{base_url}/documents/2/plan.pdf")
+    assert (status, headers["Location"]) == (302, "/admin/login/")
+    assert "the documents file" not in body
+    assert hits == ["/documents/2/plan.pdf"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/documents/plan.pdf",
+        "/media/images/../documents/plan.pdf",
+        "/media/%64ocuments/plan.pdf",
+        "/protected-documents/plan.pdf",
+        "/media/",
+    ],
+)
+def test_no_address_reaches_a_document_file_without_the_app(front, path):
+    base_url, hits = front
+    status, body, _headers = fetch(base_url + path)
+    assert status == 404
+    assert "the documents file" not in body
+    assert hits == []
+
+
+def test_uploaded_images_are_served_from_media_by_nginx(front):
+    base_url, hits = front
+    status, body, headers = fetch(f"{base_url}/media/images/photo.jpg")
+    assert (status, body) == (200, "the images file")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert hits == []
+
+
 def test_every_setting_can_be_overridden_from_the_environment(monkeypatch):
     monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9001")
     monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
@@ -228,7 +312,7 @@ def test_the_throwaway_site_never_sees_the_callers_database_or_cache(tmp_path, m
     monkeypatch.setenv("MEDIA_ROOT", "/srv/klearmind/media")
     env = Site(tmp_path).env
     assert not {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"} & env.keys()
-    assert env["DJANGO_SETTINGS_MODULE"] == "klearmind.settings.production"
+    assert env["DJANGO_SETTINGS_MODULE"] == "bench.settings"
     assert env["KLEARMIND_VAR_DIR"] == str(tmp_path / "var")
     assert len(env["SECRET_KEY"]) >= 50
     assert env["SECRET_KEY"] != Site(tmp_path).env["SECRET_KEY"]

@@ -23,6 +23,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The production settings say True: they refuse what is only fit for one developer's machine
+# (klearmind/settings/checks.py), and `load_demo` refuses to run.
+PRODUCTION = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -126,7 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise memory local to the process.
+# Cache: Redis when REDIS_URL is set, otherwise memory local to the process (one developer's
+# server only: production refuses it, as every gunicorn worker would keep its own).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -176,7 +180,8 @@ TASKS = {
 # Every task finishes in well under a minute; an SMTP send gives up after EMAIL_TIMEOUT.
 TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "900"))
 
-# E-mail: printed to the console unless an SMTP host is configured.
+# E-mail: printed to the console unless an SMTP host is configured (production refuses the
+# console: patients' e-mails carry their names and private links).
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -300,8 +305,13 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 ADMIN_PATH_PREFIXES = ("/admin/",)
 
 WAGTAIL_SITE_NAME = "Klearmind"
-WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address links in e-mails start with; `make run` sets it to the host and port it serves.
+BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are only ever sent by Wagtail's view, which checks their collection's privacy first;
+# nothing serves MEDIA_ROOT/documents/ directly (klearmind/pages/documents.py, decision 016).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

@@ -6,10 +6,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from klearmind.encryption.keys import encryption_keys_problem, lookup_key_problem
 
+from . import checks  # noqa: F401 - registers the checks that refuse unsafe defaults
 from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, FIELD_LOOKUP_KEY, env_bool
+from .base import FIELD_ENCRYPTION_KEYS, FIELD_LOOKUP_KEY, MEDIA_ROOT, env_bool
 
 DEBUG = False
+PRODUCTION = True
+# One server on purpose: the checks accept an SQLite database (klearmind/settings/checks.py).
+ALLOW_SQLITE_IN_PRODUCTION = env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
@@ -31,6 +35,12 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31_536_000
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# Behind the shipped nginx: once Wagtail's view has checked a document's privacy, nginx sends
+# the file from its internal location (deploy/nginx/klearmind.conf, klearmind/pages/documents.py).
+if env_bool("DOCUMENTS_X_ACCEL_REDIRECT", False):
+    SENDFILE_BACKEND = "klearmind.pages.documents"
+    SENDFILE_ROOT = MEDIA_ROOT / "documents"
+    SENDFILE_URL = "/protected-documents/"
 
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,7 @@
 import logging
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from klearmind.accounts.demo import describe
 from klearmind.booking.demo import ensure_demo_booking
@@ -17,6 +18,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "load_demo refuses to run under the production settings: it adds invented "
+                "patients to the records and staff logins whose passwords it prints."
+            )
         report = self._quietly(load_demo) if options["verbosity"] < 2 else load_demo()
         self.stdout.write(
             f"Demo pages: {len(report.pages_created)} created, "

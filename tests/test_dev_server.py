@@ -1,0 +1,50 @@
+"""`make run`'s script: the links it prints and e-mails follow the host and port it serves."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STUB = '#!/bin/sh\necho "$2 $3 BASE_URL=$BASE_URL"\n'
+
+
+def serve(tmp_path, *args: str, **env: str) -> set[str]:
+    """Run scripts/serve-dev.sh with a Python that only reports what it was asked to run."""
+    stub = tmp_path / "python"
+    stub.write_text(STUB)
+    stub.chmod(0o755)
+    environment = {k: v for k, v in os.environ.items() if k != "BASE_URL"} | env
+    done = subprocess.run(
+        ["bash", "scripts/serve-dev.sh", *args],
+        cwd=ROOT,
+        env=environment | {"PY": str(stub)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return {line.strip() for line in done.stdout.splitlines()}
+
+
+def test_every_process_links_to_the_port_served(tmp_path):
+    lines = serve(tmp_path, "127.0.0.1", "8101")
+    base_url = "BASE_URL=http://127.0.0.1:8101"
+    assert f"load_demo  {base_url}" in lines  # it prints the demo logins' address
+    assert f"db_worker  {base_url}" in lines  # it sends the e-mails
+    assert f"runserver 127.0.0.1:8101 {base_url}" in lines
+    assert any(line.startswith("Klearmind is starting on http://127.0.0.1:8101/") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("host", "base_url"),
+    [("0.0.0.0", "http://127.0.0.1:8102"), ("::1", "http://[::1]:8102")],  # noqa: S104
+)
+def test_a_wildcard_or_ipv6_host_still_gives_a_link_that_opens(tmp_path, host, base_url):
+    assert f"runserver {host}:8102 BASE_URL={base_url}" in serve(tmp_path, host, "8102")
+
+
+def test_a_base_url_set_by_the_developer_wins(tmp_path):
+    lines = serve(tmp_path, "127.0.0.1", "8101", BASE_URL="https://dev.clinic.example")
+    assert "runserver 127.0.0.1:8101 BASE_URL=https://dev.clinic.example" in lines
