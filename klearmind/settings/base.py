@@ -315,6 +315,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # proxy, say 1.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Audit events are kept this long (six years, HIPAA's documentation period), then
+# `manage.py archive_audit_events` archives them here and deletes them. See docs/decisions/007.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(6 * 365)))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+
 # Field encryption (klearmind.encryption): Fernet keys, the first encrypts and all decrypt; and
 # the separate key for the keyed hashes that lookups use. See docs/decisions/008.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
