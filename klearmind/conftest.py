@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.db.backends.sqlite3.operations import DatabaseOperations
+from django.db.backends.sqlite3.base import DatabaseOperations
 
 
 @pytest.fixture(autouse=True)
