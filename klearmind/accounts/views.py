@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,7 +38,7 @@ def two_factor_setup(request):
     form = CodeForm(request.POST or None)
     if form.is_valid():
         if mfa.confirm_authenticator(device, form.cleaned_data["code"]):
-            otp_login(request, device)
+            _second_factor_confirmed(request, device)
             codes = mfa.new_recovery_codes(request.user)
             services.record_own_account_change(request, "authenticator app added")
             return _show_recovery_codes(request, codes, next_url=_next_url(request))
@@ -73,7 +74,7 @@ def two_factor_verify(request):
                 "your app shows at that moment.",
             )
         elif device is not None and device.verify_token(code):
-            otp_login(request, device)
+            _second_factor_confirmed(request, device)
             if not code.isdigit():
                 left = mfa.recovery_codes_left(request.user)
                 messages.warning(
@@ -96,6 +97,14 @@ def two_factor_verify(request):
             )
     context = {"form": form, "next": _next_url(request)}
     return TemplateResponse(request, "accounts/two_factor_verify.html", context)
+
+
+def _second_factor_confirmed(request, device) -> None:
+    """Mark the session verified and give it a new key (and CSRF token), as Django does after
+    the password: a session key seen before the second factor is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 @never_cache

@@ -220,10 +220,13 @@ STAFF_IDLE_WARNING_SECONDS = 120
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Klearmind")
 OTP_TOTP_THROTTLE_FACTOR = 1
 RECOVERY_CODE_COUNT = 10
-# Lockout: after this many failed sign-ins for one username, or from one address.
+# Lockout: after this many failed sign-ins for one username from one address, or this many
+# from one address whatever the usernames (klearmind.accounts.lockout, decision 009).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "klearmind.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
