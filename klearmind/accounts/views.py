@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from wagtail.admin.views.account import PasswordResetConfirmView
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
@@ -97,6 +98,20 @@ def two_factor_verify(request):
             )
     context = {"form": form, "next": _next_url(request)}
     return TemplateResponse(request, "accounts/two_factor_verify.html", context)
+
+
+class StaffPasswordResetConfirmView(PasswordResetConfirmView):
+    """Wagtail's "choose a new password" step, which also writes the reset to the audit log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(
+            action=AuditEvent.Action.PASSWORD_RESET,
+            request=self.request,
+            actor=form.user,
+            target=form.user,
+        )
+        return response
 
 
 def _second_factor_confirmed(request, device) -> None:

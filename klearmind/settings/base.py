@@ -209,6 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 WAGTAILADMIN_USER_LOGIN_FORM = "klearmind.accounts.forms.StaffLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "klearmind.accounts.forms.StaffPasswordResetForm"  # noqa: S105
 LOGIN_URL = "wagtailadmin_login"
 # Sessions end when the browser closes, after a quiet spell (shorter for anyone who can see
 # health information) and, whatever happens, after a working day.
