@@ -8,8 +8,9 @@ See docs/decisions/009.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 
 class LockoutHandler(AxesDatabaseHandler):
@@ -25,3 +26,13 @@ class LockoutHandler(AxesDatabaseHandler):
         if request.login_locked_by_address:
             return max(for_name_here, settings.AXES_FAILURE_LIMIT)
         return for_name_here
+
+
+def locked_addresses():
+    """Addresses past their own limit, whatever the usernames tried, newest first."""
+    return (
+        AccessAttempt.objects.values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last_attempt=Max("attempt_time"))
+        .filter(failures__gte=settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+        .order_by("-last_attempt")
+    )

@@ -16,7 +16,7 @@ from wagtail.admin.views.account import PasswordResetConfirmView
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 
-from . import mfa, roles, services
+from . import lockout, mfa, roles, services
 from .access import check_access
 from .forms import CodeForm
 from .middleware import seconds_left
@@ -195,11 +195,18 @@ def locked_logins(request):
     attempts = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).order_by("-attempt_time")
-    context = {"attempts": attempts, "limit": settings.AXES_FAILURE_LIMIT}
+    context = {
+        "attempts": attempts,
+        "addresses": lockout.locked_addresses(),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+    }
     return TemplateResponse(request, "accounts/locked_logins.html", context)
 
 
 def _unlock(request):
+    if "address" in request.POST:
+        return _unlock_address(request)
     posted = request.POST.get("attempt", "")
     # Not a number (a tampered form): nothing to unlock, rather than a failed query.
     attempt = AccessAttempt.objects.filter(pk=posted).first() if posted.isdigit() else None
@@ -208,6 +215,16 @@ def _unlock(request):
         return redirect("accounts:locked_logins")
     services.unlock_login(attempt=attempt, request=request)
     messages.success(request, f"{attempt.username or attempt.ip_address} can sign in again.")
+    return redirect("accounts:locked_logins")
+
+
+def _unlock_address(request):
+    posted = request.POST["address"]
+    if not lockout.locked_addresses().filter(ip_address=posted).exists():
+        messages.error(request, "That lock was already lifted.")
+        return redirect("accounts:locked_logins")
+    services.unlock_address(ip_address=posted, request=request)
+    messages.success(request, f"Sign-ins from {posted} are possible again.")
     return redirect("accounts:locked_logins")
 
 

@@ -119,3 +119,31 @@ def test_only_the_owner_may_unlock():
     assert b"rosa" not in response.content
     assert AccessAttempt.objects.filter(username="rosa").exists()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION_DENIED).exists()
+
+
+def test_the_owner_sees_and_unlocks_a_locked_address_and_that_is_audited():
+    staff("Editor", username="priya")
+    for number in range(20):
+        fail(1, username=f"guess{number}", ip="192.0.2.50")
+    owner = sign_in(Client(enforce_csrf_checks=True), staff("Owner"))
+    page = owner.get("/admin/security/locked-logins/").content.decode()
+    assert "Unlock the address 192.0.2.50" in page
+    token = owner.cookies["csrftoken"].value
+    owner.post(
+        "/admin/security/locked-logins/", {"address": "192.0.2.50", "csrfmiddlewaretoken": token}
+    )
+    assert not AccessAttempt.objects.filter(ip_address="192.0.2.50").exists()
+    signed_in = attempt(Client(enforce_csrf_checks=True), "priya", PASSWORD, ip="192.0.2.50")
+    assert signed_in.status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UNLOCK)
+    assert event.detail == "address 192.0.2.50"
+
+
+def test_unlocking_an_address_that_is_not_locked_unlocks_nothing():
+    staff("Editor", username="rosa")
+    fail(5)
+    owner = sign_in(Client(), staff("Owner"))
+    response = owner.post("/admin/security/locked-logins/", {"address": "203.0.113.7"}, follow=True)
+    assert "That lock was already lifted." in response.content.decode()
+    assert AccessAttempt.objects.filter(username="rosa").exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.UNLOCK).exists()
