@@ -89,7 +89,7 @@ def test_the_owner_unlocks_a_login_and_that_is_audited():
     fail(5)
     owner = sign_in(Client(enforce_csrf_checks=True), staff("Owner"))
     page = owner.get("/admin/security/locked-logins/")
-    assert "rosa" in page.content.decode()
+    assert 'aria-label="Unlock rosa from 203.0.113.7"' in page.content.decode()
     token = owner.cookies["csrftoken"].value
     lock = AccessAttempt.objects.get(username="rosa")
     owner.post("/admin/security/locked-logins/", {"attempt": lock.pk, "csrfmiddlewaretoken": token})
