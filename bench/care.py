@@ -22,7 +22,7 @@ def signed_in_client():
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    clinician = get_user_model().objects.get(username="clinician")
+    clinician = get_user_model().objects.get(username="daniel.okafor")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(clinician)
     session = client.session

@@ -95,7 +95,7 @@ def post_and_approve(page_url: str, number: int, moderator, comments: Comments) 
 def comment_while(load: threading.Thread, page_url: str, args) -> Comments:
     from django.contrib.auth import get_user_model
 
-    moderator = get_user_model().objects.get(username="moderator")
+    moderator = get_user_model().objects.get(username="sam.whitfield")
     comments = Comments()
     interval = args.seconds / max(args.comments, 1)
     number = 0

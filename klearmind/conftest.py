@@ -1,5 +1,7 @@
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.sqlite3.base import DatabaseOperations
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +10,21 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_may_empty_the_audit_log():
+    """Between transactional tests, the test runner empties SQLite's tables with DELETE, which
+    the audit log's trigger refuses; the flush lifts it as the retention archive does
+    (decision 007). PostgreSQL's flush is a TRUNCATE, which row triggers do not see."""
+    from klearmind.audit.retention import deletion_allowed
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with transaction.atomic(using=self.connection.alias), deletion_allowed(self.connection):
+            flush(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield

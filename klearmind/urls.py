@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from klearmind.accounts.views import StaffPasswordResetConfirmView
 from klearmind.health import healthz
 from klearmind.pages import views as page_views
 from klearmind.pages.documents import serve_media
@@ -18,6 +19,11 @@ urlpatterns = [
     path("candidacy/", include("klearmind.intake.urls")),
     path("book/", include("klearmind.booking.urls")),
     path("check-in/", include("klearmind.care.urls")),
+    # Before Wagtail's own, so that a completed password reset is audited.
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        StaffPasswordResetConfirmView.as_view(),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -34,13 +34,31 @@ def check_access(request, permission: str, *, target=None) -> None:
     """Raise PermissionDenied, after auditing the refusal, unless the request may go on."""
     if has_access(request.user, permission):
         return
+    refuse(request, permission, target=target)
+
+
+def refuse(request, permission: str, *, target=None, reason: str = "") -> None:
+    """Audit a refusal, naming what was asked for, and raise PermissionDenied."""
+    target_type, target_id = url_target(request) if target is None else ("", "")
     record(
         action=AuditEvent.Action.PERMISSION_DENIED,
         request=request,
         target=target,
-        detail=f"needs {permission}",
+        target_type=target_type,
+        target_id=target_id,
+        detail=f"needs {permission}{reason}",
     )
     raise PermissionDenied(f"This page needs the permission {permission!r}.")
+
+
+def url_target(request) -> tuple[str, str]:
+    """What a refused request asked for, before any record is read: the screen's URL name as
+    the record type and the URL's keys as the record id ("7", or "7/2" for a plan of patient 7).
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "", ""
+    return match.view_name, "/".join(str(value) for value in match.kwargs.values())
 
 
 def protected_view(permission: str):
@@ -52,9 +70,9 @@ def protected_view(permission: str):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-            if user.is_active and not user.is_verified():
-                return second_factor_redirect(request)
             try:
+                if user.is_active and not user.is_verified():
+                    return _without_second_factor(request, permission)
                 check_access(request, permission)
             except PermissionDenied:
                 response = forbidden(request)
@@ -67,6 +85,14 @@ def protected_view(permission: str):
         return wrapped
 
     return decorator
+
+
+def _without_second_factor(request, permission: str):
+    """Whoever may open the screen confirms (or sets up) a second factor first; anyone else is
+    refused here, rather than sent to set up a factor only to be refused afterwards."""
+    if not request.user.has_perm(permission):
+        refuse(request, permission, reason=" (no second factor confirmed)")
+    return second_factor_redirect(request)
 
 
 def forbidden(request):

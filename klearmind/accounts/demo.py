@@ -29,13 +29,20 @@ class DemoPerson:
     role: roles.Role
 
 
+# Usernames are people's names, not role names: a role name is the first a stranger guesses.
 DEMO_STAFF = (
-    DemoPerson("owner", "Olivia", "Marsh", roles.OWNER),
-    DemoPerson("clinician", "Daniel", "Okafor", roles.CLINICIAN),
-    DemoPerson("frontdesk", "Rosa", "Delgado", roles.FRONT_DESK),
-    DemoPerson("editor", "Priya", "Raman", roles.EDITOR),
-    DemoPerson("moderator", "Sam", "Whitfield", roles.MODERATOR),
+    DemoPerson("olivia.marsh", "Olivia", "Marsh", roles.OWNER),
+    DemoPerson("daniel.okafor", "Daniel", "Okafor", roles.CLINICIAN),
+    DemoPerson("rosa.delgado", "Rosa", "Delgado", roles.FRONT_DESK),
+    DemoPerson("priya.raman", "Priya", "Raman", roles.EDITOR),
+    DemoPerson("sam.whitfield", "Sam", "Whitfield", roles.MODERATOR),
 )
+DEMO_USERNAMES = {person.role.name: person.username for person in DEMO_STAFF}
+
+
+def demo_user(role: roles.Role):
+    """The demo clinic's person in this role, if the demo staff have been made."""
+    return get_user_model().objects.filter(username=DEMO_USERNAMES[role.name]).first()
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class DemoLogin:
         return b32encode(bytes.fromhex(self.authenticator_hex)).decode().rstrip("=")
 
     def describe(self) -> str:
-        line = f"  {self.username:<10} {self.role:<11}"
+        line = f"  {self.username:<14} {self.role:<11}"
         if not self.still_valid:
             return line + " (password changed since)"
         line += f" password {self.password}"

@@ -1,7 +1,10 @@
 import re
 
 from django import forms
-from wagtail.admin.forms.auth import LoginForm
+from wagtail.admin.forms.auth import LoginForm, PasswordResetForm
+
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
 
 
 class StaffLoginForm(LoginForm):
@@ -10,6 +13,24 @@ class StaffLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["remember"]
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Wagtail's "forgotten password" form, which also writes the request to the audit log:
+    against each account the address belongs to, or, when it matches none, without the
+    address typed (it may be anyone's)."""
+
+    def save(self, *args, request=None, **kwargs):
+        users = list(self.get_users(self.cleaned_data["email"]))
+        for user in users:
+            record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, request=request, target=user)
+        if not users:
+            record(
+                action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,
+                request=request,
+                detail="for an address that matches no account",
+            )
+        super().save(*args, request=request, **kwargs)
 
 
 class CodeForm(forms.Form):

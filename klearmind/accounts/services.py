@@ -18,6 +18,12 @@ def unlock_login(*, attempt: AccessAttempt, request) -> None:
     )
 
 
+def unlock_address(*, ip_address: str, request) -> None:
+    """Lift the lock on an address, whatever usernames were tried from it, and audit it."""
+    axes_reset(ip=ip_address)
+    record(action=AuditEvent.Action.UNLOCK, request=request, detail=f"address {ip_address}")
+
+
 def record_own_account_change(request, detail: str) -> None:
     """A person changed their own sign-in (second factor, recovery codes)."""
     record(action=AuditEvent.Action.CHANGE, request=request, target=request.user, detail=detail)

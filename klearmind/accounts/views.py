@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,11 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from wagtail.admin.views.account import PasswordResetConfirmView
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 
-from . import mfa, roles, services
+from . import lockout, mfa, roles, services
 from .access import check_access
 from .forms import CodeForm
 from .middleware import seconds_left
@@ -37,7 +39,7 @@ def two_factor_setup(request):
     form = CodeForm(request.POST or None)
     if form.is_valid():
         if mfa.confirm_authenticator(device, form.cleaned_data["code"]):
-            otp_login(request, device)
+            _second_factor_confirmed(request, device)
             codes = mfa.new_recovery_codes(request.user)
             services.record_own_account_change(request, "authenticator app added")
             return _show_recovery_codes(request, codes, next_url=_next_url(request))
@@ -73,7 +75,7 @@ def two_factor_verify(request):
                 "your app shows at that moment.",
             )
         elif device is not None and device.verify_token(code):
-            otp_login(request, device)
+            _second_factor_confirmed(request, device)
             if not code.isdigit():
                 left = mfa.recovery_codes_left(request.user)
                 messages.warning(
@@ -96,6 +98,28 @@ def two_factor_verify(request):
             )
     context = {"form": form, "next": _next_url(request)}
     return TemplateResponse(request, "accounts/two_factor_verify.html", context)
+
+
+class StaffPasswordResetConfirmView(PasswordResetConfirmView):
+    """Wagtail's "choose a new password" step, which also writes the reset to the audit log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(
+            action=AuditEvent.Action.PASSWORD_RESET,
+            request=self.request,
+            actor=form.user,
+            target=form.user,
+        )
+        return response
+
+
+def _second_factor_confirmed(request, device) -> None:
+    """Mark the session verified and give it a new key (and CSRF token), as Django does after
+    the password: a session key seen before the second factor is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 @never_cache
@@ -171,11 +195,18 @@ def locked_logins(request):
     attempts = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).order_by("-attempt_time")
-    context = {"attempts": attempts, "limit": settings.AXES_FAILURE_LIMIT}
+    context = {
+        "attempts": attempts,
+        "addresses": lockout.locked_addresses(),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+    }
     return TemplateResponse(request, "accounts/locked_logins.html", context)
 
 
 def _unlock(request):
+    if "address" in request.POST:
+        return _unlock_address(request)
     posted = request.POST.get("attempt", "")
     # Not a number (a tampered form): nothing to unlock, rather than a failed query.
     attempt = AccessAttempt.objects.filter(pk=posted).first() if posted.isdigit() else None
@@ -184,6 +215,16 @@ def _unlock(request):
         return redirect("accounts:locked_logins")
     services.unlock_login(attempt=attempt, request=request)
     messages.success(request, f"{attempt.username or attempt.ip_address} can sign in again.")
+    return redirect("accounts:locked_logins")
+
+
+def _unlock_address(request):
+    posted = request.POST["address"]
+    if not lockout.locked_addresses().filter(ip_address=posted).exists():
+        messages.error(request, "That lock was already lifted.")
+        return redirect("accounts:locked_logins")
+    services.unlock_address(ip_address=posted, request=request)
+    messages.success(request, f"Sign-ins from {posted} are possible again.")
     return redirect("accounts:locked_logins")
 
 

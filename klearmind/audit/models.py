@@ -59,6 +59,8 @@ class AuditEvent(models.Model):
         LOCKED_OUT = "locked_out", "Locked out"
         PERMISSION_DENIED = "permission_denied", "Permission denied"
         UNLOCK = "unlock", "Unlock"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password reset"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     # No database constraint and nothing done on delete: the row must neither block erasing a

@@ -51,13 +51,15 @@ def read_filters(request):
     return form, location, day, data.get("view") or "day", data.get("provider")
 
 
-def audit_listing(request, location, detail: str) -> None:
+def audit_listing(request, location, detail: str, visits) -> None:
+    """One event per page that shows patients' names, naming the appointments shown."""
     if request.user.has_perm(CONTACT):
+        shown = ", ".join(str(visit.pk) for visit in visits) or "none"
         record(
             action=AuditEvent.Action.VIEW,
             request=request,
             target_type="booking.appointment",
-            detail=f"{detail} at {location}",
+            detail=f"{detail} at {location}: appointments {shown}",
         )
 
 
@@ -78,7 +80,7 @@ def calendar(request):
     context["previous"] = "?" + urlencode({**query, "day": day - step})
     context["next"] = "?" + urlencode({**query, "day": day + step})
     context["show_names"] = request.user.has_perm(CONTACT)
-    audit_listing(request, location, f"{view} calendar {day}")
+    audit_listing(request, location, f"{view} calendar {day}", context["grid"].visits)
     return TemplateResponse(request, "booking/admin/calendar.html", context)
 
 
@@ -90,11 +92,12 @@ def day_sheet(request):
         return TemplateResponse(request, "booking/admin/calendar.html", context)
     start, end = desk.local_day_range(location, day)
     visits = desk.appointments_between(location, start, end, provider=provider)
-    audit_listing(request, location, f"day sheet {day}")
+    shown = [v for v in visits if v.status != "cancelled"]
+    audit_listing(request, location, f"day sheet {day}", shown)
     context = {
         "location": location,
         "day": day,
-        "visits": [v for v in visits if v.status != "cancelled"],
+        "visits": shown,
         "show_names": request.user.has_perm(CONTACT),
     }
     return TemplateResponse(request, "booking/admin/day_sheet.html", context)

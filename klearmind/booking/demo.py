@@ -6,10 +6,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from klearmind.accounts import roles
+from klearmind.accounts.demo import demo_user
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.pages.models import LocationPage, ServicePage
 
@@ -245,7 +246,7 @@ def ensure_closures(report, locations) -> None:
 
 
 def book_demo_visits(report, locations, services) -> None:
-    desk = get_user_model().objects.filter(username="frontdesk").first()
+    desk = demo_user(roles.FRONT_DESK)
     today = timezone.localdate()
     booked = book_series_in_progress(locations["sacramento"], services["iv-ketamine-infusion"])
     for offset, key, slug, (name, email) in UPCOMING:
@@ -317,7 +318,7 @@ def ensure_invitation(report, services) -> Invitation:
         Invitation.objects.usable().filter(email_hash=email_lookup_hash(INVITED_EMAIL)).first()
     )
     if invitation is None:
-        owner = get_user_model().objects.filter(username="clinician").first()
+        owner = demo_user(roles.CLINICIAN)
         invitation = issue_invitation(name="Alex Rivera", email=INVITED_EMAIL, by=owner)
         report.created.append("a demo invitation")
     return invitation

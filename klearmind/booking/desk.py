@@ -16,6 +16,7 @@ class Grid:
     columns: list[str]
     rows: list[tuple[datetime.time, list[list[Appointment]]]] = field(default_factory=list)
     count: int = 0
+    visits: list[Appointment] = field(default_factory=list)
 
 
 def local_day_range(location: Location, day: datetime.date, days: int = 1):
@@ -76,4 +77,5 @@ def _fill(grid: Grid, visits, *, column_of, zone) -> Grid:
         cells[visit.starts_at.astimezone(zone).hour][index[column_of(visit)]].append(visit)
     grid.rows = [(datetime.time(hour), cells[hour]) for hour in sorted(hours)]
     grid.count = len(visits)
+    grid.visits = list(visits)
     return grid

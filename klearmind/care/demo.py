@@ -6,10 +6,11 @@ exists is left alone."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from klearmind.accounts import roles
+from klearmind.accounts.demo import demo_user
 from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider, Service
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
@@ -43,7 +44,7 @@ class CareDemoReport:
 
 def load_care_demo() -> CareDemoReport:
     report = CareDemoReport()
-    clinician = get_user_model().objects.filter(username="clinician").first()
+    clinician = demo_user(roles.CLINICIAN)
     with transaction.atomic():
         protocols = ensure_protocols(report)
         series_patient(report, protocols["IV ketamine induction"], clinician)

@@ -7,9 +7,10 @@ the "needs attention" list). Safe to run again: what exists is left alone."""
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from klearmind.accounts import roles
+from klearmind.accounts.demo import DEMO_USERNAMES, demo_user
 from klearmind.booking.models import Location
 
 from .models import Container, InventoryCount, Product, StockReceipt, register_entry_missing
@@ -69,7 +70,7 @@ def ensure_stock(by) -> list[str]:
 def witness_for(by):
     """The owner if there is one, else another clinician: never the person drawing."""
     people = eligible_witnesses().exclude(pk=by.pk)
-    return people.filter(username="owner").first() or people.first()
+    return people.filter(username=DEMO_USERNAMES[roles.OWNER.name]).first() or people.first()
 
 
 def draw_demo_dose(chart, by) -> None:
@@ -117,7 +118,7 @@ def draw_ketamine(chart, stock, by) -> None:
 def load_register_demo(clinician) -> list[str]:
     """Stock at both locations and one inventory count with a discrepancy awaiting review."""
     if clinician is None:
-        clinician = get_user_model().objects.filter(username="clinician").first()
+        clinician = demo_user(roles.CLINICIAN)
     made = ensure_stock(clinician)
     place = location("sacramento")
     if place is None or clinician is None or InventoryCount.objects.at(place).exists():

@@ -39,14 +39,24 @@ def clinicians():
 def patient_list(request):
     patients = Patient.objects.select_related("primary_clinician", "location__page")
     listing = Paginator(patients, LIST_PAGE_SIZE).get_page(request.GET.get("p"))
-    waiting = Submission.objects.filter(status=Status.ACCEPTED, patient__isnull=True)
+    waiting = list(
+        Submission.objects.filter(status=Status.ACCEPTED, patient__isnull=True).order_by(
+            "-submitted_at"
+        )
+    )
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
         target_type=Patient._meta.label_lower,
-        detail=f"patient list page {listing.number}: " + ", ".join(str(p.pk) for p in listing),
+        detail=f"patient list page {listing.number}: "
+        + ", ".join(str(p.pk) for p in listing)
+        + (
+            f"; questionnaires awaiting a record: {', '.join(str(s.pk) for s in waiting)}"
+            if waiting
+            else ""
+        ),
     )
-    context = {"listing": listing, "waiting": waiting.order_by("-submitted_at")}
+    context = {"listing": listing, "waiting": waiting}
     return TemplateResponse(request, "care/admin/patient_list.html", context)
 
 
@@ -133,6 +143,8 @@ def plan_create(request, pk: int):
         else:
             messages.success(request, "Treatment plan started.")
             return redirect("care_admin:patient", patient.pk)
+    if request.method == "GET":
+        record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="plan form")
     context = {"form": form, "patient": patient}
     return TemplateResponse(request, "care/admin/plan_form.html", context)
 

@@ -93,15 +93,21 @@ def charts_awaiting_entries():
 def home(request):
     today = timezone.localdate()
     locations = Location.objects.select_related("page")
+    awaiting = charts_awaiting_entries()
     context = {
         "summaries": [location_summary(location, today) for location in locations],
-        "awaiting": charts_awaiting_entries(),
+        "awaiting": awaiting,
         "open_counts": InventoryCount.objects.with_open_discrepancy().select_related(
             "location__page", "counted_by"
         ),
         "every_days": INVENTORY_EVERY_DAYS,
     }
-    audit(request, AuditEvent.Action.VIEW, detail="controlled-substance register")
+    shown = ", ".join(str(chart.pk) for chart, _ in awaiting) or "none"
+    audit(
+        request,
+        AuditEvent.Action.VIEW,
+        detail=f"controlled-substance register; charts awaiting entries: {shown}",
+    )
     return TemplateResponse(request, "care/admin/register_home.html", context)
 
 

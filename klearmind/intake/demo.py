@@ -5,9 +5,10 @@ by the keyed hash of their e-mail address) is left alone."""
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from klearmind.accounts import roles
+from klearmind.accounts.demo import demo_user
 from klearmind.encryption.keys import email_lookup_hash
 
 from . import services
@@ -150,7 +151,7 @@ def about_for(candidate: DemoCandidate) -> dict:
 
 def load_intake_demo() -> str:
     """Create the sample candidates that are missing; return a one-line summary."""
-    clinician = get_user_model().objects.filter(username="clinician").first()
+    clinician = demo_user(roles.CLINICIAN)
     created = present = 0
     for candidate in CANDIDATES:
         if Submission.objects.filter(email_hash=email_lookup_hash(candidate.email)).exists():

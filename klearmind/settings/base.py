@@ -214,6 +214,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 WAGTAILADMIN_USER_LOGIN_FORM = "klearmind.accounts.forms.StaffLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "klearmind.accounts.forms.StaffPasswordResetForm"  # noqa: S105
 LOGIN_URL = "wagtailadmin_login"
 # Sessions end when the browser closes, after a quiet spell (shorter for anyone who can see
 # health information) and, whatever happens, after a working day.
@@ -225,10 +226,13 @@ STAFF_IDLE_WARNING_SECONDS = 120
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Klearmind")
 OTP_TOTP_THROTTLE_FACTOR = 1
 RECOVERY_CODE_COUNT = 10
-# Lockout: after this many failed sign-ins for one username, or from one address.
+# Lockout: after this many failed sign-ins for one username from one address, or this many
+# from one address whatever the usernames (klearmind.accounts.lockout, decision 009).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "klearmind.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -324,6 +328,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # so the audit log, the lockout and comments' flood control use REMOTE_ADDR. Behind one TLS
 # proxy, say 1.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Audit events are kept this long (six years, HIPAA's documentation period), then
+# `manage.py archive_audit_events` archives them here and deletes them. See docs/decisions/007.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(6 * 365)))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
 
 # Field encryption (klearmind.encryption): Fernet keys, the first encrypts and all decrypt; and
 # the separate key for the keyed hashes that lookups use. See docs/decisions/008.

@@ -149,7 +149,7 @@ def sign_in(demo_logins):
 @pytest.fixture(scope="session")
 def sign_in_as_moderator(sign_in):
     """Sign the demo comment moderator in on the given tab."""
-    return lambda tab: sign_in(tab, "moderator")
+    return lambda tab: sign_in(tab, "sam.whitfield")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 def test_an_editor_edits_the_article_without_policy_violations(page, sign_in, screenshots):
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    sign_in(page, "editor")
+    sign_in(page, "priya.raman")
     page.goto("/admin/pages/search/?q=proven+medicine")
     title = "Ketamine therapy: a proven medicine with a new purpose"
     page.get_by_role("link", name=title).first.click()

@@ -60,7 +60,7 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
 
     desk = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
     staff_tab = desk.new_page()
-    sign_in(staff_tab, "frontdesk")
+    sign_in(staff_tab, "rosa.delgado")
     staff_tab.goto("/admin/booking/")
     staff_tab.get_by_label("Location").select_option(label="Sacramento")
     staff_tab.get_by_label("Day").fill(day)

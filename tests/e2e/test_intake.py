@@ -118,7 +118,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     context.close()
 
     staff = browser.new_context(base_url=live_site).new_page()
-    sign_in(staff, "clinician")
+    sign_in(staff, "daniel.okafor")
     staff.goto("/admin/intake/")
     # Urgent drafts never sent come first; then the urgent questionnaires sent, this one first.
     first = staff.locator("table.listing tbody tr").filter(has_not_text="Not sent").first

@@ -98,7 +98,7 @@ def test_an_unsent_positive_item9_is_reviewed_with_a_note_and_leaves_the_list(
 
     context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    sign_in(tab, "clinician")
+    sign_in(tab, "daniel.okafor")
     tab.goto("/admin/care/attention/")
     assert tab.locator("h1").inner_text().strip() == "Needs attention"
     rows = tab.locator("table.listing tbody tr")

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_owner_signs_in_with_password_then_app_code(page, demo_logins, screenshots):
-    login = demo_logins["owner"]
+    login = demo_logins["olivia.marsh"]
     page.goto("/admin/login/")
     assert page.get_by_label("Remember me").count() == 0
-    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Username").fill("olivia.marsh")
     page.get_by_label("Password").fill(login.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/two-factor/verify/**")
@@ -37,7 +37,7 @@ def test_the_owner_signs_in_with_password_then_app_code(page, demo_logins, scree
 
 
 def test_an_editor_sets_up_an_authenticator_from_the_key_on_screen(page, sign_in, screenshots):
-    sign_in(page, "editor")
+    sign_in(page, "priya.raman")
     page.goto("/admin/security/")
     page.get_by_role("link", name="Set up an authenticator app").click()
     page.wait_for_url("**/two-factor/set-up/**")
@@ -57,7 +57,7 @@ def test_an_editor_sets_up_an_authenticator_from_the_key_on_screen(page, sign_in
 
 
 def test_a_warning_comes_before_the_idle_sign_out_and_staying_works(page, sign_in, screenshots):
-    sign_in(page, "moderator")
+    sign_in(page, "sam.whitfield")
     almost = {"signed_in": True, "seconds_left": 90, "warning_seconds": 120}
     page.route(
         "**/admin/security/session/status/",

@@ -79,6 +79,39 @@ def test_front_desk_opening_a_questionnaire_gets_403_and_an_audit_entry(client):
     assert event.detail == "needs accounts.view_health_record"
 
 
+def test_a_refusal_names_the_screen_and_the_record_the_address_asked_for(client):
+    sign_in(client, staff("Front desk"))
+    assert client.get("/admin/care/patients/41/").status_code == 403
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION_DENIED)
+    assert (event.target_type, event.target_id) == ("care_admin:patient", "41")
+    assert event.detail == "needs accounts.view_health_record"
+
+
+def test_a_refusal_of_a_plan_names_the_patient_and_the_plan():
+    client = sign_in(Client(), staff("Front desk"))
+    client.post("/admin/care/patients/41/plans/3/end/")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION_DENIED)
+    assert (event.target_type, event.target_id) == ("care_admin:plan_end", "41/3")
+
+
+@pytest.mark.parametrize("role", ["Editor", "Moderator"])
+def test_a_role_without_health_access_and_without_a_second_factor_is_refused_not_sent_to_set_one_up(
+    client, role
+):
+    person = staff(role)
+    sign_in(client, person, second_factor=False)
+    response = client.get("/admin/care/patients/41/")
+    assert response.status_code == 403
+    assert b"The attempt has been written to the audit log." in response.content
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION_DENIED)
+    assert (event.actor, event.target_type, event.target_id) == (
+        person,
+        "care_admin:patient",
+        "41",
+    )
+    assert event.detail == "needs accounts.view_health_record (no second factor confirmed)"
+
+
 def test_a_clinician_sees_the_questionnaire_and_the_view_is_audited_and_never_cached(client):
     clinician = staff("Clinician")
     sign_in(client, clinician)

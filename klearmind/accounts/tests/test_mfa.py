@@ -77,6 +77,29 @@ def test_a_code_from_the_app_completes_sign_in():
     assert verified(client)
 
 
+def test_the_session_key_changes_once_the_second_factor_is_confirmed():
+    user = staff("Clinician", authenticator=True)
+    client = sign_in(csrf_client(), user, second_factor=False)
+    client.get(VERIFY)
+    before_second_factor = client.session.session_key
+    post(client, VERIFY, {"code": current_code(mfa.authenticator(user))})
+    assert client.session.session_key != before_second_factor
+    assert verified(client)
+    stolen = Client()
+    stolen.cookies["sessionid"] = before_second_factor
+    assert stolen.get("/admin/security/").status_code == 302
+
+
+def test_the_session_key_changes_once_a_new_app_is_confirmed():
+    user = staff("Clinician")
+    client = sign_in(csrf_client(), user, second_factor=False)
+    client.get(SETUP)
+    before_second_factor = client.session.session_key
+    post(client, SETUP, {"code": current_code(TOTPDevice.objects.get(user=user))})
+    assert client.session.session_key != before_second_factor
+    assert verified(client)
+
+
 def test_a_wrong_code_is_refused_and_audited():
     user = staff("Clinician", authenticator=True)
     client = sign_in(csrf_client(), user, second_factor=False)

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
+from django.db.models.sql.subqueries import DeleteQuery
 from django.test import TestCase
 
 from klearmind.audit.models import AppendOnlyError, AuditEvent
@@ -54,11 +55,15 @@ class AuditEventAppendOnlyTests(TestCase):
         assert AuditEvent.objects.get().detail == "original"
 
     def test_database_refuses_a_delete_in_raw_sql(self):
-        if connection.vendor != "postgresql":
-            pytest.skip("SQLite keeps DELETE for the test runner's flush (decision 007)")
         event = AuditEventFactory()
         with pytest.raises(DatabaseError, match="append-only"):
             raw("DELETE FROM {table} WHERE id = %s", event.pk)
+        assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+    def test_database_refuses_the_orms_batch_delete_that_bypasses_the_queryset(self):
+        event = AuditEventFactory()
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            DeleteQuery(AuditEvent).delete_batch([event.pk], using="default")
         assert AuditEvent.objects.filter(pk=event.pk).exists()
 
     def test_only_the_view_permission_exists(self):

@@ -50,6 +50,9 @@ class FrontDeskTests(TestCase):
         assert "no-store" in response["Cache-Control"]
         event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
         assert event.target_type == "booking.appointment" and event.actor == self.desk
+        assert event.detail == (
+            f"day calendar {DAY} at {self.clinic.location}: appointments {self.visit.pk}"
+        )
 
     def test_the_week_calendar_and_the_provider_filter(self):
         week = self.client.get(
@@ -155,6 +158,10 @@ class FrontDeskTests(TestCase):
         assert "Midtown · Thursday 3 December 2026" in text(response)
         assert "Dana Reyes" in text(response)
         assert "booking/day_sheet.css" in response.content.decode()
+        event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+        assert event.detail == (
+            f"day sheet {DAY} at {self.clinic.location}: appointments {self.visit.pk}"
+        )
 
 
 class InvitationScreenTests(TestCase):

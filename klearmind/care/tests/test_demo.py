@@ -17,7 +17,7 @@ from klearmind.pages.tests.test_pages import load_demo
 class CareDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.clinician = staff("Clinician", username="clinician")
+        cls.clinician = staff("Clinician", username="daniel.okafor")
         load_demo()
         ensure_demo_booking()
         load_intake_demo()

@@ -47,6 +47,8 @@ class PatientRecordTests(TestCase):
         listing = self.client.get("/admin/care/").content.decode()
         assert "Accepted candidates without a record" in listing
         assert CANDIDATE_NAME in listing
+        event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+        assert event.detail.endswith(f"; questionnaires awaiting a record: {submission.pk}")
         response = self.post(
             f"/admin/care/patients/from-questionnaire/{submission.pk}/",
             {},
@@ -133,6 +135,8 @@ class PatientRecordTests(TestCase):
         visit.save()
         url = f"/admin/care/patients/{patient.pk}/plans/new/"
         form = self.client.get(url).content.decode()
+        event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+        assert (event.target_id, event.detail) == (str(patient.pk), "plan form")
         assert f"{clinic.service.name} from" in form
         self.post(
             url,

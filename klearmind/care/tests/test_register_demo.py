@@ -34,8 +34,8 @@ class RegisterDemoTests(TestCase):
         assert ketamine.count() == 3
         for entry in ketamine:
             assert entry.wasted_mg > 0
-            assert entry.witness.username == "owner"
-            assert entry.recorded_by.username == "clinician"
+            assert entry.witness.username == "olivia.marsh"
+            assert entry.recorded_by.username == "daniel.okafor"
 
     def test_one_count_has_an_explained_discrepancy_awaiting_review(self):
         line = CountLine.objects.with_open_discrepancy().get()

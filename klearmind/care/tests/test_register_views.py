@@ -78,7 +78,9 @@ class RegisterAccessTests(RegisterViewCase):
         assert PATIENT_NAME in page
         assert "No inventory count yet." in page
         event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
-        assert event.detail == "controlled-substance register"
+        assert event.detail == (
+            f"controlled-substance register; charts awaiting entries: {self.chart.pk}"
+        )
 
 
 class ReceiveViewTests(RegisterViewCase):

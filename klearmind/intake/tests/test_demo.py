@@ -7,7 +7,7 @@ from klearmind.intake.models import Draft, OutgoingEmail, Status, Submission
 
 class DemoTests(TestCase):
     def test_sample_candidates_have_real_scores_histories_and_notes_and_load_once(self):
-        clinician = staff("Clinician", username="clinician")
+        clinician = staff("Clinician", username="daniel.okafor")
         assert load_intake_demo() == (
             "Demo questionnaires: 6 created, 0 already present; an urgent unsent draft."
         )
