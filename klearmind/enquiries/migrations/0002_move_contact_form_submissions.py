@@ -53,9 +53,11 @@ def move(apps, schema_editor):
     ContactFormField = apps.get_model("pages", "ContactFormField")
     FormSubmission = apps.get_model("wagtailforms", "FormSubmission")
     Enquiry = apps.get_model("enquiries", "Enquiry")
-    for page in ContactPage.objects.all():
-        fields = list(ContactFormField.objects.filter(page_id=page.pk).order_by("sort_order"))
-        submissions = FormSubmission.objects.filter(page_id=page.pk).order_by("submit_time", "pk")
+    # Ids only: the historical ContactPage still has the form builder's base, which cannot be
+    # instantiated outside the app.
+    for page_id in ContactPage.objects.values_list("pk", flat=True):
+        fields = list(ContactFormField.objects.filter(page_id=page_id).order_by("sort_order"))
+        submissions = FormSubmission.objects.filter(page_id=page_id).order_by("submit_time", "pk")
         for submission in submissions:
             found = enquiry_fields(submission.form_data or {}, fields)
             # The encrypted fields and the e-mail's lookup hash work as in the app.

@@ -3,6 +3,8 @@ import io
 
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
@@ -109,7 +111,7 @@ class EnquiryStatusViewTests(TestCase):
         assert self.enquiry.status == EnquiryStatus.CLOSED
         assert self.enquiry.answered_by == self.enquiry.closed_by == self.desk
         body = response.content.decode()
-        assert f"Answered {self.enquiry.answered_at:%-d %b %Y}" in body
+        assert f"Answered {date_format(localtime(self.enquiry.answered_at), 'j M Y')}" in body
         assert f"by {self.desk.get_username()}" in body
         changes = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).order_by("pk")
         assert [event.detail for event in changes] == ["status: answered", "status: closed"]
