@@ -30,7 +30,7 @@ class EnquiryForm(forms.Form):
         error_messages={"required": "Please enter your name."},
     )
     email = forms.EmailField(
-        label="E-mail",
+        label="Email",
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={

@@ -60,7 +60,7 @@ class ContactFormTests(ContactFormTestCase):
             for label in soup.select("label")
             if label.select(".required")
         ]
-        assert [text.split(" ")[0] for text in required] == ["Name", "E-mail", "Message"]
+        assert [text.split(" ")[0] for text in required] == ["Name", "Email", "Message"]
         assert "do not include health details" in soup.select_one(".contact").get_text()
         assert soup.select_one(".form__trap[aria-hidden=true] input[name=homepage]")
 
