@@ -23,6 +23,7 @@ HEALTH_PERMISSIONS = (
     "accounts.export_health_record",
     "accounts.view_patient_contact",
     "accounts.manage_appointments",
+    "enquiries.view_enquiry",
 )
 
 EDITOR_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock", "view")
@@ -65,6 +66,8 @@ BOOKING_DESK_PERMISSIONS = tuple(
     for action in ("add", "change", "delete", "view")
 )
 BOOKING_CLINICIAN_PERMISSIONS = ("booking.add_invitation", "booking.view_invitation")
+# Enquiries: what visitors write to the clinic, which may speak of their health.
+ENQUIRY_PERMISSIONS = ("enquiries.view_enquiry", "enquiries.change_enquiry")
 # Care: clinicians define the treatment protocols and the care settings.
 CARE_CLINICIAN_PERMISSIONS = (
     *(f"care.{action}_protocol" for action in ("add", "change", "view")),
@@ -74,22 +77,24 @@ CARE_CLINICIAN_PERMISSIONS = (
 
 CLINICIAN = Role(
     "Clinician",
-    "Health records: questionnaires, charts and scores, read and write; appointments.",
+    "Health records: questionnaires, charts and scores, read and write; appointments; enquiries.",
     (
         ADMIN_ACCESS,
         *HEALTH_PERMISSIONS,
         *BOOKING_CLINICIAN_PERMISSIONS,
         *CARE_CLINICIAN_PERMISSIONS,
+        *ENQUIRY_PERMISSIONS,
     ),
 )
 FRONT_DESK = Role(
     "Front desk",
-    "Appointments and patients' contact details; no questionnaire answers or charts.",
+    "Appointments, patients' contact details and enquiries; no questionnaire answers or charts.",
     (
         ADMIN_ACCESS,
         "accounts.view_patient_contact",
         "accounts.manage_appointments",
         *BOOKING_DESK_PERMISSIONS,
+        *ENQUIRY_PERMISSIONS,
     ),
 )
 EDITOR = Role(

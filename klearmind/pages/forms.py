@@ -1,12 +1,8 @@
-"""Limits for the fields editors build with Wagtail's form builder."""
+"""Validation shared by the public site's forms (the comment and contact forms)."""
 
 import unicodedata
 
-from django import forms
 from django.core.exceptions import ValidationError
-from wagtail.contrib.forms.forms import FormBuilder
-
-MULTILINE_MAX_LENGTH = 5000
 
 # Characters that reorder text (right-to-left overrides and isolates): a name or subject that
 # contains them can display as something other than what was typed.
@@ -22,15 +18,3 @@ def reject_control_characters(value: str) -> None:
                 code="control_character",
                 params={"code": ord(character)},
             )
-
-
-class ClinicFormBuilder(FormBuilder):
-    def create_singleline_field(self, field, options):
-        form_field = super().create_singleline_field(field, options)
-        form_field.validators.append(reject_control_characters)
-        return form_field
-
-    def create_multiline_field(self, field, options):
-        options["max_length"] = MULTILINE_MAX_LENGTH
-        options.setdefault("widget", forms.Textarea)
-        return super().create_multiline_field(field, options)

@@ -10,13 +10,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
-from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.forms.models import validate_to_address
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
@@ -25,7 +24,6 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from . import blocks
-from .forms import ClinicFormBuilder
 from .tree_version import cached_for_tree, current_version
 
 ZIP_CODE = re.compile(r"^\d{5}$")
@@ -609,23 +607,28 @@ class StandardPage(SitePage):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
 
-class ContactFormField(AbstractFormField):
-    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
-
-
-class ContactPage(AbstractEmailForm, SitePage):
-    """The contact form, built by staff with Wagtail's form builder; it asks no health details."""
+class ContactPage(SitePage):
+    """The contact page: our own enquiry form (klearmind.enquiries), whose messages are
+    encrypted and read only by the front desk, clinicians and the owner (decision 002)."""
 
     intro = RichTextField(features=blocks.RICH_TEXT_FEATURES, blank=True)
     thank_you_text = RichTextField(features=blocks.RICH_TEXT_FEATURES, blank=True)
+    to_address = models.CharField(
+        "notify",
+        max_length=255,
+        blank=True,
+        validators=[validate_to_address],
+        help_text="Addresses told that a message arrived (a link, never its text); separate "
+        "several by commas. Empty: the clinic's notification address.",
+    )
+    from_address = models.EmailField("from address", max_length=255, blank=True)
+    subject = models.CharField("subject", max_length=255, blank=True)
 
     max_count = 1
     subpage_types = []
     content_panels = [
-        *AbstractEmailForm.content_panels,
-        FormSubmissionsPanel(),
+        *Page.content_panels,
         FieldPanel("intro"),
-        InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
             [
@@ -636,18 +639,18 @@ class ContactPage(AbstractEmailForm, SitePage):
         ),
     ]
 
-    form_builder = ClinicFormBuilder
+    def get_context(self, request, *args, **kwargs):
+        from klearmind.enquiries.forms import EnquiryForm
 
-    def process_form_submission(self, form):
-        """Store the submission; notify staff from the task worker, after the commit."""
-        from .tasks import notify_contact_submission
+        context = super().get_context(request, *args, **kwargs)
+        context["form"] = getattr(request, "enquiry_form", None) or EnquiryForm()
+        context["refusal"] = getattr(request, "enquiry_refusal", None)
+        return context
 
-        submission = FormMixin.process_form_submission(self, form)
-        if self.to_address:
-            transaction.on_commit(
-                lambda: notify_contact_submission.enqueue(submission_id=submission.pk)
-            )
-        return submission
+    def serve(self, request, *args, **kwargs):
+        from klearmind.enquiries.views import contact_page
+
+        return contact_page(request, self)
 
     @property
     def notify_addresses(self) -> list[str]:

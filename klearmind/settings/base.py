@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "klearmind.audit",
     "klearmind.encryption",
     "klearmind.comments",
+    "klearmind.enquiries",
     "klearmind.intake",
     "klearmind.booking",
     "klearmind.care",

@@ -27,7 +27,11 @@ MEDIA_ROOT = RUN_OUTPUT / "media"
 # database creates its table).
 FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 FIELD_LOOKUP_KEY = "test-only-lookup-key-" + "y" * 32  # noqa: S105
-INSTALLED_APPS = [*INSTALLED_APPS, "klearmind.encryption.tests.testapp"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "klearmind.encryption.tests.testapp",
+    "klearmind.enquiries.tests.testapp",  # a form-builder page for the system check
+]
 # The page cache stays on, as in production: the middleware stores pages and sets their
 # headers, while hits are answered only in front of Django (klearmind.wsgi), where the test
 # client never goes, so the suite still sees every page rendered; the conftest empties the

@@ -14,6 +14,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
 from klearmind.comments.models import CommentSettings
+from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.demo import load_demo
 
@@ -72,7 +73,9 @@ def form_fields(form) -> list[Field]:
     for tag in form.select("input[name], textarea[name], select[name]"):
         name = tag["name"]
         if tag.name == "textarea":
-            fields.append(Field(name, "text", tag.get_text(), tag.has_attr("required")))
+            # A browser drops the newline that opens a textarea's content (Django writes one).
+            text = tag.get_text().removeprefix("\n")
+            fields.append(Field(name, "text", text, tag.has_attr("required")))
         elif tag.name == "select":
             options = [o.get("value", o.get_text()) for o in tag.select("option")]
             chosen = tag.select_one("option[selected]")
@@ -235,6 +238,7 @@ class HostileInputTestCase(TestCase):
         load_intake_demo()
         ensure_demo_booking()
         load_care_demo()
+        load_enquiries_demo()
         comment_settings = CommentSettings.load()
         comment_settings.time_trap_seconds = 0
         comment_settings.save()

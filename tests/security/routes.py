@@ -16,6 +16,7 @@ from klearmind.care.models import (
     RegisterEntry,
 )
 from klearmind.comments.models import Comment
+from klearmind.enquiries.models import Enquiry
 from klearmind.intake.models import Draft, Submission
 from klearmind.pages.models import ArticlePage, ContactPage
 
@@ -28,6 +29,7 @@ OWN_NAMESPACES = {
     "care_admin",
     "comments",
     "comments_admin",
+    "enquiries_admin",
     "intake",
     "intake_admin",
 }
@@ -66,6 +68,9 @@ READ_ONLY = {
     "care_admin:today",
     "comments:token",
     "comments_admin:queue",
+    "enquiries_admin:csv",
+    "enquiries_admin:detail",
+    "enquiries_admin:listing",
     "healthz",
     "intake:resume",
     "intake:start",
@@ -101,6 +106,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     """Each route that accepts a POST: who may post (public or staff) and one address of it,
     in the demo clinic."""
     comment, submission = Comment.objects.first(), Submission.objects.first()
+    enquiry = Enquiry.objects.first()
     visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
     chart = InfusionChart.objects.first()
     patient = Patient.objects.filter(plans__isnull=False).first()
@@ -135,6 +141,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
             "comments_admin:crisis_resources", args=[comment.pk]
         ),
         "intake_admin:settings": reverse("intake_admin:settings"),
+        "enquiries_admin:status": reverse("enquiries_admin:status", args=[enquiry.pk]),
         "booking_admin:book": reverse("booking_admin:book"),
         "booking_admin:invitations": reverse("booking_admin:invitations"),
         "care_admin:patient_create": reverse("care_admin:patient_create"),

@@ -1,10 +1,13 @@
 """Every public form, sent each hostile payload in every field at once."""
 
+from django.db import connection
 from django.urls import reverse
 
 from klearmind.audit.models import AuditEvent
 from klearmind.care.check_ins import check_in_path
 from klearmind.care.models import CheckIn
+from klearmind.comments.models import CommentSettings
+from klearmind.enquiries.models import Enquiry
 from klearmind.pages.models import ArticlePage, ContactPage
 
 from .booking_walk import walk_to_booking_details
@@ -16,7 +19,7 @@ from .harness import (
     form_fields,
     unescaped_reflections,
 )
-from .payloads import LARGE, MEGABYTE, PAYLOADS, QUERY_PAYLOADS
+from .payloads import LARGE, MARKUP_PAYLOAD, MEGABYTE, PAYLOADS, QUERY_PAYLOADS
 
 NEXT = ("action", "next")
 SUBMISSION_WRITES = {
@@ -32,6 +35,7 @@ BOOKING_WRITES = {
     "booking.BookingEmail": 1,
     "audit.AuditEvent": None,
 }
+ENQUIRY_WRITES = {"enquiries.Enquiry": 1}
 COMMENT_WRITES = {
     "comments.Comment": 1,
     "comments.CommentStatusChange": None,
@@ -51,11 +55,35 @@ class PublicFormTests(FormTestMixin, HostileInputTestCase):
         )
         assert any(o.writes for o in outcomes), "hostile text that is valid is stored"
 
-    def test_the_contact_form_survives_every_payload(self):
+    def test_the_contact_form_survives_every_payload_and_stores_only_ciphertext(self):
         url = ContactPage.objects.get().url
-        writes = {"wagtailforms.FormSubmission": 1}
-        outcomes = self.throw(self.reader, url, "form.form", [*PAYLOADS, LARGE], expected=writes)
+        before = set(Enquiry.objects.values_list("pk", flat=True))
+        outcomes = self.throw(
+            self.reader, url, "form.form", [*PAYLOADS, LARGE], expected=ENQUIRY_WRITES
+        )
         assert any(o.writes for o in outcomes), "hostile text that is valid is stored"
+        (stored,) = Enquiry.objects.exclude(pk__in=before)
+        assert stored.message.startswith(MARKUP_PAYLOAD.text[:20])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, email, message FROM enquiries_enquiry WHERE id = %s", [stored.pk]
+            )
+            columns = cursor.fetchone()
+        assert all(column.startswith("gAAAA") for column in columns), columns
+        assert not any("<script>" in column or "@" in column for column in columns)
+
+    def test_the_contact_form_stores_nothing_from_robots(self):
+        url = ContactPage.objects.get().url
+        form = self.form_on(self.reader, url, "form.form")
+        fields = form_fields(form)
+        trapped = self.send(self.reader, url, careful_body(fields, values={"homepage": "x"}))
+        comment_settings = CommentSettings.load()
+        comment_settings.time_trap_seconds = 60
+        comment_settings.save()
+        too_fast = self.send(self.reader, url, careful_body(fields))
+        for outcome in (trapped, too_fast):
+            assert outcome.response["Location"] == url + "?sent=1"
+            assert outcome.writes == {}
 
     def test_every_step_of_the_questionnaire_survives_every_payload(self):
         url, steps_seen = reverse("intake:step", args=["about"]), []

@@ -10,8 +10,9 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from klearmind.booking.models import Appointment
 from klearmind.care.models import CountLine, InfusionChart, Measurement, Patient, RegisterEntry
 from klearmind.comments.models import Comment
+from klearmind.enquiries.models import Enquiry
 from klearmind.intake.models import Submission
-from klearmind.pages.models import ArticlePage
+from klearmind.pages.models import ArticlePage, ContactPage
 
 from .harness import FormTestMixin, HostileInputTestCase, unescaped_reflections
 from .payloads import LARGE, PAYLOADS, STORED_MARKUP
@@ -43,6 +44,16 @@ class StaffFormTests(FormTestMixin, HostileInputTestCase):
         self.throw_at(detail, 'main form:not([action*="bulk"])[method=post]', [*PAYLOADS, LARGE])
         personal = reverse("comments_admin:personal_data")
         self.throw_at(personal, button=("export", "1"))
+
+    def test_the_enquiry_status_form_survives_every_payload(self):
+        enquiry = Enquiry.objects.filter(status="new").first()
+        detail = reverse("enquiries_admin:detail", args=[enquiry.pk])
+        action = reverse("enquiries_admin:status", args=[enquiry.pk])
+        self.throw_at(detail, form_for(action), button=("status", "answered"), last=True)
+        for query in ("status=%3Cscript%3Ealert(1)&p=%FF%FE", "status=a&status=b&p=99999999999"):
+            response = self.clinician.get(f"{reverse('enquiries_admin:listing')}?{query}")
+            assert response.status_code == 200, query
+            assert not unescaped_reflections(response.content), query
 
     def test_intake_triage_survives_every_payload(self):
         submission = Submission.objects.first()
@@ -155,10 +166,15 @@ class StaffFormTests(FormTestMixin, HostileInputTestCase):
         self.throw(self.reader, article.url, "form.comment-form", [STORED_MARKUP])
         comment = Comment.objects.order_by("-pk").first()
         assert "<script>" in comment.text
+        self.throw(self.reader, ContactPage.objects.get().url, "form.form", [STORED_MARKUP])
+        enquiry = Enquiry.objects.order_by("-pk").first()
+        assert "<script>" in enquiry.message
         screens = [
             reverse("comments_admin:queue"),
             reverse("comments_admin:detail", args=[comment.pk]),
             reverse("intake_admin:queue"),
+            reverse("enquiries_admin:listing"),
+            reverse("enquiries_admin:detail", args=[enquiry.pk]),
             reverse("booking_admin:calendar"),
             reverse("care_admin:patients"),
             reverse("audit:report"),

@@ -26,6 +26,8 @@ PROTECTED = {
     "/admin/images/": {"Owner", "Editor"},
     "/admin/documents/": {"Owner", "Editor"},
     "/admin/intake/": {"Owner", "Clinician", "Front desk"},
+    "/admin/enquiries/": {"Owner", "Clinician", "Front desk"},
+    "/admin/enquiries/csv/": {"Owner"},
     "/admin/intake/settings/": {"Owner", "Clinician"},
     "/admin/booking/": {"Owner", "Clinician", "Front desk"},
     "/admin/booking/day-sheet/": {"Owner", "Clinician", "Front desk"},

@@ -34,13 +34,22 @@ def test_the_owner_holds_every_permission():
 
 
 def test_health_permissions_stay_with_owner_and_clinician():
-    health = set(roles.HEALTH_PERMISSIONS) - {
+    # The front desk's share: contact details, appointments and enquiries.
+    desk = {
         "accounts.view_patient_contact",
         "accounts.manage_appointments",
+        "enquiries.view_enquiry",
     }
+    health = set(roles.HEALTH_PERMISSIONS) - desk
     for group in Group.objects.exclude(name__in=["Owner", "Clinician"]):
         assert not codes(group) & health, group.name
-    assert codes(Group.objects.get(name="Front desk")) >= {"accounts.view_patient_contact"}
+    assert codes(Group.objects.get(name="Front desk")) >= desk
+
+
+def test_only_the_front_desk_clinicians_and_the_owner_read_enquiries():
+    for group in Group.objects.all():
+        reads = "enquiries.view_enquiry" in codes(group)
+        assert reads is (group.name in ("Owner", "Clinician", "Front desk")), group.name
 
 
 def test_editors_edit_pages_and_media_from_the_root_without_bulk_delete():

@@ -171,10 +171,11 @@ PRIVACY_PAGE = page(
         heading("The contact form"),
         paragraph(
             "<p>When you send the contact form we keep your name, email address, phone number "
-            "if you give it, preferred location and message, and the time you sent it. Only "
-            "our staff can see them, and we use them only to reply to you. Please do not "
-            "include health details; a clinician will ask about your health privately. We "
-            "delete messages after 12 months unless you become a patient.</p>"
+            "if you give it and message, encrypted, and the time you sent it. Only our front "
+            "desk, clinicians and practice owner can read them, every reading is recorded, and "
+            "we use them only to reply to you. Please do not include health details; a "
+            "clinician will ask about your health privately. We delete messages after 12 "
+            "months unless you become a patient.</p>"
         ),
         heading("Your choices"),
         paragraph(

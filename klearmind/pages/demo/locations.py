@@ -75,8 +75,6 @@ LOCATIONS = page(
     children=[SACRAMENTO, ROSEVILLE],
 )
 
-LOCATION_CHOICES = ["Sacramento", "Roseville", "At home", "No preference"]
-
 CONTACT = page(
     ContactPage,
     "Contact us",
@@ -95,27 +93,4 @@ CONTACT = page(
     to_address="front-desk@klearmind.example",
     from_address="website@klearmind.example",
     subject="New message from the website",
-    form_fields=[
-        {"label": "Name", "field_type": "singleline", "required": True},
-        {"label": "Email", "field_type": "email", "required": True},
-        {
-            "label": "Phone",
-            "field_type": "singleline",
-            "required": False,
-            "help_text": "Optional, if you would rather we call you.",
-        },
-        {
-            "label": "Preferred location",
-            "field_type": "dropdown",
-            "required": False,
-            "choices": "\n".join(LOCATION_CHOICES),
-        },
-        {
-            "label": "Message",
-            "field_type": "multiline",
-            "required": True,
-            "help_text": "Tell us how we can help. Please leave out any health details; a "
-            "clinician will ask about them privately.",
-        },
-    ],
 )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from klearmind.accounts.demo import describe
 from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
+from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.demo import load_demo
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         if report.other_created:
             self.stdout.write("Also created: " + "; ".join(report.other_created) + ".")
         self.stdout.write(load_intake_demo())
+        self.stdout.write(load_enquiries_demo())
         self.stdout.write(ensure_demo_booking().summary())
         self.stdout.write(load_care_demo().summary())
         self.stdout.write(describe(report.logins))

@@ -1,0 +1,89 @@
+"""The contact form the public sends, and the back office's filter and status forms."""
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from klearmind.comments.forms import rendered_token
+from klearmind.pages.forms import reject_control_characters
+
+from .models import (
+    EMAIL_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    EnquiryStatus,
+)
+
+PHONE = RegexValidator(
+    r"^\+?[0-9 ().-]{7,}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?$",
+    "Please enter a phone number with digits, like 916 555 0100.",
+    code="invalid_phone",
+)
+
+
+class EnquiryForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please enter your name."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your e-mail address, so that we can reply.",
+            "invalid": "Please enter an e-mail address like name@example.com.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=PHONE_MAX_LENGTH,
+        required=False,
+        validators=[reject_control_characters, PHONE],
+        help_text="Optional, if you would rather we call you.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    message = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text="Tell us how we can help. Please leave out any health details; a clinician "
+        "will ask about them privately.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Please write your message."},
+    )
+    rendered = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Hidden from people by CSS and from assistive technology; bots fill every field they see.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rendered"].initial = rendered_token()
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+STATUS_FILTER_CHOICES = [("", "All"), ("open", "Open (new or answered)"), *EnquiryStatus.choices]
+
+
+class EnquiryFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False)
+
+    def filter(self, enquiries):
+        status = self.cleaned_data["status"] if self.is_valid() else ""
+        if status == "open":
+            return enquiries.open()
+        return enquiries.with_status(status)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(EnquiryStatus.ANSWERED, "Answered"), (EnquiryStatus.CLOSED, "Closed")]
+    )
