@@ -111,6 +111,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     public = {
         "comments:post": reverse("comments:post", args=[article.pk]),
         "comments:unsubscribe": reverse("comments:unsubscribe", args=[comment.unsubscribe_token]),
+        "comments:unsubscribe_confirm": reverse("comments:unsubscribe_confirm"),
         "contact page": ContactPage.objects.get().url,
         "intake:step": reverse("intake:step", args=[1]),
         "intake:email_link": reverse("intake:email_link"),

@@ -182,6 +182,7 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
             "comments_admin:crisis_resources",
             "care_admin:rems_submitted",
             "intake:email_link",
+            "intake:show_link",
             "booking:reschedule",
         ]
         for payload in PAYLOADS:
