@@ -4,6 +4,7 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import get_page_models
 
+from klearmind.encryption.keys import keyed_hash
+
 # The longest values WordPress accepts, which the issue keeps.
 NAME_MAX_LENGTH = 245
 EMAIL_MAX_LENGTH = 100
@@ -21,7 +24,18 @@ TEXT_MAX_LENGTH = 65_525
 USER_AGENT_MAX_LENGTH = 255
 
 
+# An unsubscribe link is the comment's id signed with SECRET_KEY under this salt: every e-mail
+# carries a working link and nothing is stored (docs/decisions/006).
+UNSUBSCRIBE_SALT = "klearmind.comments.unsubscribe"
+UNSUBSCRIBE_HASH_PURPOSE = "comment-unsubscribe"
+
+
+def unsubscribe_hash(token: str) -> str:
+    return keyed_hash(token, purpose=UNSUBSCRIBE_HASH_PURPOSE)
+
+
 def new_token() -> str:
+    """The random unsubscribe token comments once stored (migration 0001 names it)."""
     return secrets.token_urlsafe(32)
 
 
@@ -51,6 +65,15 @@ class CommentQuerySet(models.QuerySet):
 
     def by_email(self, email: str):
         return self.filter(author_email__iexact=email.strip())
+
+    def by_unsubscribe_token(self, token: str):
+        """The comment an unsubscribe link was made for, or None: a signed link, or one sent
+        before links were signed, found by its keyed hash."""
+        try:
+            pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return self.filter(unsubscribe_hash=unsubscribe_hash(token)).first()
+        return self.filter(pk=pk).first()
 
     def unsubscribe(self) -> int:
         """No more reply or approval e-mails for these comments; returns how many changed."""
@@ -96,7 +119,11 @@ class Comment(models.Model):
     notify = models.BooleanField(
         default=False, help_text="The writer asked for e-mail on approval and on replies."
     )
-    unsubscribe_token = models.CharField(max_length=64, default=new_token, unique=True)
+    # The keyed hash of a random unsubscribe token e-mailed before links were signed, so that
+    # those e-mails' links keep working; empty for comments written since.
+    unsubscribe_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -125,6 +152,11 @@ class Comment(models.Model):
     def initials(self) -> str:
         letters = [word[0] for word in self.author_name.split() if word[:1].isalnum()]
         return ("".join(letters[:1] + letters[1:][-1:]) or "?").upper()
+
+    @property
+    def unsubscribe_token(self) -> str:
+        """The secret of this comment's unsubscribe link, made anew for each e-mail."""
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(self.pk))
 
     @property
     def avatar_tone(self) -> int:

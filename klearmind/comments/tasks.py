@@ -133,7 +133,8 @@ def author_message(notification: Notification) -> EmailMessage:
 
 
 def token_for(notification: Notification) -> str:
-    """The unsubscribe token of the recipient's own comment."""
+    """The unsubscribe token of the recipient's own comment, signed as the e-mail is built:
+    it is stored nowhere, outbox included."""
     comment = notification.comment
     if notification.kind == NotificationKind.REPLY:
         comment = comment.parent

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import (
     REASON_CSRF_TOKEN_MISSING,
     REASON_NO_CSRF_COOKIE,
@@ -114,12 +114,41 @@ def render_page(request, page, form, *, status: int, refusal=None):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
+SESSION_UNSUBSCRIBE = "comments_unsubscribe"
+
+
+def stop_emails(comment: Comment) -> None:
+    if comment.author_email:
+        Comment.objects.by_email(comment.author_email).unsubscribe()
+
+
+@never_cache
 @csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    comment = get_object_or_404(Comment, unsubscribe_token=token)
+    """The e-mailed link. Opened in a browser, it is exchanged for this session and left at
+    once, so the token is in one request line and no page, history entry or referrer; a mail
+    client's one-click post acts at once."""
+    comment = Comment.objects.by_unsubscribe_token(token)
+    if comment is None:
+        raise Http404("No such link.")
     if request.method == "POST":
-        if comment.author_email:
-            Comment.objects.by_email(comment.author_email).unsubscribe()
+        stop_emails(comment)
         return render(request, "comments/unsubscribed.html", {"done": True})
-    return render(request, "comments/unsubscribed.html", {"done": False, "token": token})
+    request.session[SESSION_UNSUBSCRIBE] = comment.pk
+    return redirect("comments:unsubscribe_confirm")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe_confirm(request):
+    """Ask before acting, so that a link preview or a mail scanner unsubscribes no one."""
+    pk = request.session.get(SESSION_UNSUBSCRIBE)
+    comment = Comment.objects.filter(pk=pk).first() if pk else None
+    if comment is None:
+        return render(request, "comments/unsubscribed.html", {"lost": True}, status=404)
+    if request.method == "POST":
+        stop_emails(comment)
+        del request.session[SESSION_UNSUBSCRIBE]
+        return render(request, "comments/unsubscribed.html", {"done": True})
+    return render(request, "comments/unsubscribed.html", {"done": False})

@@ -34,7 +34,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 # Per client address, per hour: enough for a family sharing a connection, too few for a bot.
-RATE_LIMITS = {"start": 10, "submit": 5, "link": 3}
+# "link" counts both ways of asking for a resume link (shown or e-mailed).
+RATE_LIMITS = {"start": 10, "submit": 5, "link": 5}
 RATE_WINDOW_SECONDS = 3600
 
 
@@ -59,7 +60,10 @@ def within_rate_limit(*, ip: str | None, action: str) -> bool:
 
 
 def start_draft(*, about: dict) -> tuple[Draft, str]:
-    """Store the first step's answers in a new draft; return it and its secret resume token."""
+    """Store the first step's answers in a new draft; return it and its secret resume token.
+
+    The questionnaire's pages drop that token: a candidate gets a link when they ask for one
+    (`issue_resume_token`)."""
     from .tasks import erase_stale_drafts_task
 
     token = new_token()
@@ -77,6 +81,15 @@ def start_draft(*, about: dict) -> tuple[Draft, str]:
     return draft, token
 
 
+def issue_resume_token(*, draft: Draft) -> str:
+    """A new resume token for the draft, whose hash replaces the old one: only the newest link
+    opens the draft. The token is stored nowhere; the caller shows or e-mails it at once."""
+    token = new_token()
+    draft.token_hash = token_hash(token)
+    draft.save(update_fields=["token_hash"])
+    return token
+
+
 def send_resume_link(*, draft: Draft, link: str) -> bool:
     """E-mail the candidate their resume link, at once; False when the mail server failed.
 
@@ -85,8 +98,9 @@ def send_resume_link(*, draft: Draft, link: str) -> bool:
     body = (
         "Here is your private link to finish the questionnaire you started:\n\n"
         f"{link}\n\n"
-        f"It works for {IntakeSettings.load().draft_retention_days} days after your last change. "
-        "Anyone who has it can open your answers, so please do not forward this e-mail.\n\n"
+        f"It works for {IntakeSettings.load().draft_retention_days} days after your last change, "
+        "until you ask us for a new link. Anyone who has it can open your answers, so please do "
+        "not forward this e-mail.\n\n"
         "If you did not start a questionnaire with us, ignore this e-mail.\n"
     )
     message = EmailMessage(

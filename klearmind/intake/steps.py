@@ -39,6 +39,18 @@ def active_steps(answers: dict) -> list[Step]:
     return [step for step in STEPS if step.needs is None or step.needs in chosen]
 
 
+def number_of(step: Step, answers: dict) -> int:
+    """The step's place among those this candidate sees: what its address shows. A place, not
+    the step, so that `/candidacy/step/6/` is the GAD-7 for one candidate and the PCL-5 or the
+    last page for another, and an address never names a measure."""
+    return active_steps(answers).index(step) + 1
+
+
+def at_number(number: int, answers: dict) -> Step | None:
+    steps = active_steps(answers)
+    return steps[number - 1] if 1 <= number <= len(steps) else None
+
+
 def is_complete(step: Step, answers: dict) -> bool:
     return step.slug in answers and step.form_class(data=answers[step.slug]).is_valid()
 

@@ -1,13 +1,14 @@
 """The public questionnaire: a start page, one page per step, the resume link, the thank-you.
 
-The draft being filled in is carried in the candidate's session; the resume link (a secret
-token, only its hash stored) brings it back in another browser. No answer ever goes into a
-URL, and every page is `private, no-store`.
+The draft being filled in is carried in the candidate's session by its id; the resume link (a
+secret token, only its hash stored, made when the candidate asks for it) brings it back in
+another browser. Step addresses are numbers, so no address names a measure; the resume link is
+exchanged for the session and left at once, so a token is in one request line only. No answer
+ever goes into a URL, and every page is `private, no-store`.
 """
 
 from functools import wraps
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -19,7 +20,9 @@ from . import services, steps
 from .models import Draft, IntakeSettings, Submission
 
 SESSION_DRAFT = "intake_draft"
-SESSION_TOKEN = "intake_token"  # noqa: S105 - a session key, not a secret
+# The draft's key (its token's hash, what the submission keeps): finds the questionnaire once
+# sent. Never the token itself, which would let a copy of the sessions table open the draft.
+SESSION_DRAFT_KEY = "intake_draft_key"
 SESSION_SUBMITTED = "intake_submitted"
 SESSION_LINK_SENT = "intake_link_sent"
 
@@ -40,29 +43,48 @@ def current_draft(request) -> Draft | None:
     return Draft.objects.filter(pk=pk).first() if pk else None
 
 
-def step_url(step: steps.Step) -> str:
-    return reverse("intake:step", args=[step.slug])
+def step_url(step: steps.Step, answers: dict) -> str:
+    return reverse("intake:step", args=[steps.number_of(step, answers)])
+
+
+def keep_draft(request, draft: Draft) -> None:
+    request.session[SESSION_DRAFT] = draft.pk
+    request.session[SESSION_DRAFT_KEY] = draft.token_hash
+    request.session.pop(SESSION_SUBMITTED, None)
+
+
+def continue_at(draft: Draft) -> steps.Step:
+    """Where a returning candidate carries on: the first step left to answer, else the furthest
+    reached (when the conditions chosen still bring it in), else the last."""
+    answers = draft.answers
+    furthest = steps.BY_SLUG.get(draft.step)
+    if furthest not in steps.active_steps(answers):
+        furthest = steps.active_steps(answers)[-1]
+    return steps.first_incomplete(answers) or furthest
 
 
 @private_page
 @require_GET
 def start(request):
-    context = {"draft": current_draft(request), "intake_settings": IntakeSettings.load()}
+    draft = current_draft(request)
+    context = {
+        "draft": draft,
+        "continue_url": step_url(continue_at(draft), draft.answers) if draft else "",
+        "intake_settings": IntakeSettings.load(),
+    }
     return render(request, "intake/start.html", context)
 
 
 @private_page
 @require_http_methods(["GET", "POST"])
-def step(request, slug: str):
-    this = steps.BY_SLUG.get(slug)
-    if this is None:
-        raise Http404("No such step.")
+def step(request, number: int):
     draft = current_draft(request)
-    if draft is None and this is not steps.FIRST:
+    if draft is None and number != 1:
         return redirect("intake:thanks" if already_submitted(request) else "intake:start")
     answers = draft.answers if draft else {}
-    if not steps.may_open(this, answers):
-        return redirect(step_url(steps.first_incomplete(answers) or steps.FIRST))
+    this = steps.at_number(number, answers)
+    if this is None or not steps.may_open(this, answers):
+        return redirect(step_url(steps.first_incomplete(answers) or steps.FIRST, answers))
     if request.method == "GET":
         form = this.form_class(initial=answers.get(this.slug))
         return render_step(request, this, form, answers, urgent=bool(draft and draft.urgent))
@@ -93,7 +115,8 @@ def go_back(draft, this, form, answers):
         services.save_step(
             draft=draft, step=this.slug, data=form.valid_answers(), next_step=previous.slug
         )
-    return redirect(step_url(previous))
+        answers = draft.answers
+    return redirect(step_url(previous, answers))
 
 
 def advance(request, draft, this, form):
@@ -103,15 +126,14 @@ def advance(request, draft, this, form):
             return redirect("intake:thanks")  # a robot filled the honeypot: store nothing
         if not services.within_rate_limit(ip=client_ip(request), action="start"):
             return too_many(request)
-        draft, token = services.start_draft(about=data)
-        request.session[SESSION_DRAFT] = draft.pk
-        request.session[SESSION_TOKEN] = token
-        request.session.pop(SESSION_SUBMITTED, None)
-        return redirect(step_url(steps.BY_SLUG[draft.step]))
+        # Its first token is dropped: a link is made when the candidate asks for one.
+        draft, _ = services.start_draft(about=data)
+        keep_draft(request, draft)
+        return redirect(step_url(steps.BY_SLUG[draft.step], draft.answers))
     following = steps.neighbour(this, {**draft.answers, this.slug: data}, offset=1)
     if following is not None:
         services.save_step(draft=draft, step=this.slug, data=data, next_step=following.slug)
-        return redirect(step_url(following))
+        return redirect(step_url(following, draft.answers))
     if not services.within_rate_limit(ip=client_ip(request), action="submit"):
         return too_many(request)
     services.save_step(draft=draft, step=this.slug, data=data, next_step=this.slug)
@@ -123,10 +145,10 @@ def advance(request, draft, this, form):
 
 def already_submitted(request) -> bool:
     """True when this browser's questionnaire was sent (a back button or a second click)."""
-    token = request.session.get(SESSION_TOKEN)
-    if token is None:
+    key = request.session.get(SESSION_DRAFT_KEY)
+    if key is None:
         return False
-    submission = Submission.objects.filter(draft_key=services.token_hash(token)).first()
+    submission = Submission.objects.filter(draft_key=key).first()
     if submission is not None:
         request.session[SESSION_SUBMITTED] = submission.pk
     return submission is not None
@@ -137,7 +159,6 @@ def render_step(request, this, form, answers, *, status: int = 200, urgent: bool
     item9 = steps.phq9_item9(answers)
     if this.slug == "phq9" and form.is_bound:
         item9 = posted_item9(form)
-    token = request.session.get(SESSION_TOKEN) if answers else None
     context = {
         "step": this,
         "form": form,
@@ -147,9 +168,7 @@ def render_step(request, this, form, answers, *, status: int = 200, urgent: bool
         "is_first": this is steps.FIRST,
         # Still shown once an earlier positive answer was changed back (the draft is urgent).
         "crisis": (item9 is not None and item9 > 0) or urgent,
-        "resume_url": request.build_absolute_uri(reverse("intake:resume", args=[token]))
-        if token
-        else "",
+        "has_draft": bool(answers),
         "just_started": this.slug == "conditions" and "conditions" not in answers,
         "link_sent": request.session.pop(SESSION_LINK_SENT, None),
     }
@@ -167,34 +186,76 @@ def too_many(request):
     return render(request, "intake/too_many.html", status=429)
 
 
+def asked_from(request, draft: Draft) -> steps.Step:
+    """The step whose "Finish later" was used (its number is posted), to go back to."""
+    try:
+        number = int(request.POST.get("step", ""))
+    except ValueError:
+        number = 0
+    return steps.at_number(number, draft.answers) or continue_at(draft)
+
+
+def new_resume_url(request, draft: Draft) -> str:
+    """A new resume link, replacing the last; this session follows the draft's new key."""
+    token = services.issue_resume_token(draft=draft)
+    request.session[SESSION_DRAFT_KEY] = draft.token_hash
+    return request.build_absolute_uri(reverse("intake:resume", args=[token]))
+
+
+def render_link(request, draft: Draft, back: steps.Step, *, url: str, mail_failed: bool = False):
+    context = {
+        "resume_url": url,
+        "back_url": step_url(back, draft.answers),
+        "mail_failed": mail_failed,
+        "intake_settings": IntakeSettings.load(),
+    }
+    return render(request, "intake/resume_link.html", context)
+
+
 @private_page
 @require_POST
-def email_link(request):
-    """E-mail this browser's resume link to the address given on the first step."""
-    draft, token = current_draft(request), request.session.get(SESSION_TOKEN)
-    if draft is None or token is None:
+def show_link(request):
+    """Show a new resume link once, in this response: it is stored nowhere to show again."""
+    draft = current_draft(request)
+    if draft is None:
         return redirect("intake:start")
     if not services.within_rate_limit(ip=client_ip(request), action="link"):
         return too_many(request)
-    link = request.build_absolute_uri(reverse("intake:resume", args=[token]))
-    sent = services.send_resume_link(draft=draft, link=link)
-    request.session[SESSION_LINK_SENT] = "sent" if sent else "failed"
-    back = steps.BY_SLUG.get(request.POST.get("step", ""), steps.BY_SLUG[draft.step])
-    return redirect(step_url(back))
+    url = new_resume_url(request, draft)
+    return render_link(request, draft, asked_from(request, draft), url=url)
+
+
+@private_page
+@require_POST
+def email_link(request):
+    """E-mail a new resume link to the address given on the first step; when the mail server
+    fails, show the link instead (it exists only in this response)."""
+    draft = current_draft(request)
+    if draft is None:
+        return redirect("intake:start")
+    if not services.within_rate_limit(ip=client_ip(request), action="link"):
+        return too_many(request)
+    back, url = asked_from(request, draft), new_resume_url(request, draft)
+    if not services.send_resume_link(draft=draft, link=url):
+        return render_link(request, draft, back, url=url, mail_failed=True)
+    request.session[SESSION_LINK_SENT] = "sent"
+    return redirect(step_url(back, draft.answers))
 
 
 @private_page
 @require_GET
 def resume(request, token: str):
+    """Exchange the token for this browser's session and leave its address at once, so the
+    token is in one request line and in no page, history entry or referrer."""
     draft = services.find_draft(token)
     if draft is not None:
-        request.session[SESSION_DRAFT] = draft.pk
-        request.session[SESSION_TOKEN] = token
-        target = steps.first_incomplete(draft.answers) or steps.BY_SLUG[draft.step]
-        return redirect(step_url(target))
+        keep_draft(request, draft)
+        return redirect(step_url(continue_at(draft), draft.answers))
     sent = Submission.objects.filter(draft_key=services.token_hash(token)).exists()
     context = {"sent": sent, "intake_settings": IntakeSettings.load()}
-    return render(request, "intake/resume_gone.html", context, status=200 if sent else 404)
+    response = render(request, "intake/resume_gone.html", context, status=200 if sent else 404)
+    response.headers["Referrer-Policy"] = "no-referrer"  # its links must not carry the token
+    return response
 
 
 @private_page

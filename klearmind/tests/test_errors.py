@@ -50,7 +50,7 @@ django.setup()
 from django.test import Client
 client = Client(raise_request_exception=False)
 results = {}
-for path in ("/", "/book/", "/candidacy/step/about/"):
+for path in ("/", "/book/", "/candidacy/step/1/"):
     response = client.get(path, HTTP_HOST="127.0.0.1")
     results[path] = {
         "status": response.status_code,

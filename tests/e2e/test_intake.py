@@ -66,6 +66,19 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     next_step(tab, "What brings you to us")
 
     assert tab.get_by_role("heading", name="Your private link to come back later").is_visible()
+    assert tab.url.endswith("/candidacy/step/2/")  # addresses are numbers, never a measure
+    # A link is made when asked for, shown once, and opens the draft elsewhere at a tokenless
+    # address.
+    tab.get_by_role("button", name="Show me a link").first.click()
+    link = tab.locator(".intake-resume__link a").get_attribute("href")
+    assert "/candidacy/resume/" in link
+    elsewhere = browser.new_context(base_url=live_site, viewport=PHONE).new_page()
+    elsewhere.goto(link)
+    assert elsewhere.url.endswith("/candidacy/step/2/")
+    assert elsewhere.locator("h1").inner_text() == "What brings you to us"
+    elsewhere.context.close()
+    tab.get_by_role("link", name="Back to the questionnaire").click()
+    assert tab.url.endswith("/candidacy/step/2/")
     for condition in ("Anxiety", "Depression", "PTSD"):
         tab.get_by_label(condition, exact=True).check()
     next_step(tab, "Medicines and treatments")
@@ -97,6 +110,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     assert tab.locator("#crisis-panel").is_visible()  # drawn by the server on the next step
     answer_items(tab, "gad7", (2, 2, 2, 1, 1, 1, 2))
     next_step(tab, "After a stressful experience (PCL-5)")
+    assert tab.url.endswith("/candidacy/step/7/")
     answer_items(tab, "pcl5", (3, 2, 2, 3, 2, 3, 2, 1, 2, 2, 3, 2, 2, 1, 2, 1, 3, 3, 2, 2))
     assert_accessible(tab, "PCL-5")
     next_step(tab, "Where, when, and your consent")

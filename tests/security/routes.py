@@ -117,9 +117,11 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     public = {
         "comments:post": reverse("comments:post", args=[article.pk]),
         "comments:unsubscribe": reverse("comments:unsubscribe", args=[comment.unsubscribe_token]),
+        "comments:unsubscribe_confirm": reverse("comments:unsubscribe_confirm"),
         "contact page": ContactPage.objects.get().url,
-        "intake:step": reverse("intake:step", args=["about"]),
+        "intake:step": reverse("intake:step", args=[1]),
         "intake:email_link": reverse("intake:email_link"),
+        "intake:show_link": reverse("intake:show_link"),
         "booking:details": reverse("booking:start") + "iv-hydration/sacramento/details/",
         "booking:cancel": appointment_path(visit, "booking:cancel"),
         "booking:reschedule": appointment_path(visit, "booking:reschedule"),

@@ -15,8 +15,11 @@ from django.db import connection
 
 
 def sqlite_file_bytes() -> bytes:
-    """The whole SQLite database as its file would hold it, as the test's own connection sees it
-    (a backup would wait forever for the test's open transaction)."""
+    """The whole SQLite database as a file would hold it, through the test's own connection.
+
+    Serialised rather than backed up: a backup of the test run's shared in-memory database
+    waits for ever on the write transaction the test holds open, while the serialised image
+    has that transaction's rows and every free page."""
     connection.ensure_connection()
     return connection.connection.serialize()
 

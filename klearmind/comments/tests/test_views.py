@@ -1,16 +1,37 @@
 """The public comment form and section, through the browser's eyes (CSRF enforced)."""
 
+import importlib
+import re
 import time
 from unittest import mock
 
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client, TestCase
 
 from klearmind.comments.display import COMMENTER_COOKIE
-from klearmind.comments.models import Comment, CommentSettings, CommentStatus
+from klearmind.comments.models import (
+    UNSUBSCRIBE_HASH_PURPOSE,
+    Comment,
+    CommentSettings,
+    CommentStatus,
+    unsubscribe_hash,
+)
 
 from .factories import CommentFactory, article_site
+
+
+def hashing_migration():
+    """The data migration that hashed the stored tokens, whatever number it has."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    (name,) = [n for app, n in loader.disk_migrations if app == "comments" and "unsubscribe" in n]
+    return importlib.import_module(f"klearmind.comments.migrations.{name}")
+
+
+def csrf(response) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)[1].decode()
+
 
 VALID = {
     "text": "Thank you for this.\n\nIt answered my question.",
@@ -358,23 +379,57 @@ class UnsubscribeTests(TestCase):
     def setUpTestData(cls):
         cls.article = article_site()
 
-    def test_one_click_unsubscribe_stops_every_e_mail_to_that_address(self):
+    def test_the_link_is_exchanged_for_a_confirmation_that_stops_every_e_mail_to_that_address(
+        self,
+    ):
         first = CommentFactory(page=self.article, notify=True, author_email="a@example.org")
         second = CommentFactory(page=self.article, notify=True, author_email="A@example.org")
         other = CommentFactory(page=self.article, notify=True)
-        url = f"/comments/unsubscribe/{first.unsubscribe_token}/"
-        page = Client().get(url)
+        client = Client(enforce_csrf_checks=True)
+        response = client.get(f"/comments/unsubscribe/{first.unsubscribe_token}/")
+        assert response["Location"] == "/comments/unsubscribe/"  # the token leaves the address
+        page = client.get("/comments/unsubscribe/")
         assert b"Stop the e-mails" in page.content
+        assert first.unsubscribe_token.encode() not in page.content
         first.refresh_from_db()
         assert first.notify is True  # a link preview or scanner must not unsubscribe
-        response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
-        assert b"no more e-mails" in response.content
+        assert client.post("/comments/unsubscribe/").status_code == 403  # no CSRF token
+        done = client.post("/comments/unsubscribe/", {"csrfmiddlewaretoken": csrf(page)})
+        assert b"no more e-mails" in done.content
         for comment, expected in ((first, False), (second, False), (other, True)):
             comment.refresh_from_db()
             assert comment.notify is expected
 
-    def test_an_unknown_token_is_a_404(self):
-        assert Client().post("/comments/unsubscribe/nope/").status_code == 404
+    def test_a_mail_clients_one_click_post_acts_at_once(self):
+        comment = CommentFactory(page=self.article, notify=True, author_email="a@example.org")
+        url = f"/comments/unsubscribe/{comment.unsubscribe_token}/"
+        response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+        assert b"no more e-mails" in response.content
+        comment.refresh_from_db()
+        assert comment.notify is False
+
+    def test_a_link_e_mailed_before_links_were_signed_still_works(self):
+        comment = CommentFactory(page=self.article, notify=True, author_email="a@example.org")
+        Comment.objects.filter(pk=comment.pk).update(unsubscribe_hash=unsubscribe_hash("old"))
+        Client().post("/comments/unsubscribe/old/")
+        comment.refresh_from_db()
+        assert comment.notify is False
+        # The data migration hashed the stored tokens for this same purpose.
+        assert hashing_migration().PURPOSE == UNSUBSCRIBE_HASH_PURPOSE
+
+    def test_an_unknown_or_forged_token_is_a_404(self):
+        comment = CommentFactory(page=self.article, notify=True, author_email="a@example.org")
+        forged = f"{comment.pk}:{'x' * 43}"
+        for token in ("nope", forged, f"{comment.pk}"):
+            assert Client().post(f"/comments/unsubscribe/{token}/").status_code == 404
+            assert Client().get(f"/comments/unsubscribe/{token}/").status_code == 404
+        comment.refresh_from_db()
+        assert comment.notify is True
+
+    def test_the_confirmation_without_a_link_opened_first_asks_for_the_link(self):
+        response = Client().get("/comments/unsubscribe/")
+        assert response.status_code == 404
+        assert b"open the link in one of those e-mails again" in response.content
 
     def test_mail_is_not_sent_in_this_test_module(self):
         assert mail.outbox == []

@@ -3,7 +3,8 @@ that walks the public form with a CSRF-enforcing client."""
 
 import re
 
-from klearmind.intake import services
+from klearmind.intake import services, steps
+from klearmind.intake.models import Draft
 from klearmind.intake.questionnaires import NO, SCREENING_QUESTIONS
 
 CANDIDATE_NAME = "Avery Quinlan"
@@ -90,13 +91,30 @@ def csrf_token(response) -> str:
     return match.group(1).decode()
 
 
+def client_answers(client) -> dict:
+    """The answers of the draft this client's session carries ({} before the first step)."""
+    pk = client.session.get("intake_draft")
+    draft = Draft.objects.filter(pk=pk).first() if pk else None
+    return draft.answers if draft else {}
+
+
+def step_path(client, slug: str) -> str:
+    """The address of a step as this client's candidate numbers it (addresses name no step)."""
+    number = steps.number_of(steps.BY_SLUG[slug], client_answers(client))
+    return f"/candidacy/step/{number}/"
+
+
+def slug_at(client, path: str) -> str:
+    """Which step a numbered step address shows this client's candidate."""
+    number = int(path.rstrip("/").split("/")[-1])
+    return steps.at_number(number, client_answers(client)).slug
+
+
 def post_step(client, slug: str, data: dict, *, action: str = "next"):
-    page = client.get(f"/candidacy/step/{slug}/")
+    path = step_path(client, slug)
+    page = client.get(path)
     assert page.status_code == 200, (slug, page.status_code, page.get("Location"))
-    return client.post(
-        f"/candidacy/step/{slug}/",
-        {**data, "csrfmiddlewaretoken": csrf_token(page), "action": action},
-    )
+    return client.post(path, {**data, "csrfmiddlewaretoken": csrf_token(page), "action": action})
 
 
 def walk(client, answers: dict, *, until: str | None = None):
@@ -108,4 +126,12 @@ def walk(client, answers: dict, *, until: str | None = None):
         assert response.status_code == 302, (slug, response.status_code, response.content[:3000])
         if slug == until or not response["Location"].startswith("/candidacy/step/"):
             return response
-        slug = response["Location"].split("/")[-2]
+        slug = slug_at(client, response["Location"])
+
+
+def ask_for_link(client, how: str, *, step: int):
+    """Press "E-mail me a link" (how="email") or "Show me a link" (how="show") on a step."""
+    page = client.get(f"/candidacy/step/{step}/")
+    return client.post(
+        f"/candidacy/resume/{how}/", {"step": str(step), "csrfmiddlewaretoken": csrf_token(page)}
+    )

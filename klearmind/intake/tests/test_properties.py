@@ -100,7 +100,7 @@ class AboutFormTests(TestCase):
     ):
         cache.clear()  # every example starts a draft from the same address
         client = self.client_class(enforce_csrf_checks=True)
-        page = client.get("/candidacy/step/about/")
+        page = client.get("/candidacy/step/1/")
         data = step_answers()["about"] | {
             "full_name": name,
             "phone": phone,
@@ -110,7 +110,7 @@ class AboutFormTests(TestCase):
             "action": "next",
         }
         drafts = Draft.objects.count()
-        response = client.post("/candidacy/step/about/", data)
+        response = client.post("/candidacy/step/1/", data)
         assert response.status_code in (302, 400)
         assert b"<script>alert" not in response.content
         if response.status_code == 400:

@@ -15,6 +15,7 @@ from klearmind.intake.models import Draft, Submission
 from .factories import (
     CANDIDATE_EMAIL,
     CANDIDATE_NAME,
+    ask_for_link,
     cleaned,
     csrf_token,
     post_step,
@@ -56,27 +57,34 @@ class JourneyTests(TestCase):
 
     def test_progress_counts_only_the_steps_that_apply(self):
         walk(self.client, self.answers, until="phq9")
-        page = self.client.get("/candidacy/step/gad7/")
+        page = self.client.get("/candidacy/step/6/")
         assert b"Step 6 of 8" in page.content
         assert b"<legend>1. Feeling nervous, anxious or on edge</legend>" in page.content
-        assert self.client.get("/candidacy/step/pain/")["Location"] == "/candidacy/step/gad7/"
+        # The PCL-5 (step 7) opens once the GAD-7 is answered; there is no step 9.
+        assert self.client.get("/candidacy/step/7/")["Location"] == "/candidacy/step/6/"
+        assert self.client.get("/candidacy/step/9/")["Location"] == "/candidacy/step/6/"
 
     def test_steps_cannot_be_skipped(self):
         walk(self.client, self.answers, until="about")
-        response = self.client.get("/candidacy/step/phq9/")
-        assert response["Location"] == "/candidacy/step/conditions/"
+        response = self.client.get("/candidacy/step/5/")
+        assert response["Location"] == "/candidacy/step/2/"
 
     def test_without_a_draft_only_the_first_step_opens(self):
-        assert self.client.get("/candidacy/step/history/")["Location"] == "/candidacy/"
+        assert self.client.get("/candidacy/step/4/")["Location"] == "/candidacy/"
         assert self.client.get("/candidacy/step/nonsense/").status_code == 404
+
+    def test_the_old_addresses_that_named_a_step_are_gone(self):
+        walk(self.client, self.answers, until="phq9")
+        for slug in ("about", "phq9", "gad7", "pcl5", "pain", "finish"):
+            assert self.client.get(f"/candidacy/step/{slug}/").status_code == 404, slug
 
     def test_back_keeps_every_answer(self):
         walk(self.client, self.answers, until="medications")
         back = post_step(self.client, "history", {"seizures": "no"}, action="back")
-        assert back["Location"] == "/candidacy/step/medications/"
-        medications = self.client.get("/candidacy/step/medications/").content.decode()
+        assert back["Location"] == "/candidacy/step/3/"
+        medications = self.client.get("/candidacy/step/3/").content.decode()
         assert "Venlafaxine 150 mg each morning" in medications
-        history = self.client.get("/candidacy/step/history/").content.decode()
+        history = self.client.get("/candidacy/step/4/").content.decode()
         assert 'value="no" id="id_seizures_1" required checked' in history
 
     def test_a_missing_item_is_named_and_the_other_answers_are_kept(self):
@@ -98,7 +106,7 @@ class JourneyTests(TestCase):
         self,
     ):
         walk(self.client, self.answers, until="history")
-        phq9 = self.client.get("/candidacy/step/phq9/")
+        phq9 = self.client.get("/candidacy/step/5/")
         assert crisis_panel(phq9) == "hidden"
         assert b'role="alert"' in phq9.content
         assert b"not monitored in real time" in phq9.content
@@ -125,74 +133,91 @@ class JourneyTests(TestCase):
         assert crisis_panel(response) == "shown"
 
     def test_pages_are_private_and_never_stored(self):
-        for url in ("/candidacy/", "/candidacy/step/about/", "/candidacy/thank-you/"):
+        for url in ("/candidacy/", "/candidacy/step/1/", "/candidacy/thank-you/"):
             cache_control = self.client.get(url)["Cache-Control"]
             assert "no-store" in cache_control and "private" in cache_control, url
+
+
+def shown_link(response) -> str:
+    return re.search(r'http://testserver(/candidacy/resume/[^/"]+/)', response.content.decode())[1]
+
+
+def mailed_link(message) -> str:
+    return re.search(r"http://testserver(/candidacy/resume/[^/\s]+/)", message.body)[1]
 
 
 class ResumeTests(TestCase):
     def test_the_resume_link_brings_the_draft_to_another_browser(self):
         first = Client(enforce_csrf_checks=True)
-        answers = step_answers(conditions=("depression",))
-        walk(first, answers, until="about")
-        page = first.get("/candidacy/step/conditions/").content.decode()
-        link = re.search(r'http://testserver(/candidacy/resume/[^/"]+/)', page).group(1)
-        token = link.split("/")[-2]
-        assert not Draft.objects.filter(token_hash=token).exists()  # only its hash is stored
+        walk(first, step_answers(conditions=("depression",)), until="about")
+        started = first.get("/candidacy/step/2/").content.decode()
+        assert "Your private link to come back later" in started
+        assert "http://testserver/candidacy/resume/" not in started  # made only when asked for
+        shown = ask_for_link(first, "show", step=2)
+        assert "Back to the questionnaire" in shown.content.decode()
+        assert 'href="/candidacy/step/2/"' in shown.content.decode()
+        assert "no-store" in shown["Cache-Control"]
         second = Client(enforce_csrf_checks=True)
-        response = second.get(link)
-        assert response["Location"] == "/candidacy/step/conditions/"
-        about = second.get("/candidacy/step/about/").content.decode()
-        assert CANDIDATE_NAME in about
+        response = second.get(shown_link(shown))
+        assert response["Location"] == "/candidacy/step/2/"
+        assert CANDIDATE_NAME in second.get("/candidacy/step/1/").content.decode()
+
+    def test_a_new_link_replaces_the_last(self):
+        client = Client(enforce_csrf_checks=True)
+        walk(client, step_answers(conditions=("depression",)), until="about")
+        old = shown_link(ask_for_link(client, "show", step=2))
+        new = shown_link(ask_for_link(client, "show", step=2))
+        assert old != new
+        assert Client().get(old).status_code == 404
+        assert Client().get(new)["Location"] == "/candidacy/step/2/"
+        # The browser that asked still holds its draft, and finds it once sent.
+        assert client.get("/candidacy/step/2/").status_code == 200
 
     def test_the_link_can_be_emailed_to_the_candidate_with_nothing_they_answered(self):
         client = Client(enforce_csrf_checks=True)
         walk(client, step_answers(), until="medications")
-        page = client.get("/candidacy/step/history/")
-        response = client.post(
-            "/candidacy/resume/email/",
-            {"step": "history", "csrfmiddlewaretoken": csrf_token(page)},
-        )
-        assert response["Location"] == "/candidacy/step/history/"
-        assert b"We e-mailed you the link" in client.get("/candidacy/step/history/").content
+        response = ask_for_link(client, "email", step=4)
+        assert response["Location"] == "/candidacy/step/4/"
+        assert b"We e-mailed you the link" in client.get("/candidacy/step/4/").content
         (message,) = mail.outbox
         assert message.to == [CANDIDATE_EMAIL]
-        link = re.search(r"http://testserver(/candidacy/resume/[^/\s]+/)", message.body).group(1)
+        assert "until you ask us for a new link" in message.body
         for private in (CANDIDATE_NAME, "Venlafaxine", "depression", "PHQ"):
             assert private not in message.body
-        assert Client().get(link)["Location"] == "/candidacy/step/history/"
+        assert Client().get(mailed_link(message))["Location"] == "/candidacy/step/4/"
 
     def test_a_failing_mail_server_is_explained_and_the_link_shown(self):
-        client = Client()
+        client = Client(enforce_csrf_checks=True)
         walk(client, step_answers(), until="about")
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            client.post("/candidacy/resume/email/", {"step": "conditions"})
-        page = client.get("/candidacy/step/conditions/").content
-        assert b"We could not send the e-mail just now" in page
-        assert b"/candidacy/resume/" in page
+            response = ask_for_link(client, "email", step=2)
+        assert b"We could not send the e-mail just now" in response.content
+        assert Client().get(shown_link(response))["Location"] == "/candidacy/step/2/"
 
-    def test_without_a_draft_there_is_no_link_to_send(self):
-        response = Client().post("/candidacy/resume/email/", {"step": "about"})
-        assert response["Location"] == "/candidacy/"
+    def test_without_a_draft_there_is_no_link_to_send_or_show(self):
+        for how in ("email", "show"):
+            response = Client().post(f"/candidacy/resume/{how}/", {"step": "1"})
+            assert response["Location"] == "/candidacy/"
         assert not mail.outbox
 
-    def test_an_unknown_link_says_it_expired(self):
+    def test_an_unknown_link_says_it_expired_and_its_page_sends_no_referrer(self):
         response = self.client.get("/candidacy/resume/not-a-real-token/")
         assert response.status_code == 404
         assert b"This link no longer works" in response.content
+        assert response["Referrer-Policy"] == "no-referrer"
 
     def test_a_link_to_a_sent_questionnaire_says_so(self):
         client = Client(enforce_csrf_checks=True)
         walk(client, step_answers(conditions=("depression",)), until="about")
-        link = re.search(
-            rb"/candidacy/resume/[^/\"]+/", client.get("/candidacy/step/conditions/").content
-        ).group(0)
+        link = shown_link(ask_for_link(client, "show", step=2))
         draft = Draft.objects.get()
         draft.answers = cleaned(step_answers())
         draft.save()
         services.submit_draft(draft=draft, notify=False)
-        response = Client().get(link.decode())
+        response = Client().get(link)
         assert b"already sent" in response.content
+        # The browser that asked for the link knows it was sent.
+        assert client.get("/candidacy/step/3/")["Location"] == "/candidacy/thank-you/"
 
 
 class ProtectionTests(TestCase):
@@ -216,10 +241,10 @@ class ProtectionTests(TestCase):
         client = Client(enforce_csrf_checks=True)
         answers = step_answers(conditions=("depression",))
         walk(client, answers, until="phq9")
-        page = client.get("/candidacy/step/finish/")
+        page = client.get("/candidacy/step/6/")
         data = {**answers["finish"], "csrfmiddlewaretoken": csrf_token(page), "action": "next"}
-        first = client.post("/candidacy/step/finish/", data)
-        second = client.post("/candidacy/step/finish/", data)  # a double click or the back button
+        first = client.post("/candidacy/step/6/", data)
+        second = client.post("/candidacy/step/6/", data)  # a double click or the back button
         assert first["Location"] == second["Location"] == "/candidacy/thank-you/"
         assert Submission.objects.count() == 1
 
@@ -261,7 +286,7 @@ class ProtectionTests(TestCase):
         answers = step_answers(conditions=("depression",))
         answers["medications"]["current_medications"] = "<script>alert(1)</script> שלום 🌿"
         walk(client, answers, until="medications")
-        page = client.get("/candidacy/step/medications/").content.decode()
+        page = client.get("/candidacy/step/3/").content.decode()
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; שלום 🌿" in page
 
@@ -321,10 +346,11 @@ class StartPageTests(TestCase):
         assert "about 10 minutes" in text
         assert "not monitored in real time" in text
         assert "call or text 988" in text
-        assert 'href="/candidacy/step/about/"' in text
+        assert 'href="/candidacy/step/1/"' in text
         assert "noindex" in text
 
-    def test_offers_to_continue_a_draft(self):
+    def test_offers_to_continue_a_draft_where_it_was_left(self):
         client = Client(enforce_csrf_checks=True)
-        walk(client, step_answers(), until="about")
-        assert b"Continue where you left off" in client.get("/candidacy/").content
+        walk(client, step_answers(), until="conditions")
+        text = client.get("/candidacy/").content.decode()
+        assert 'href="/candidacy/step/3/">Continue where you left off' in text
