@@ -8,9 +8,6 @@ is stored encoded (base64 of signed JSON), so sessions are also read decoded.
 """
 
 import json
-import sqlite3
-import tempfile
-from pathlib import Path
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -18,16 +15,12 @@ from django.db import connection
 
 
 def sqlite_file_bytes() -> bytes:
-    """The whole SQLite database as a file would hold it, through the test's own connection."""
+    """The whole SQLite database as a file would hold it, through the test's own connection.
+
+    Serialised rather than copied with the backup API: the test database is in memory with a
+    shared cache, where a backup waits forever for the test's own open write transaction."""
     connection.ensure_connection()
-    with tempfile.TemporaryDirectory() as folder:
-        copy_path = Path(folder) / "copy.sqlite3"
-        copy = sqlite3.connect(copy_path)
-        try:
-            connection.connection.backup(copy)
-        finally:
-            copy.close()
-        return copy_path.read_bytes()
+    return connection.connection.serialize()
 
 
 def postgres_rows_text() -> str:
