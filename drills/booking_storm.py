@@ -102,7 +102,7 @@ class Client(threading.Thread):
 def outcome(response: Response | None) -> str:
     if response is None:
         return "refused"  # told at the details step, see review()
-    if response.status == 302 and "/book/visit/" in response.headers.get("Location", ""):
+    if response.status == 302 and "/book/my-visit/" in response.headers.get("Location", ""):
         return "booked"
     if response.status == 409 and TAKEN in response.text:
         return "refused"

@@ -121,7 +121,7 @@ def submit_before(site: Site, article: str, article_id: int) -> None:
     place = Place(service.locations.select_related("page").order_by("pk").first())
     for number, starts_at in enumerate(free_times(service, place, BEFORE["bookings"])):
         response = book(site, service, place, starts_at, number)
-        check("/book/visit/" in response.headers.get("Location", ""), f"visit {number} booked")
+        check("/book/my-visit/" in response.headers.get("Location", ""), f"visit {number} booked")
     for number in range(BEFORE["questionnaires"]):
         response = send_questionnaire(site, f"before{number}@example.org")
         check(

@@ -69,7 +69,10 @@ def send_questionnaire(site, email: str, **answers):
 
 
 def complete_check_in(site, path: str, answers: dict[str, str]):
+    """Open the e-mailed link, which sends the browser on to the check-in's own address."""
     browser = Browser(site.url)
+    opened = browser.get(path)
+    path = opened.headers.get("Location", path)
     page = browser.get(path)
     return browser.post(path, [*page.hidden_fields("form"), *answers.items()])
 

@@ -85,7 +85,7 @@ def submit_everything(site: Site) -> None:
     place = Place(service.locations.select_related("page").order_by("pk").first())
     [starts_at] = free_times(service, place, 1)
     response = book(site, service, place, starts_at, 0)
-    check("/book/visit/" in response.headers.get("Location", ""), "a visit was booked (.ics)")
+    check("/book/my-visit/" in response.headers.get("Location", ""), "a visit was booked (.ics)")
     response = send_questionnaire(site, "candidate@example.org", phq9=(1,) * 9)
     check(
         response.headers.get("Location") == "/candidacy/thank-you/",

@@ -1,9 +1,12 @@
 """The e-mails a patient gets about a visit, and its calendar file. They carry the service,
-the time, the place, the preparation rules and the private link: never health details."""
+the time, the place, the preparation rules and the private link: never health details. The
+calendar file carries no private link: calendars are shared and synced, so it names the clinic's
+phone and site instead."""
 
 import datetime
 
 import icalendar
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -86,13 +89,16 @@ def calendar_event(appointment: Appointment) -> icalendar.Event:
     event.add("dtend", appointment.ends_at.astimezone(datetime.UTC))
     event.add("summary", f"{appointment.service.name}, Klearmind")
     event.add("location", where(appointment))
+    site = settings.WAGTAILADMIN_BASE_URL + "/"
     lines = [
         *appointment.service.preparation(),
         "",
-        f"Your booking: {appointment_url(appointment)}",
+        "To move or cancel, open the private link in your booking e-mail or call us on "
+        f"{appointment.location.page.phone}.",
+        f"Klearmind: {site}",
     ]
     event.add("description", "\n".join(lines).strip())
-    event.add("url", appointment_url(appointment))
+    event.add("url", site)
     if appointment.status == "cancelled":
         event.add("status", "CANCELLED")
     return event

@@ -1,5 +1,6 @@
-"""Where a patient is in the booking steps, read from the address: the service, the place,
-the ZIP code of a home visit and the invitation link. Nothing personal travels in it."""
+"""Where a patient is in the booking steps, read from the address: the service, the place and
+the ZIP code of a home visit. Nothing personal travels in it, and no link: a clinician's
+invitation, once its link was opened, is read from the session."""
 
 import datetime
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.utils.http import urlencode
 
 from .availability import Place
 from .forms import HOME, ZIP_CODE
-from .links import BadLink, invitation_id
+from .links import INVITATION_GRANTED, BadLink, invitation_id
 from .models import Invitation, Location, OnlineBooking, Service
 from .services import SlotUnavailable, check_offered
 
@@ -30,10 +31,9 @@ class Flow:
     place: Place | None = None
     zip_code: str = ""
     invitation: Invitation | None = None
-    invitation_token: str = ""
 
     def query(self, **extra) -> str:
-        params = {"zip": self.zip_code, "invitation": self.invitation_token, **extra}
+        params = {"zip": self.zip_code, **extra}
         params = {key: value for key, value in params.items() if value}
         return "?" + urlencode(params) if params else ""
 
@@ -43,15 +43,19 @@ class Flow:
         return path + self.query(**extra)
 
     def hidden(self) -> dict[str, str]:
-        return {key: value for key, value in self.query_dict().items() if value}
-
-    def query_dict(self) -> dict[str, str]:
-        return {"zip": self.zip_code, "invitation": self.invitation_token}
+        return {"zip": self.zip_code} if self.zip_code else {}
 
 
-def read_invitation(token: str) -> Invitation | None:
-    if not token:
-        return None
+def invitation_used() -> StepRefused:
+    return StepRefused(
+        "This booking link has been used or has expired. Please call us and we will send a "
+        "new one.",
+        back=reverse("booking:start"),
+    )
+
+
+def read_invitation(token: str) -> Invitation:
+    """The usable invitation an e-mailed link names; StepRefused says why not."""
     try:
         pk = invitation_id(token)
     except BadLink:
@@ -62,30 +66,22 @@ def read_invitation(token: str) -> Invitation | None:
         ) from None
     invitation = Invitation.objects.filter(pk=pk).first()
     if invitation is None or not invitation.is_usable:
-        raise StepRefused(
-            "This booking link has been used or has expired. Please call us and we will send "
-            "a new one.",
-            back=reverse("booking:start"),
-        )
+        raise invitation_used()
     return invitation
+
+
+def granted_invitation(request) -> Invitation | None:
+    """The invitation whose link was opened in this browser, usable or not."""
+    pk = request.session.get(INVITATION_GRANTED)
+    return Invitation.objects.filter(pk=pk).first() if pk else None
 
 
 def read_flow(request, service_slug: str, place_key: str | None = None) -> Flow:
     service = get_object_or_404(Service.objects.active(), slug=service_slug)
-    token = request.GET.get("invitation", "") or request.POST.get("invitation", "")
-    flow = Flow(service=service, invitation=read_invitation(token), invitation_token=token)
-    if service.online_booking == OnlineBooking.STAFF:
-        raise StepRefused(
-            f"{service.name} is booked by the clinic. Please call us.",
-            back=reverse("booking:start"),
-        )
-    if service.needs_invitation and not (flow.invitation and flow.invitation.unlocks(service)):
-        raise StepRefused(
-            f"{service.name} can be booked online once a clinician has reviewed your "
-            "questionnaire and sent you a personal booking link. You can book a free phone "
-            "consultation now.",
-            back=reverse("booking:start"),
-        )
+    invitation = granted_invitation(request)
+    check_bookable_online(service, invitation)
+    usable = invitation if invitation and invitation.is_usable else None
+    flow = Flow(service=service, invitation=usable)
     if place_key is None:
         return flow
     flow.place = read_place(request, service, place_key)
@@ -96,6 +92,23 @@ def read_flow(request, service_slug: str, place_key: str | None = None) -> Flow:
     except SlotUnavailable as refusal:
         raise StepRefused(refusal.message, back=flow.url("booking:place")) from None
     return flow
+
+
+def check_bookable_online(service: Service, invitation: Invitation | None) -> None:
+    if service.online_booking == OnlineBooking.STAFF:
+        raise StepRefused(
+            f"{service.name} is booked by the clinic. Please call us.",
+            back=reverse("booking:start"),
+        )
+    if service.needs_invitation and not (invitation and invitation.unlocks(service)):
+        if invitation is not None and not invitation.is_usable:
+            raise invitation_used()
+        raise StepRefused(
+            f"{service.name} can be booked online once a clinician has reviewed your "
+            "questionnaire and sent you a personal booking link. You can book a free phone "
+            "consultation now.",
+            back=reverse("booking:start"),
+        )
 
 
 def read_place(request, service: Service, place_key: str) -> Place:

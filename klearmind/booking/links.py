@@ -1,15 +1,27 @@
 """Private signed links: an appointment's page for the patient, and a clinician's invitation.
 
 The signature (django.core.signing, salted per purpose) is the only key: a changed character
-makes the link invalid, and one kind of link cannot be used as the other.
+makes the link invalid, and one kind of link cannot be used as the other. Nothing stores a
+link: opening one exchanges it for a grant in the browser's session (the record's id, never
+the token) and sends the browser on to an address without it. A visit's link stops working
+`VISIT_LINK_DAYS_AFTER` days after the visit, counted from the visit as it stands, so links
+sent before a move or before links expired expire too.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 APPOINTMENT_SALT = "klearmind.booking.appointment"
 INVITATION_SALT = "klearmind.booking.invitation"
+
+VISITS_GRANTED = "booking_visits"
+INVITATION_GRANTED = "booking_invitation"
+GRANTS_KEPT = 20  # a browser used by a family for several bookings, not an endless list
 
 
 class BadLink(Exception):
@@ -27,6 +39,16 @@ def unsign(token: str, *, salt: str) -> int:
         raise BadLink from None
 
 
+def grant(session, key: str, pk: int) -> None:
+    """Let this browser open record `pk` of kind `key` without the link, from now on."""
+    granted = [held for held in session.get(key, []) if held != pk]
+    session[key] = [*granted, pk][-GRANTS_KEPT:]
+
+
+def is_granted(session, key: str, pk: int) -> bool:
+    return pk in session.get(key, [])
+
+
 def appointment_token(appointment) -> str:
     return sign(appointment.pk, salt=APPOINTMENT_SALT)
 
@@ -35,12 +57,30 @@ def appointment_id(token: str) -> int:
     return unsign(token, salt=APPOINTMENT_SALT)
 
 
-def appointment_path(appointment, name: str = "booking:appointment") -> str:
-    return reverse(name, args=[appointment_token(appointment)])
+def appointment_path(appointment) -> str:
+    """The e-mailed link's path, with its token: it opens `visit_path` in the browser."""
+    return reverse("booking:visit_link", args=[appointment_token(appointment)])
 
 
-def appointment_url(appointment, name: str = "booking:appointment") -> str:
-    return settings.WAGTAILADMIN_BASE_URL + appointment_path(appointment, name)
+def appointment_url(appointment) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + appointment_path(appointment)
+
+
+def visit_path(appointment, name: str = "booking:appointment") -> str:
+    """The visit's pages once its link was opened in this browser: no token in them."""
+    return reverse(name, args=[appointment.pk])
+
+
+def visit_link_expiry(appointment) -> datetime.datetime:
+    last_end = appointment.ends_at
+    if appointment.series_id:
+        series_end = appointment.series.appointments.aggregate(last=Max("ends_at"))["last"]
+        last_end = max(last_end, series_end or last_end)
+    return last_end + datetime.timedelta(days=settings.VISIT_LINK_DAYS_AFTER)
+
+
+def visit_link_expired(appointment) -> bool:
+    return timezone.now() >= visit_link_expiry(appointment)
 
 
 def invitation_token(invitation) -> str:
@@ -53,5 +93,5 @@ def invitation_id(token: str) -> int:
 
 def invitation_url(invitation) -> str:
     return settings.WAGTAILADMIN_BASE_URL + reverse(
-        "booking:invitation", args=[invitation_token(invitation)]
+        "booking:invitation_link", args=[invitation_token(invitation)]
     )

@@ -1,21 +1,36 @@
 """What a patient does with their private link: see the visit, add it to a calendar, cancel
-or move it; and the landing page of a clinician's invitation."""
+or move it; and the landing page of a clinician's invitation.
+
+An e-mailed link (`/book/visit/<token>/`, `/book/invitation/<token>/`) is exchanged for a grant
+in the session and the browser sent on to an address without the token, so the token stays out
+of the pages, the later requests and the logs of them."""
 
 import contextlib
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .availability import Place, epoch, load_schedule
 from .emails import ICS_NAME, calendar_file, when, where
-from .flow import StepRefused, parse_start, read_invitation
-from .links import BadLink, appointment_id, appointment_path
+from .flow import StepRefused, granted_invitation, invitation_used, parse_start, read_invitation
+from .links import (
+    INVITATION_GRANTED,
+    VISITS_GRANTED,
+    BadLink,
+    appointment_id,
+    grant,
+    is_granted,
+    visit_link_expired,
+    visit_path,
+)
 from .models import Appointment, Service
 from .month import build_month, month_bounds, parse_month
 from .services import (
@@ -31,31 +46,63 @@ BAD_LINK = (
     "This link is not valid. Please use the link from your e-mail exactly as it was sent, or "
     "call us."
 )
+NOT_OPENED = (
+    "To see your visit, please open the private link in your booking e-mail again. If you "
+    "cannot find the e-mail, call us."
+)
 
 
-def by_link(view):
-    """Find the appointment a signed link names; a changed link finds nothing."""
+def refused(request, message: str, *, status: int, back: str = "/book/"):
+    context = {"message": message, "back": back}
+    return TemplateResponse(request, "booking/refused.html", context, status=status)
+
+
+def expired(request, appointment: Appointment):
+    context = {"days": settings.VISIT_LINK_DAYS_AFTER, "phone": appointment.location.page.phone}
+    return TemplateResponse(request, "booking/link_expired.html", context, status=410)
+
+
+def find_appointment(pk: int | None) -> Appointment | None:
+    return (
+        Appointment.objects.select_related("service", "location__page", "series")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@never_cache
+def open_visit(request, token: str):
+    """The e-mailed link: let this browser open the visit, then go to its tokenless address."""
+    try:
+        appointment = find_appointment(appointment_id(token))
+    except BadLink:
+        appointment = None
+    if appointment is None:
+        return refused(request, BAD_LINK, status=404)
+    if visit_link_expired(appointment):
+        return expired(request, appointment)
+    grant(request.session, VISITS_GRANTED, appointment.pk)
+    return redirect(visit_path(appointment))
+
+
+def by_grant(view):
+    """Find the appointment this browser opened with its link, while the link is valid."""
 
     @never_cache
-    def wrapped(request, token: str, *args, **kwargs):
-        try:
-            pk = appointment_id(token)
-        except BadLink:
-            pk = None
-        appointment = (
-            Appointment.objects.select_related("service", "location__page", "series")
-            .filter(pk=pk)
-            .first()
-        )
+    def wrapped(request, pk: int, *args, **kwargs):
+        appointment = None
+        if is_granted(request.session, VISITS_GRANTED, pk):
+            appointment = find_appointment(pk)
         if appointment is None:
-            context = {"message": BAD_LINK, "back": "/book/"}
-            return TemplateResponse(request, "booking/refused.html", context, status=404)
-        return view(request, appointment, token, *args, **kwargs)
+            return refused(request, NOT_OPENED, status=404)
+        if visit_link_expired(appointment):
+            return expired(request, appointment)
+        return view(request, appointment, *args, **kwargs)
 
     return wrapped
 
 
-def describe(appointment: Appointment, token: str) -> dict:
+def describe(appointment: Appointment) -> dict:
     series = []
     if appointment.series_id:
         series = list(
@@ -63,7 +110,6 @@ def describe(appointment: Appointment, token: str) -> dict:
         )
     return {
         "appointment": appointment,
-        "token": token,
         "when": when(appointment),
         "where": where(appointment),
         "preparation": appointment.service.preparation(),
@@ -73,39 +119,39 @@ def describe(appointment: Appointment, token: str) -> dict:
     }
 
 
-@by_link
-def appointment(request, appointment, token):
-    context = describe(appointment, token)
+@by_grant
+def appointment(request, appointment):
+    context = describe(appointment)
     context["booked"] = "booked" in request.GET
     context["moved"] = "moved" in request.GET
     return TemplateResponse(request, "booking/appointment.html", context)
 
 
-@by_link
-def calendar(request, appointment, token):
+@by_grant
+def calendar(request, appointment):
     response = HttpResponse(calendar_file(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ICS_NAME}"'
     return response
 
 
 @require_http_methods(["GET", "POST"])
-@by_link
-def cancel(request, appointment, token):
-    context = describe(appointment, token)
+@by_grant
+def cancel(request, appointment):
+    context = describe(appointment)
     if request.method == "POST" and appointment.is_open:
         try:
             cancel_appointment(appointment=appointment, reason="Cancelled by the patient online")
         except ValidationError as refusal:
             context["refusal"] = refusal.messages[0]
             return TemplateResponse(request, "booking/cancel.html", context, status=409)
-        return redirect(appointment_path(appointment))
+        return redirect(visit_path(appointment))
     return TemplateResponse(request, "booking/cancel.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@by_link
-def reschedule(request, appointment, token):
-    context = describe(appointment, token)
+@by_grant
+def reschedule(request, appointment):
+    context = describe(appointment)
     try:
         check_changeable(appointment, by=None)
     except SlotUnavailable as refusal:
@@ -121,7 +167,7 @@ def reschedule(request, appointment, token):
         except SlotUnavailable as refusal:
             context["error"] = refusal.message
         else:
-            return redirect(appointment_path(appointment) + "?moved=1")
+            return redirect(visit_path(appointment) + "?moved=1")
     context.update(choices(request, appointment, place))
     status = 409 if context.get("error") else 200
     return TemplateResponse(request, "booking/reschedule.html", context, status=status)
@@ -156,12 +202,23 @@ def choices(request, appointment, place) -> dict:
 
 
 @never_cache
-def invitation(request, token: str):
+def open_invitation(request, token: str):
+    """The e-mailed invitation: remember it in this browser, then go to its landing page."""
     try:
         invited = read_invitation(token)
     except StepRefused as refusal:
-        context = {"message": refusal.message, "back": refusal.back}
-        return TemplateResponse(request, "booking/refused.html", context, status=404)
+        return refused(request, refusal.message, status=404, back=refusal.back)
+    request.session[INVITATION_GRANTED] = invited.pk
+    return redirect(reverse("booking:invitation"))
+
+
+@never_cache
+def invitation(request):
+    invited = granted_invitation(request)
+    if invited is None:
+        return refused(request, BAD_LINK, status=404)
+    if not invited.is_usable:
+        return refused(request, invitation_used().message, status=410)
     services = [s for s in Service.objects.active() if invited.unlocks(s)]
-    context = {"invitation": invited, "services": services, "token": token}
+    context = {"invitation": invited, "services": services}
     return TemplateResponse(request, "booking/invitation.html", context)

@@ -226,7 +226,7 @@ def book_series(
 def already_booked(token: str) -> Appointment | None:
     if not token:
         return None
-    earlier = BookingRequest.objects.filter(token=token).select_related("appointment").first()
+    earlier = BookingRequest.objects.for_token(token).select_related("appointment").first()
     return earlier.appointment if earlier else None
 
 
@@ -271,7 +271,7 @@ def _finish(appointment: Appointment, *, invitation, token: str) -> None:
         appointment.invitation = invitation
         appointment.save(update_fields=["invitation"])
     if token:
-        BookingRequest.objects.create(token=token, appointment=appointment)
+        BookingRequest.objects.record(token=token, appointment=appointment)
     queue_email(appointment, kind=EmailKind.CONFIRMATION)
     _schedule_reminder(appointment)
 

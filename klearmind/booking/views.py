@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .availability import epoch, load_schedule
-from .flow import StepRefused, parse_day, parse_start, read_flow, read_invitation
+from .flow import StepRefused, granted_invitation, parse_day, parse_start, read_flow
 from .forms import HOME, PatientForm, PlaceForm
-from .links import appointment_path
+from .links import VISITS_GRANTED, grant, visit_path
 from .models import Service
 from .models.appointments import new_form_token, posted_form_token
 from .month import build_month, month_bounds, parse_month
@@ -49,16 +49,20 @@ def booking_step(view):
     return wrapped
 
 
+def show_booked(request, appointment):
+    """The visit just booked, at its address without a token, opened in this browser."""
+    grant(request.session, VISITS_GRANTED, appointment.pk)
+    return redirect(visit_path(appointment) + "?booked=1")
+
+
 @booking_step
 def start(request):
-    token = request.GET.get("invitation", "")
-    invitation = read_invitation(token)
+    invitation = granted_invitation(request)
     services = [
         (service, not service.needs_invitation or bool(invitation and invitation.unlocks(service)))
         for service in Service.objects.bookable_online().prefetch_related("locations__page")
     ]
-    context = {"services": services, "invitation_token": token if invitation else ""}
-    return TemplateResponse(request, "booking/start.html", context)
+    return TemplateResponse(request, "booking/start.html", {"services": services})
 
 
 @booking_step
@@ -135,7 +139,7 @@ def details(request, service: str, place: str):
     flow = read_flow(request, service, place)
     earlier = already_booked(posted_form_token(request.POST)) if "confirm" in request.POST else None
     if earlier is not None:  # the same confirm sent twice: show what the first one booked
-        return redirect(appointment_path(earlier) + "?booked=1")
+        return show_booked(request, earlier)
     starts_at = parse_start(request.GET.get("start") or request.POST.get("start"))
     if starts_at is None:
         raise StepRefused("Please choose a time from the list.", back=flow.url("booking:month"))
@@ -227,4 +231,4 @@ def confirm(request, flow, form, starts_at, context):
         context["refusal"] = refusal
         context["token"] = new_form_token()
         return TemplateResponse(request, "booking/review.html", context, status=409)
-    return redirect(appointment_path(appointment) + "?booked=1")
+    return show_booked(request, appointment)

@@ -1,5 +1,8 @@
 """Check-in workflows: which check-ins are due, the private link, a patient's answers coming
-in, and a clinician asking for one now. E-mail goes out from the task worker after commit."""
+in, and a clinician asking for one now. E-mail goes out from the task worker after commit.
+
+The e-mailed link (`/check-in/<token>/`) is exchanged for a grant in the session and the browser
+sent on to the check-in's address without the token (booking.links explains)."""
 
 import datetime
 import uuid
@@ -9,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from klearmind.booking.links import BadLink, sign, unsign
+from klearmind.booking.links import BadLink, grant, is_granted, sign, unsign
 from klearmind.booking.models import AppointmentStatus
 
 from .measures import check_in_measures, clinic_pcl5_cutoff, is_urgent, measurement_scores
@@ -26,8 +29,17 @@ from .models import (
 from .models.check_ins import CHECK_IN_VALID_DAYS
 
 CHECK_IN_SALT = "klearmind.care.check_in"
+CHECK_INS_GRANTED = "care_check_ins"
 
-__all__ = ["BadLink", "check_in_id", "check_in_url", "complete_check_in", "create_due_check_ins"]
+__all__ = [
+    "BadLink",
+    "check_in_id",
+    "check_in_url",
+    "complete_check_in",
+    "create_due_check_ins",
+    "grant_check_in",
+    "is_check_in_granted",
+]
 
 
 def check_in_token(check_in: CheckIn) -> str:
@@ -39,7 +51,20 @@ def check_in_id(token: str) -> int:
 
 
 def check_in_path(check_in: CheckIn) -> str:
-    return reverse("care:check_in", args=[check_in_token(check_in)])
+    """The e-mailed link's path, with its token: it opens `check_in_page_path` in the browser."""
+    return reverse("care:check_in_link", args=[check_in_token(check_in)])
+
+
+def check_in_page_path(check_in: CheckIn) -> str:
+    return reverse("care:check_in", args=[check_in.pk])
+
+
+def grant_check_in(session, check_in: CheckIn) -> None:
+    grant(session, CHECK_INS_GRANTED, check_in.pk)
+
+
+def is_check_in_granted(session, pk: int) -> bool:
+    return is_granted(session, CHECK_INS_GRANTED, pk)
 
 
 def check_in_url(check_in: CheckIn) -> str:

@@ -1,5 +1,6 @@
 """The public check-in page behind a private signed link. It works without JavaScript, is
-never cached, and once answered shows only a thank-you, never the answers."""
+never cached, and once answered shows only a thank-you, never the answers. The e-mailed link
+opens it in the browser and is left behind: the page's own address carries no token."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,18 +9,37 @@ from django.views.decorators.http import require_http_methods
 from klearmind.intake.views import posted_item9, private_page
 
 from .check_in_forms import check_in_form
-from .check_ins import BadLink, check_in_id, complete_check_in
+from .check_ins import (
+    BadLink,
+    check_in_id,
+    check_in_page_path,
+    complete_check_in,
+    grant_check_in,
+    is_check_in_granted,
+)
 from .models import CheckIn
 
 SESSION_URGENT = "care_check_in_urgent"
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
-def check_in(request, token: str):
+def open_check_in(request, token: str):
+    """The e-mailed link: let this browser open the check-in, then go to its own address."""
     found = find_check_in(token)
     if found is None:
-        return render(request, "care/check_in_gone.html", {"expired": False}, status=404)
+        return gone(request)
+    grant_check_in(request.session, found)
+    return redirect(check_in_page_path(found))
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def check_in(request, pk: int):
+    found = None
+    if is_check_in_granted(request.session, pk):
+        found = CheckIn.objects.filter(pk=pk).first()
+    if found is None:
+        return gone(request)
     if found.completed_at is not None:
         urgent = request.session.get(SESSION_URGENT) == found.pk
         return render(request, "care/check_in_received.html", {"crisis": urgent})
@@ -38,6 +58,10 @@ def check_in(request, token: str):
     if measurement.urgent:
         request.session[SESSION_URGENT] = found.pk
     return redirect(request.path)
+
+
+def gone(request):
+    return render(request, "care/check_in_gone.html", {"expired": False}, status=404)
 
 
 def find_check_in(token: str) -> CheckIn | None:

@@ -7,5 +7,6 @@ from . import checkin_views
 app_name = "care"
 
 urlpatterns = [
-    path("<str:token>/", checkin_views.check_in, name="check_in"),
+    path("mine/<int:pk>/", checkin_views.check_in, name="check_in"),
+    path("<str:token>/", checkin_views.open_check_in, name="check_in_link"),
 ]

@@ -340,6 +340,10 @@ AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-ar
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 FIELD_LOOKUP_KEY = os.environ.get("FIELD_LOOKUP_KEY", "")
 
+# A visit's private link (and the browser it was opened in) works until this many days after
+# the visit, or after the last visit of an induction series. See docs/decisions/011.
+VISIT_LINK_DAYS_AFTER = int(os.environ.get("VISIT_LINK_DAYS_AFTER", "30"))
+
 # Where the contact form's notices go when the form page names no address.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "front-desk@localhost")
 

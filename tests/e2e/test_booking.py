@@ -48,7 +48,7 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
     assert tab.get_by_role("heading", name="Check and confirm").is_visible()
     screenshots(tab, "booking-review-phone")
     tab.get_by_role("button", name="Confirm booking").click()
-    tab.wait_for_url(re.compile(r"/book/visit/.+\?booked=1"))
+    tab.wait_for_url(re.compile(r"/book/my-visit/\d+/\?booked=1"))
     assert tab.get_by_role("heading", name="Your visit is booked").is_visible()
     assert "Eat a light meal and drink water beforehand." in tab.content()
     assert "Sacramento clinic, 1820 Capitol Avenue" in tab.content()

@@ -94,7 +94,7 @@ class SMTPDownTests(TestCase):
         review = browser.post(url, {"csrfmiddlewaretoken": token, "start": start, **details})
         data = {**hidden_fields(review, "form.booking-confirm"), "confirm": "1"}
         response = self.submit(browser.post, url, data)
-        assert "/book/visit/" in response["Location"]
+        assert "/book/my-visit/" in response["Location"]
 
     def send_questionnaire(self):
         answers = step_answers(phq9=(1, 1, 1, 1, 1, 1, 1, 1, 1))  # item 9: urgent
@@ -103,7 +103,7 @@ class SMTPDownTests(TestCase):
 
     def complete_check_in(self):
         browser = Client(enforce_csrf_checks=True)
-        url = check_in_path(self.check_in)
+        url = browser.get(check_in_path(self.check_in))["Location"]
         token = hidden_fields(browser.get(url), "form")["csrfmiddlewaretoken"][0]
         answers = {f"phq9_{n}": "1" for n in range(1, 10)}
         response = self.submit(browser.post, url, {**answers, "csrfmiddlewaretoken": token})

@@ -4,9 +4,9 @@ POST, given hostile input in test_public_forms or test_staff_forms)."""
 
 from django.urls import URLResolver, get_resolver, reverse
 
-from klearmind.booking.links import appointment_path, invitation_token
+from klearmind.booking.links import invitation_token, visit_path
 from klearmind.booking.models import Appointment, Invitation
-from klearmind.care.check_ins import check_in_path
+from klearmind.care.check_ins import check_in_page_path
 from klearmind.care.models import (
     CheckIn,
     CountLine,
@@ -44,12 +44,15 @@ READ_ONLY = {
     "booking:calendar",
     "booking:day",
     "booking:invitation",
+    "booking:invitation_link",
     "booking:month",
     "booking:place",
     "booking:start",
+    "booking:visit_link",
     "booking_admin:appointment",
     "booking_admin:calendar",
     "booking_admin:day_sheet",
+    "care:check_in_link",
     "care_admin:attention",
     "care_admin:attention_history",
     "care_admin:chart",
@@ -123,9 +126,9 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         "intake:email_link": reverse("intake:email_link"),
         "intake:show_link": reverse("intake:show_link"),
         "booking:details": reverse("booking:start") + "iv-hydration/sacramento/details/",
-        "booking:cancel": appointment_path(visit, "booking:cancel"),
-        "booking:reschedule": appointment_path(visit, "booking:reschedule"),
-        "care:check_in": check_in_path(check_in),
+        "booking:cancel": visit_path(visit, "booking:cancel"),
+        "booking:reschedule": visit_path(visit, "booking:reschedule"),
+        "care:check_in": check_in_page_path(check_in),
         "staff sign-in": reverse("wagtailadmin_login"),
         "accounts:two_factor_verify": reverse("accounts:two_factor_verify"),
     }
@@ -189,4 +192,4 @@ def register_routes(visit, chart) -> dict[str, str]:
 
 
 def invitation_link() -> str:
-    return reverse("booking:invitation", args=[invitation_token(Invitation.objects.first())])
+    return reverse("booking:invitation_link", args=[invitation_token(Invitation.objects.first())])

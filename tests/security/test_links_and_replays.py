@@ -6,8 +6,9 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from klearmind.booking.links import appointment_token, invitation_token
+from klearmind.booking.links import appointment_token, invitation_token, visit_path
 from klearmind.booking.models import Appointment, Invitation
+from klearmind.booking.tests.factories import open_visit
 from klearmind.care.check_ins import check_in_token
 from klearmind.care.models import CheckIn, InfusionChart
 from klearmind.comments.display import posted_token
@@ -58,10 +59,14 @@ class TamperedLinkTests(HostileInputTestCase):
         visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
         for token in tampered(appointment_token(visit)):
             with self.subTest(token=token[:40]):
-                for name in ("booking:appointment", "booking:cancel", "booking:reschedule"):
-                    url = reverse(name, args=[token])
-                    self.assert_refused_plainly(url)
-                    self.assert_refused_plainly(url, method="post")
+                url = reverse("booking:visit_link", args=[token])
+                self.assert_refused_plainly(url)
+                self.assert_refused_plainly(url, method="post")
+        for name in ("booking:appointment", "booking:cancel", "booking:reschedule"):
+            with self.subTest(name=name):  # the tokenless address, in a browser never given it
+                self.assert_refused_plainly(visit_path(visit, name))
+                self.assert_refused_plainly(visit_path(visit, name), method="post")
+        assert not self.reader.session.get("booking_visits")
         visit.refresh_from_db()
         assert visit.status == "booked"
 
@@ -69,9 +74,10 @@ class TamperedLinkTests(HostileInputTestCase):
         check_in = CheckIn.objects.filter(completed_at=None).first()
         for token in tampered(check_in_token(check_in)):
             with self.subTest(token=token[:40]):
-                url = reverse("care:check_in", args=[token])
+                url = reverse("care:check_in_link", args=[token])
                 self.assert_refused_plainly(url)
                 self.assert_refused_plainly(url, method="post")
+        self.assert_refused_plainly(reverse("care:check_in", args=[check_in.pk]), method="post")
         check_in.refresh_from_db()
         assert check_in.completed_at is None
 
@@ -79,10 +85,11 @@ class TamperedLinkTests(HostileInputTestCase):
         invitation = Invitation.objects.first()
         for token in tampered(invitation_token(invitation)):
             with self.subTest(token=token[:40]):
-                self.assert_refused_plainly(reverse("booking:invitation", args=[token]))
+                self.assert_refused_plainly(reverse("booking:invitation_link", args=[token]))
                 start = self.reader.get(reverse("booking:start"), {"invitation": token})
                 assert start.status_code in (200, 400)
                 assert token not in start.content.decode()
+        assert self.reader.get(reverse("booking:invitation")).status_code == 404
 
     def test_a_tampered_unsubscribe_or_resume_link_changes_nothing(self):
         comment = Comment.objects.exclude(author_email="").first()
@@ -170,6 +177,8 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
         from .routes import posting_routes
 
         routes = posting_routes()
+        visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
+        open_visit(self.reader, visit)  # as the patient: the e-mailed link, then its address
         names = [
             "accounts:locked_logins",
             "accounts:session_keepalive",

@@ -4,8 +4,8 @@ from django.db import connection
 from django.urls import reverse
 
 from klearmind.audit.models import AuditEvent
-from klearmind.care.check_ins import check_in_path
 from klearmind.care.models import CheckIn
+from klearmind.care.tests.outcome_factories import open_check_in
 from klearmind.comments.models import CommentSettings
 from klearmind.enquiries.models import Enquiry
 from klearmind.pages.models import ArticlePage, ContactPage
@@ -130,7 +130,8 @@ class PublicFormTests(FormTestMixin, HostileInputTestCase):
 
     def test_the_check_in_questionnaire_survives_every_payload(self):
         check_in = CheckIn.objects.filter(completed_at=None).first()
-        self.throw(self.reader, check_in_path(check_in), "form.intake-form", PAYLOADS, last=True)
+        url = open_check_in(self.reader, check_in)
+        self.throw(self.reader, url, "form.intake-form", PAYLOADS, last=True)
 
     def test_staff_sign_in_survives_every_payload(self):
         outcomes = self.throw(

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
+from klearmind.encryption.keys import keyed_hash
 
 from .setup import Location, Provider, Service
 
@@ -287,12 +288,27 @@ def posted_form_token(data) -> str:
     return token if FORM_TOKEN.fullmatch(token) else ""
 
 
-class BookingRequest(models.Model):
-    """One confirm form sent: its token is unique, so a second click books nothing more."""
+def form_token_hash(token: str) -> str:
+    return keyed_hash(token, purpose="booking-request")
 
-    token = models.CharField(max_length=64, unique=True)
+
+class BookingRequestQuerySet(models.QuerySet):
+    def for_token(self, token: str):
+        return self.filter(token_hash=form_token_hash(token))
+
+    def record(self, *, token: str, appointment: "Appointment") -> "BookingRequest":
+        return self.create(token_hash=form_token_hash(token), appointment=appointment)
+
+
+class BookingRequest(models.Model):
+    """One confirm form sent: its token is unique, so a second click books nothing more. Only
+    the token's keyed hash is stored: it gives back the visit it booked."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BookingRequestQuerySet.as_manager()
 
     def __str__(self):
         return f"Booking request for appointment {self.appointment_id}"

@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from klearmind.booking.availability import Place
+from klearmind.booking.links import appointment_path
 from klearmind.booking.models import (
     TREATMENT_KINDS,
     Appointment,
@@ -110,3 +111,10 @@ def book(clinic: Clinic, starts_at, *, place=None, by=None, patient=PATIENT) -> 
         return reserve_slot(
             service=clinic.service, place=place, starts_at=starts_at, patient=patient, by=by
         )
+
+
+def open_visit(client, appointment: Appointment) -> str:
+    """Open the e-mailed link in `client`, as the patient does; the visit's own address."""
+    response = client.get(appointment_path(appointment))
+    assert response.status_code == 302, response.content.decode()
+    return response["Location"]

@@ -32,7 +32,9 @@ class DemoBookingTests(TestCase):
         again = ensure_demo_booking()
         assert again.created == []
         assert (Appointment.objects.count(), Invitation.objects.count()) == counts
-        response = self.client.get(self.report.invitation_url.split("testserver")[-1])
+        link = self.report.invitation_url.split("testserver")[-1]
+        response = self.client.get(link, follow=True)
+        assert response.redirect_chain == [("/book/invitation/", 302)]
         assert "Welcome, Alex Rivera" in response.content.decode()
 
     def test_home_iv_ketamine_follows_the_locations_switch_which_the_demo_leaves_off(self):

@@ -14,6 +14,7 @@ from klearmind.booking.links import appointment_token
 from klearmind.booking.models import (
     Appointment,
     AppointmentStatus,
+    BookingRequest,
     Invitation,
     OnlineBooking,
     Service,
@@ -93,6 +94,8 @@ class BookAppointmentTests(TestCase):
         assert name.endswith(".ics") and mimetype.startswith("text/calendar")
         assert "DTSTART:20261203T180000Z" in content
         assert "UID:appointment-" in content
+        assert appointment_token(appointment) not in content  # calendars are shared
+        assert "/book/" not in content
         assert appointment.emails.get().sent_at is not None
 
     def test_refuses_a_slot_already_taken_and_stores_nothing(self):
@@ -133,6 +136,8 @@ class BookAppointmentTests(TestCase):
     def test_the_same_form_token_twice_books_once(self):
         first = self.book_online(self.clinic.at(DAY, 10), token="abc")
         second = self.book_online(self.clinic.at(DAY, 10), token="abc")
+        assert not BookingRequest.objects.filter(token_hash="abc").exists()
+        assert BookingRequest.objects.for_token("abc").get().appointment == first
         assert first == second
         assert Appointment.objects.count() == 1
 

@@ -2,16 +2,25 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+import icalendar
+import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.test import Client, TestCase
+from django.db.models import F
+from django.test import Client, TestCase, override_settings
 
 from klearmind.booking import services
-from klearmind.booking.links import appointment_path, invitation_token
-from klearmind.booking.models import Appointment, AppointmentStatus, OnlineBooking, ServiceKind
+from klearmind.booking.links import appointment_path, invitation_token, visit_path
+from klearmind.booking.models import (
+    Appointment,
+    AppointmentStatus,
+    OnlineBooking,
+    Series,
+    ServiceKind,
+)
 
-from .factories import book, make_clinic, make_provider
+from .factories import book, make_clinic, make_provider, open_visit
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
 DAY = datetime.date(2026, 12, 3)
@@ -62,7 +71,7 @@ class BookingStepsTests(TestCase):
             response = self.confirm(review, token="abc\x00def")
         assert response.status_code == 302
         appointment = Appointment.objects.get()
-        assert response["Location"] == appointment_path(appointment) + "?booked=1"
+        assert response["Location"] == visit_path(appointment) + "?booked=1"
 
     def test_service_place_day_time_details_confirm_books_one_visit(self):
         assert "Drip" in text(self.client.get("/book/"))
@@ -79,7 +88,7 @@ class BookingStepsTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.confirm(review)
         appointment = Appointment.objects.get()
-        assert response["Location"] == appointment_path(appointment) + "?booked=1"
+        assert response["Location"] == f"/book/my-visit/{appointment.pk}/?booked=1"
         assert "dana" not in response["Location"]  # no personal data in the address
         confirmation = self.client.get(response["Location"])
         assert "Your visit is booked" in text(confirmation)
@@ -125,8 +134,9 @@ class BookingStepsTests(TestCase):
         for start in ("tomorrow", "2026-12-03T10:00", "9999-12-31T10:00:00+00:00"):
             response = self.client.get(self.details_url, {"start": start})
             assert response.status_code == 400, start
-        refused = self.client.get("/book/", {"invitation": "<b>forged</b>"})
+        refused = self.client.get("/book/invitation/%3Cb%3Eforged%3C%5Cb%3E/")
         assert "This booking link is not valid" in text(refused)
+        assert "<b>forged" not in refused.content.decode()
         home = self.client.get("/book/drip/home/", {"zip": "<script>"})
         assert "five-digit ZIP code" in text(home) and "<script>" not in home.content.decode()
 
@@ -205,21 +215,24 @@ class InvitationAndSeriesTests(TestCase):
     def test_an_invited_patient_books_the_whole_series_at_once(self):
         invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
         token = invitation_token(invitation)
-        landing = self.client.get(f"/book/invitation/{token}/")
+        landing = self.client.get(f"/book/invitation/{token}/", follow=True)
+        assert landing.redirect_chain == [("/book/invitation/", 302)]
         assert "Welcome, Alex" in text(landing)
+        assert 'href="/book/drip/"' in landing.content.decode()
         start = self.clinic.at(DAY, 10).isoformat()
         url = "/book/drip/midtown/details/"
-        page = self.client.get(url, {"start": start, "invitation": token})
+        page = self.client.get(url, {"start": start})
         review = self.client.post(
             url,
             {
                 "csrfmiddlewaretoken": csrf_token(page),
                 "start": start,
-                "invitation": token,
                 "series": "series",
                 **DETAILS,
             },
         )
+        assert token not in review.content.decode()
+        assert "invitation" not in hidden_fields(review)
         assert "Your induction series" in text(review)
         assert len(hidden_fields(review)["series_start"]) == 6
         response = self.client.post(url, {**hidden_fields(review), "confirm": "1"})
@@ -229,6 +242,23 @@ class InvitationAndSeriesTests(TestCase):
         assert invitation.used_at is not None
         confirmation = self.client.get(response["Location"])
         assert len(re.findall(r"· Booked", text(confirmation))) == 6
+        used = self.client.get("/book/invitation/")
+        assert used.status_code == 410
+        assert "This booking link has been used or has expired" in text(used)
+        again = self.client.get("/book/drip/midtown/")
+        assert "This booking link has been used or has expired" in text(again)
+
+    def test_the_invitation_is_read_from_the_browser_it_was_opened_in_only(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+        self.client.get(f"/book/invitation/{invitation_token(invitation)}/")
+        month = self.client.get("/book/drip/midtown/", {"month": "2026-12"})
+        assert month.status_code == 200
+        assert "invitation" not in month.content.decode()
+        stranger = Client()
+        assert "once a clinician has reviewed" in text(stranger.get("/book/drip/midtown/"))
+        assert stranger.get("/book/invitation/").status_code == 404
+        ignored = stranger.get("/book/drip/midtown/", {"invitation": invitation_token(invitation)})
+        assert ignored.status_code == 400
 
 
 @time_machine.travel(NOW, tick=False)
@@ -237,18 +267,53 @@ class PrivateLinkTests(TestCase):
         self.clinic = make_clinic(chairs=1, slug="midtown")
         self.visit = book(self.clinic, self.clinic.at(DAY, 10))
         self.client = Client(enforce_csrf_checks=True)
-        self.path = appointment_path(self.visit)
+        self.path = open_visit(self.client, self.visit)
 
     def test_a_tampered_link_shows_nothing(self):
-        response = self.client.get(self.path[:-3] + "xx/")
+        link = appointment_path(self.visit)
+        response = Client().get(link[:-3] + "xx/")
         assert response.status_code == 404
         assert "This link is not valid" in text(response)
         assert "Dana" not in response.content.decode()
 
-    def test_the_calendar_file_downloads(self):
+    def test_the_e_mailed_link_is_exchanged_for_an_address_without_it(self):
+        link = appointment_path(self.visit)
+        token = link.strip("/").split("/")[-1]
+        assert self.path == f"/book/my-visit/{self.visit.pk}/"
+        page = self.client.get(self.path)
+        assert "Thursday 3 December 2026, 10:00 AM" in text(page)
+        assert token not in page.content.decode()
+        hrefs = [a["href"] for a in BeautifulSoup(page.content, "html.parser").find_all("a")]
+        assert f"/book/my-visit/{self.visit.pk}/cancel/" in hrefs
+        assert not [href for href in hrefs if "/book/visit/" in href]
+
+    def test_the_address_without_the_link_opens_nothing_in_another_browser(self):
+        stranger = Client()
+        for suffix in ("", "calendar.ics", "cancel/", "reschedule/"):
+            response = stranger.get(self.path + suffix)
+            assert response.status_code == 404, suffix
+            assert "open the private link in your booking e-mail" in text(response)
+        assert stranger.post(self.path + "cancel/").status_code == 404
+        self.visit.refresh_from_db()
+        assert self.visit.status == AppointmentStatus.BOOKED
+
+    def test_the_link_opens_again_in_another_browser(self):
+        other = Client()
+        assert open_visit(other, self.visit) == self.path
+        assert "Thursday 3 December 2026" in text(other.get(self.path))
+
+    def test_the_calendar_file_downloads_without_a_private_link(self):
         response = self.client.get(self.path + "calendar.ics")
         assert response["Content-Type"].startswith("text/calendar")
-        assert b"BEGIN:VEVENT" in response.content
+        calendar = icalendar.Calendar.from_ical(response.content)
+        [event] = calendar.walk("VEVENT")
+        description = str(event["description"])
+        assert "call us on (916) 555-0142" in description
+        assert "http://testserver/" in description
+        assert str(event["url"]) == "http://testserver/"
+        token = appointment_path(self.visit).strip("/").split("/")[-1]
+        assert token not in response.content.decode()
+        assert "/book/" not in response.content.decode()
 
     def test_cancelling_outside_the_notice_window(self):
         page = self.client.get(self.path + "cancel/")
@@ -261,6 +326,7 @@ class PrivateLinkTests(TestCase):
 
     def test_inside_the_notice_window_the_policy_is_explained_and_the_phone_given(self):
         with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=3)):
+            open_visit(self.client, self.visit)  # days later: this browser's session ended
             page = self.client.get(self.path + "cancel/")
             assert "Our cancellation policy" in text(page)
             assert "(916) 555-0142" in text(page)
@@ -283,4 +349,78 @@ class PrivateLinkTests(TestCase):
     def test_the_link_is_never_cached(self):
         response = self.client.get(self.path)
         assert "no-store" in response["Cache-Control"]
-        assert urlsplit(self.path).path.startswith("/book/visit/")
+        assert urlsplit(self.path).path.startswith("/book/my-visit/")
+
+
+@pytest.mark.clock
+class VisitLinkExpiryTests(TestCase):
+    """The link and the browser it was opened in work until VISIT_LINK_DAYS_AFTER days after
+    the visit (the last visit of a series), then say so and give the clinic's phone."""
+
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, slug="midtown")
+        with time_machine.travel(NOW, tick=False):
+            self.visit = book(self.clinic, self.clinic.at(DAY, 10))
+        self.link = appointment_path(self.visit)
+
+    def at(self, days: float):
+        return time_machine.travel(self.visit.ends_at + datetime.timedelta(days=days), tick=False)
+
+    def assert_expired(self, response):
+        assert response.status_code == 410
+        assert "This link has expired" in text(response)
+        assert "30 days after the visit" in text(response)
+        assert "(916) 555-0142" in text(response)
+        assert "Dana" not in response.content.decode()
+
+    def test_the_link_opens_a_visit_completed_days_ago(self):
+        self.visit.mark_completed(by=None)
+        with self.at(29):
+            response = self.client.get(self.link, follow=True)
+        assert response.redirect_chain == [(f"/book/my-visit/{self.visit.pk}/", 302)]
+        assert "Thursday 3 December 2026, 10:00 AM" in text(response)
+
+    def test_the_link_expires_30_days_after_the_visit(self):
+        with self.at(30):
+            self.assert_expired(self.client.get(self.link))
+        assert not self.client.session.get("booking_visits")
+
+    @override_settings(SESSION_COOKIE_AGE=60 * 24 * 60 * 60)
+    def test_a_browser_that_opened_it_loses_the_visit_then_too(self):
+        with self.at(-5):
+            path = open_visit(self.client, self.visit)
+            assert self.client.get(path).status_code == 200
+        with self.at(30):
+            self.assert_expired(self.client.get(path))
+            self.assert_expired(self.client.get(path + "calendar.ics"))
+
+    @override_settings(VISIT_LINK_DAYS_AFTER=3)
+    def test_the_number_of_days_is_a_setting(self):
+        with self.at(2.9):
+            assert self.client.get(self.link).status_code == 302
+        with self.at(3):
+            assert self.client.get(self.link).status_code == 410
+
+    def test_a_moved_visit_keeps_its_link_until_30_days_after_its_new_time(self):
+        later = self.visit.ends_at + datetime.timedelta(days=20)
+        shift = later - self.visit.ends_at
+        Appointment.objects.filter(pk=self.visit.pk).update(
+            starts_at=F("starts_at") + shift,
+            ends_at=later,
+            occupied_from=F("occupied_from") + shift,
+            occupied_until=F("occupied_until") + shift,
+        )
+        with self.at(45):
+            assert self.client.get(self.link).status_code == 302
+        with self.at(50):
+            assert self.client.get(self.link).status_code == 410
+
+    def test_a_series_link_lasts_until_30_days_after_its_last_visit(self):
+        with time_machine.travel(NOW, tick=False):
+            last = book(self.clinic, self.clinic.at(DAY + datetime.timedelta(days=14), 10))
+        series = Series.objects.create(service=self.visit.service)
+        Appointment.objects.filter(pk__in=[self.visit.pk, last.pk]).update(series=series)
+        with self.at(40):
+            assert self.client.get(self.link).status_code == 302
+        with self.at(45):
+            assert self.client.get(self.link).status_code == 410

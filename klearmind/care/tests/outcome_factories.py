@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from klearmind.booking.models import Appointment, AppointmentStatus, Series, ServiceKind
 from klearmind.booking.tests.factories import make_location, make_provider, make_service
+from klearmind.care.check_ins import check_in_path
 from klearmind.care.measures import measurement_scores
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, MeasurementSource
 
@@ -68,3 +69,10 @@ def score(patient, *, phq9=None, gad7=None, pcl5=None, taken_at=None, source="ch
 def make_check_in(patient, *, key="test-1", **fields) -> CheckIn:
     values = {"reason": CheckInReason.WEEKLY, "measures": ["phq9"], **fields}
     return CheckIn.objects.create(patient=patient, key=key, **values)
+
+
+def open_check_in(client, check_in: CheckIn) -> str:
+    """Open the e-mailed link in `client`, as the patient does; the check-in's own address."""
+    response = client.get(check_in_path(check_in))
+    assert response.status_code == 302, response.content.decode()
+    return response["Location"]

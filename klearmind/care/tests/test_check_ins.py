@@ -25,7 +25,7 @@ from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
 
 from .factories import make_patient, make_plan
-from .outcome_factories import PHQ9_URGENT, Treatment, make_check_in
+from .outcome_factories import PHQ9_URGENT, Treatment, make_check_in, open_check_in
 
 
 class CheckInScheduleTests(TestCase):
@@ -118,7 +118,7 @@ class CheckInPageTests(TestCase):
         IntakeSettings.objects.create(on_call_email="oncall@example.org")
 
     def setUp(self):
-        self.url = check_in_path(self.check_in)
+        self.url = open_check_in(self.client, self.check_in)
 
     def full_answers(self, item9: int = 0) -> dict:
         data = {**answers("phq9", 9), **answers("gad7", 7, value=2)}
@@ -156,14 +156,15 @@ class CheckInPageTests(TestCase):
 
     def test_answers_become_one_measurement_and_the_link_then_only_thanks(self):
         client = Client(enforce_csrf_checks=True)
-        token = csrf_token(client.get(self.url))
-        response = client.post(self.url, {**self.full_answers(), "csrfmiddlewaretoken": token})
+        url = open_check_in(client, self.check_in)
+        token = csrf_token(client.get(url))
+        response = client.post(url, {**self.full_answers(), "csrfmiddlewaretoken": token})
         assert response.status_code == 302
         measurement = Measurement.objects.get()
         assert measurement.total("phq9") == 8 and measurement.total("gad7") == 14
         assert measurement.scores["gad7"]["band"] == "moderate"
         assert (measurement.source, measurement.urgent) == ("check_in", False)
-        again = client.get(self.url).content.decode()
+        again = client.get(url).content.decode()
         assert "we received your check-in" in again
         assert q.PHQ9_ITEMS[0] not in again
         assert re.search(r'id="crisis-panel"[^>]*hidden', again)
@@ -210,6 +211,30 @@ class CheckInPageTests(TestCase):
         assert "expired" in response.content.decode()
         assert not Measurement.objects.exists()
 
+    def test_the_e_mailed_link_opens_the_check_in_at_an_address_without_it(self):
+        link = check_in_path(self.check_in)
+        token = link.strip("/").split("/")[-1]
+        assert self.url == f"/check-in/mine/{self.check_in.pk}/"
+        page = self.client.get(self.url).content.decode()
+        assert q.PHQ9_ITEMS[0] in page
+        assert token not in page
+
+    def test_the_address_without_the_link_opens_nothing_in_another_browser(self):
+        stranger = Client()
+        response = stranger.get(self.url)
+        assert response.status_code == 404
+        assert "This link does not work" in response.content.decode()
+        assert q.PHQ9_ITEMS[0] not in response.content.decode()
+        assert stranger.post(self.url, self.full_answers()).status_code == 404
+        assert not Measurement.objects.exists()
+
+    def test_the_link_opened_again_elsewhere_after_answering_only_thanks(self):
+        self.client.post(self.url, self.full_answers())
+        other = Client()
+        again = other.get(open_check_in(other, self.check_in)).content.decode()
+        assert "we received your check-in" in again
+        assert q.PHQ9_ITEMS[0] not in again
+
     def test_a_changed_or_borrowed_link_does_not_open(self):
         for token in ("nonsense", sign(self.check_in.pk, salt=APPOINTMENT_SALT)):
             response = self.client.get(f"/check-in/{token}/")
@@ -239,7 +264,7 @@ class CheckInMeasuresTests(TestCase):
 
     def send(self, measures, data) -> Measurement:
         check_in = make_check_in(self.patient, key=f"k-{len(measures)}", measures=measures)
-        response = self.client.post(check_in_path(check_in), data)
+        response = self.client.post(open_check_in(self.client, check_in), data)
         assert response.status_code == 302, response.content.decode()
         return Measurement.objects.get()
 
@@ -260,16 +285,18 @@ class CheckInMeasuresTests(TestCase):
 
     def test_the_pain_score_is_asked_in_the_published_words_and_stored(self):
         check_in = make_check_in(self.patient, key="pain", measures=["phq9", "pain"])
-        page = self.client.get(check_in_path(check_in)).content.decode()
+        url = open_check_in(self.client, check_in)
+        page = self.client.get(url).content.decode()
         assert q.PAIN_QUESTION in page
-        response = self.client.post(check_in_path(check_in), answers("phq9", 9))
+        response = self.client.post(url, answers("phq9", 9))
         assert "Please rate your pain from 0 to 10." in response.content.decode()
-        self.client.post(check_in_path(check_in), {**answers("phq9", 9), "pain": "7"})
+        self.client.post(url, {**answers("phq9", 9), "pain": "7"})
         assert Measurement.objects.get().total("pain") == 7
 
     def test_the_gad7_ends_with_its_published_difficulty_question(self):
         check_in = make_check_in(self.patient, key="gad", measures=["phq9", "gad7"])
-        page = self.client.get(check_in_path(check_in)).content.decode()
+        url = open_check_in(self.client, check_in)
+        page = self.client.get(url).content.decode()
         wording = (
             "If you checked off any problems, how difficult have these problems made it for "
             "you to do your work, take care of things at home, or get along with other people?"
@@ -283,5 +310,5 @@ class CheckInMeasuresTests(TestCase):
         ):
             assert option in page
         data = {**answers("phq9", 9), **answers("gad7", 7), "gad7_difficulty": "2"}
-        self.client.post(check_in_path(check_in), data)
+        self.client.post(url, data)
         assert Measurement.objects.get().scores["gad7"]["difficulty"] == 2

@@ -35,7 +35,8 @@ class DemoScoresTests(TestCase):
         phq9 = progress.outcomes[0]
         assert (phq9.response_text, phq9.remission_text) == ("Yes", "No")
         assert not self.patient.measurements.filter(urgent=True).exists()
-        page = self.client.get(url.removeprefix("http://testserver")).content.decode()
+        link = url.removeprefix("http://testserver")
+        page = self.client.get(link, follow=True).content.decode()
         assert "Your check-in" in page
 
     def test_running_it_again_adds_nothing(self):
