@@ -4,8 +4,10 @@ present (found by the keyed hash of its e-mail address) is left alone."""
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
+
+from klearmind.accounts import roles
+from klearmind.accounts.demo import demo_user
 
 from .models import Enquiry, EnquiryStatus
 
@@ -49,7 +51,7 @@ ENQUIRIES = (
 
 def load_enquiries_demo() -> str:
     """Create the sample enquiries that are missing; return a one-line summary."""
-    desk = get_user_model().objects.filter(username="frontdesk").first()
+    desk = demo_user(roles.FRONT_DESK)
     created = present = 0
     for sample in ENQUIRIES:
         if Enquiry.objects.by_email(sample.email).exists():

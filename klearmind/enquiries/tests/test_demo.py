@@ -1,6 +1,7 @@
 from django.test import TestCase
 
-from klearmind.accounts.demo import ensure_demo_staff
+from klearmind.accounts import roles
+from klearmind.accounts.demo import DEMO_USERNAMES, ensure_demo_staff
 from klearmind.enquiries.demo import ENQUIRIES, load_enquiries_demo
 from klearmind.enquiries.models import Enquiry
 
@@ -17,4 +18,5 @@ class EnquiriesDemoTests(TestCase):
             "closed",
         ]
         closed = statuses[ENQUIRIES[2].email]
-        assert closed.answered_by.username == closed.closed_by.username == "frontdesk"
+        desk = DEMO_USERNAMES[roles.FRONT_DESK.name]
+        assert closed.answered_by.username == closed.closed_by.username == desk
