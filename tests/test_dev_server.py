@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STUB = '#!/bin/sh\necho "$2 $3 BASE_URL=$BASE_URL"\n'
+# The stand-in reports each command; its runserver waits until the worker, started in the
+# background, has reported too, as the script stops the worker when runserver returns.
+STUB = """#!/bin/sh
+echo "$2 $3 BASE_URL=$BASE_URL" >> "$STUB_LOG"
+if [ "$2" = runserver ]; then
+  for _ in $(seq 200); do grep -q '^db_worker' "$STUB_LOG" && break; sleep 0.05; done
+fi
+"""
 
 
 def serve(tmp_path, *args: str, **env: str) -> set[str]:
@@ -15,17 +22,19 @@ def serve(tmp_path, *args: str, **env: str) -> set[str]:
     stub = tmp_path / "python"
     stub.write_text(STUB)
     stub.chmod(0o755)
+    log = tmp_path / "commands.log"
     environment = {k: v for k, v in os.environ.items() if k != "BASE_URL"} | env
     done = subprocess.run(
         ["bash", "scripts/serve-dev.sh", *args],
         cwd=ROOT,
-        env=environment | {"PY": str(stub)},
+        env=environment | {"PY": str(stub), "STUB_LOG": str(log)},
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     )
-    return {line.strip() for line in done.stdout.splitlines()}
+    printed = done.stdout.splitlines() + log.read_text().splitlines()
+    return {line.strip() for line in printed}
 
 
 def test_every_process_links_to_the_port_served(tmp_path):

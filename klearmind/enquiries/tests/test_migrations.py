@@ -33,6 +33,8 @@ def leaves():
 
 
 class MoveSubmissionsTests(TransactionTestCase):
+    serialized_rollback = True  # keep Wagtail's root page and default site for other tests
+
     def tearDown(self):
         migrate(leaves())
 
