@@ -155,7 +155,7 @@ def _verify(archive: Archive) -> None:
 def _delete(*, before: datetime, last_pk: int, expected: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE occurred_at < %s AND id <= %s",  # noqa: S608 (constant)
+            "DELETE FROM audit_auditevent WHERE occurred_at < %s AND id <= %s",
             [connection.ops.adapt_datetimefield_value(before), last_pk],
         )
         deleted = cursor.rowcount
