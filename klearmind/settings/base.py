@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "klearmind.intake",
     "klearmind.booking",
     "klearmind.care",
+    "klearmind.demo",  # `manage.py load_demo`: every app's part of the demo clinic
     "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",

@@ -9,10 +9,12 @@ from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from klearmind.accounts.demo import ensure_demo_staff
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
+from klearmind.comments.demo import ensure_demo_comments
 from klearmind.comments.models import CommentSettings
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import load_intake_demo
@@ -235,6 +237,8 @@ class HostileInputTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_demo()
+        ensure_demo_staff()
+        ensure_demo_comments()
         load_intake_demo()
         ensure_demo_booking()
         load_care_demo()

@@ -10,9 +10,6 @@ from django.db import transaction
 from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
-from klearmind.accounts.demo import DemoLogin, ensure_demo_staff
-from klearmind.comments.demo import ensure_demo_comments
-
 from ..models import ClinicSettings, SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
 from .images import ensure_images
@@ -28,7 +25,6 @@ class DemoReport:
     pages_updated: list[str] = field(default_factory=list)
     other_created: list[str] = field(default_factory=list)
     other_updated: list[str] = field(default_factory=list)
-    logins: list[DemoLogin] = field(default_factory=list)
 
 
 class Unresolved(LookupError):
@@ -143,8 +139,8 @@ def without_ids(value):
 
 
 def load_demo() -> DemoReport:
-    """Create whatever part of the demo clinic is missing, and bring up to date what the demo
-    wrote and nobody has edited since; never change an edit."""
+    """Create whatever part of the demo clinic's public site is missing, and bring up to date
+    what the demo wrote and nobody has edited since; never change an edit."""
     report = DemoReport()
     with transaction.atomic():
         images, new_images = ensure_images()
@@ -159,8 +155,6 @@ def load_demo() -> DemoReport:
         for key in new_notices:
             link_notice_to_page(notices[key], builder.pages[NOTICES[key]["full_page"]])
         fill_clinic_settings(builder)
-        report.logins = ensure_demo_staff()
-        report.other_created += ensure_demo_comments()
     return report
 
 

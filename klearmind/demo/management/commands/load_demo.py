@@ -2,10 +2,12 @@ import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from klearmind.accounts.demo import describe
+from klearmind.accounts.demo import describe, ensure_demo_staff
 from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
+from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.demo import load_demo
@@ -24,7 +26,7 @@ class Command(BaseCommand):
                 "load_demo refuses to run under the production settings: it adds invented "
                 "patients to the records and staff logins whose passwords it prints."
             )
-        report = self._quietly(load_demo) if options["verbosity"] < 2 else load_demo()
+        report, logins = self._quietly(load_site) if options["verbosity"] < 2 else load_site()
         self.stdout.write(
             f"Demo pages: {len(report.pages_created)} created, "
             f"{len(report.pages_present)} already present."
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(load_enquiries_demo())
         self.stdout.write(ensure_demo_booking().summary())
         self.stdout.write(load_care_demo().summary())
-        self.stdout.write(describe(report.logins))
+        self.stdout.write(describe(logins))
 
     @staticmethod
     def _quietly(function):
@@ -50,3 +52,12 @@ class Command(BaseCommand):
             return function()
         finally:
             logger.setLevel(level)
+
+
+@transaction.atomic
+def load_site():
+    """The public site's content, the staff logins, then the sample comments on its articles."""
+    report = load_demo()
+    logins = ensure_demo_staff()
+    report.other_created += ensure_demo_comments()
+    return report, logins
