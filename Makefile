@@ -23,6 +23,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit --quiet --configfile pyproject.toml --recursive klearmind
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 # Known vulnerabilities in the installed packages; needs to reach the vulnerability database.
 audit: $(STAMP)
