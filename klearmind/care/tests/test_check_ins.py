@@ -12,13 +12,13 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from klearmind.booking.links import APPOINTMENT_SALT, sign
-from klearmind.care.check_in_tasks import send_check_in
-from klearmind.care.check_ins import (
+from klearmind.care.check_ins.services import (
     check_in_path,
     complete_check_in,
     create_due_check_ins,
     request_check_in,
 )
+from klearmind.care.check_ins.tasks import send_check_in
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, PlanStatus
 from klearmind.intake import questionnaires as q
 from klearmind.intake.models import IntakeSettings

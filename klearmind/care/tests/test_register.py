@@ -13,7 +13,7 @@ from django.test import TestCase
 from klearmind.accounts.tests.factories import staff
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.tests.factories import make_clinic, make_location
-from klearmind.care.chart_services import start_chart
+from klearmind.care.charts.services import start_chart
 from klearmind.care.models import (
     AppendOnlyError,
     Container,
@@ -25,7 +25,7 @@ from klearmind.care.models import (
     StockReceipt,
     register_entry_missing,
 )
-from klearmind.care.register_services import (
+from klearmind.care.register.services import (
     record_count,
     record_dose,
     reverse_entry,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from klearmind.accounts.tests.factories import PASSWORD, sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.care.models import CountLine, InventoryCount, RegisterEntry, StockReceipt
-from klearmind.care.register_services import record_dose
+from klearmind.care.register.services import record_dose
 from klearmind.care.wagtail_hooks import care_menu_items
 from klearmind.intake.tests.factories import csrf_token
 

@@ -19,9 +19,9 @@ from klearmind.booking.tests.factories import (
     make_provider,
     make_service,
 )
-from klearmind.care import services
-from klearmind.care.forms import PatientForm
 from klearmind.care.models import Measurement, Patient, PatientStatus, PlanStatus
+from klearmind.care.patients import services
+from klearmind.care.patients.forms import PatientForm
 from klearmind.intake.models import Status
 from klearmind.intake.tests.factories import (
     CANDIDATE_EMAIL,
