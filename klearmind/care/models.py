@@ -22,10 +22,8 @@ from .patients.models import (
     Patient,
     PatientNote,
     PatientStatus,
-    PlanStatus,
-    TreatmentPlan,
 )
-from .plans.models import CareSettings, Medicine, Protocol
+from .plans.models import CareSettings, Medicine, PlanStatus, Protocol, TreatmentPlan
 from .register.models import (
     AppendOnlyError,
     Container,

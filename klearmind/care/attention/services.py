@@ -42,7 +42,8 @@ from django.urls import reverse
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 
-from .models import AttentionReview, Patient
+from ..patients.models import Patient
+from .models import AttentionReview
 
 Source = Callable[[Patient | None], Iterable["Flag"]]
 SOURCES: dict[str, Source] = {}

@@ -14,7 +14,7 @@ from klearmind.audit.services import record
 from klearmind.comments.models import Comment
 from klearmind.intake.models import Draft
 
-from ..patients.forms import AttentionReviewForm
+from .forms import AttentionReviewForm
 from .models import AttentionReview
 from .services import find_open_flag, open_flags, review_flag
 

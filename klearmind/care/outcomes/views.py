@@ -17,10 +17,10 @@ from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.pages.models import ClinicSettings
 
+from ..attention.forms import AttentionReviewForm
 from ..attention.services import already_reviewed, find_open_flag, review_flag
 from ..check_ins.services import request_check_in
 from ..models import Measurement, Patient
-from ..patients.forms import AttentionReviewForm
 from .dashboard import clinic_dashboard
 from .forms import chosen_period
 from .progress import patient_progress

@@ -1,4 +1,4 @@
-"""Patients, their treatment plans and the scores over time.
+"""Patients and their scores over time.
 
 Everything about a patient is health information: encrypted at rest (decision 008), read only
 by roles holding `accounts.view_health_record`, and every view audited.
@@ -8,11 +8,10 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from klearmind.booking.models import Location, Series
+from klearmind.booking.models import Location
 from klearmind.encryption.fields import (
     EncryptedCharField,
     EncryptedDateField,
@@ -21,8 +20,6 @@ from klearmind.encryption.fields import (
     LookupHashField,
 )
 from klearmind.intake.models import Submission
-
-from ..plans.models import Medicine, Protocol
 
 NAME_MAX_LENGTH = 120
 PHONE_MAX_LENGTH = 30
@@ -168,105 +165,6 @@ class Patient(models.Model):
             .for_calendar()
             .order_by("-starts_at")
         )
-
-
-# The booked services that give each medicine: a plan's sessions when it names no series.
-SERVICE_KINDS = {
-    Medicine.KETAMINE_IV: ("ketamine", "booster"),
-    Medicine.SPRAVATO: ("spravato",),
-}
-
-
-class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "In treatment"
-    COMPLETED = "completed", "Completed"
-    STOPPED = "stopped", "Stopped early"
-
-
-class TreatmentPlanQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status=PlanStatus.ACTIVE)
-
-    def overlapping(self, start: datetime.date, end: datetime.date):
-        """Plans under way at some time from `start` to `end`, both days included."""
-        return self.filter(started_on__lte=end).filter(
-            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
-        )
-
-    def completed_between(self, start: datetime.date, end: datetime.date):
-        return self.filter(status=PlanStatus.COMPLETED, ended_on__range=(start, end))
-
-
-class TreatmentPlan(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
-    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="plans")
-    status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
-    indication = EncryptedCharField(
-        "treated for",
-        max_length=SHORT_TEXT_MAX_LENGTH,
-        help_text="The condition this course treats, as written in the chart.",
-    )
-    goals = EncryptedTextField(max_length=LONG_TEXT_MAX_LENGTH, blank=True)
-    planned_sessions = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(52)]
-    )
-    series = models.ForeignKey(
-        Series,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="plans",
-        help_text="The booked series whose visits are this plan's sessions.",
-    )
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = TreatmentPlanQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-started_on", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["patient", "protocol"],
-                condition=models.Q(status="active"),
-                name="one_active_plan_per_protocol",
-            )
-        ]
-
-    def __str__(self):
-        return f"Treatment plan {self.pk}"
-
-    def sessions(self):
-        """The booked visits of this plan: its series, or else the patient's visits for the
-        protocol's medicine since the plan began."""
-        from klearmind.booking.models import Appointment
-
-        if self.series_id:
-            visits = Appointment.objects.filter(series_id=self.series_id)
-        else:
-            visits = Appointment.objects.filter(
-                patient_email_hash=self.patient.email_hash,
-                service__kind__in=SERVICE_KINDS[self.protocol.medicine],
-                starts_at__date__gte=self.started_on,
-            )
-        return visits.active().for_calendar().select_related("chart").order_by("starts_at")
-
-    def sessions_with_charts(self) -> list[tuple]:
-        """Each session with its infusion chart, or None before one is opened."""
-        return [(visit, getattr(visit, "chart", None)) for visit in self.sessions()]
-
-    def end(self, *, status: str) -> None:
-        if self.status != PlanStatus.ACTIVE:
-            raise ValidationError("This plan has ended already.", code="plan_ended")
-        if status not in (PlanStatus.COMPLETED, PlanStatus.STOPPED):
-            raise ValidationError("A plan ends completed or stopped.", code="invalid_status")
-        self.status = status
-        self.ended_on = timezone.localdate()
-        self.save(update_fields=["status", "ended_on"])
 
 
 class MeasurementSource(models.TextChoices):

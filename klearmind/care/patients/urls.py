@@ -16,6 +16,4 @@ urlpatterns = [
     path("patients/<int:pk>/edit/", views.edit, name="patient_edit"),
     path("patients/<int:pk>/note/", views.add_note, name="patient_note"),
     path("patients/<int:pk>/scores/new/", views.scores_add, name="scores_add"),
-    path("patients/<int:pk>/plans/new/", views.plan_create, name="plan_create"),
-    path("patients/<int:pk>/plans/<int:plan_pk>/end/", views.plan_end, name="plan_end"),
 ]

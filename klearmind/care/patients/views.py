@@ -17,9 +17,10 @@ from klearmind.intake.models import Status, Submission
 
 from ..check_ins.forms import check_in_form
 from ..measures import check_in_measures
+from ..plans.forms import EndPlanForm
 from . import services
-from .forms import EndPlanForm, NoteForm, PatientForm, PlanForm, TakenOnForm
-from .models import Patient, TreatmentPlan
+from .forms import NoteForm, PatientForm, TakenOnForm
+from .models import Patient
 from .timeline import timeline
 
 HEALTH = "accounts.view_health_record"
@@ -127,44 +128,6 @@ def record_page(request, patient: Patient, *, note_form: NoteForm):
         "can_change": request.user.has_perm(CHANGE),
     }
     return TemplateResponse(request, "care/admin/patient_detail.html", context)
-
-
-@protected_view(CHANGE)
-def plan_create(request, pk: int):
-    patient = get_object_or_404(Patient, pk=pk)
-    form = PlanForm(request.POST or None, patient=patient)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.start_plan(
-                patient=patient, by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error("protocol", error)
-        else:
-            messages.success(request, "Treatment plan started.")
-            return redirect("care_admin:patient", patient.pk)
-    if request.method == "GET":
-        record(action=AuditEvent.Action.VIEW, request=request, target=patient, detail="plan form")
-    context = {"form": form, "patient": patient}
-    return TemplateResponse(request, "care/admin/plan_form.html", context)
-
-
-@require_POST
-@protected_view(CHANGE)
-def plan_end(request, pk: int, plan_pk: int):
-    plan = get_object_or_404(TreatmentPlan, pk=plan_pk, patient_id=pk)
-    form = EndPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_plan(
-                plan=plan, status=form.cleaned_data["status"], by=request.user, request=request
-            )
-            messages.success(request, "Treatment plan ended.")
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-    else:
-        messages.error(request, "Choose whether the plan was completed or stopped early.")
-    return redirect("care_admin:patient", pk)
 
 
 @require_POST

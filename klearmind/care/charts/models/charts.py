@@ -22,8 +22,8 @@ from klearmind.encryption.fields import (
 )
 
 from ... import rules
-from ...patients.models import LONG_TEXT_MAX_LENGTH, Patient, TreatmentPlan
-from ...plans.models import Medicine, Protocol
+from ...patients.models import LONG_TEXT_MAX_LENGTH, Patient
+from ...plans.models import Medicine, Protocol, TreatmentPlan
 from .checks import (
     CEILING_MESSAGE,
     CHECKLIST,
