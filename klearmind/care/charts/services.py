@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
 from klearmind.booking.models import Appointment, ServiceKind
 
 from .. import rules
@@ -54,34 +56,45 @@ def plan_and_protocol(patient: Patient, medicine: str):
     return None, Protocol.objects.filter(medicine=medicine, active=True).first()
 
 
-def open_chart(*, appointment: Appointment, by) -> InfusionChart:
-    """The chart of this visit, opened once: a second call returns the same chart."""
+def open_chart(*, appointment: Appointment, by, request=None) -> InfusionChart:
+    """The chart of this visit, opened once: a second call returns the same chart. Each call is
+    audited in the same transaction."""
     if appointment.service.kind not in CHARTED_KINDS:
         raise ValidationError("This visit is not a treatment that is charted.", code="not_charted")
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        existing = InfusionChart.objects.filter(appointment=appointment).first()
-        if existing is not None:
-            return existing
-        patient = patient_for(appointment)
-        if patient is None:
-            raise ValidationError(
-                "No patient record matches this booking.", code="no_patient_record"
-            )
-        medicine = medicine_for(appointment)
-        if appointment.at_home and (refusal := home_refusal(appointment, medicine)):
-            raise ValidationError(refusal + ".", code="setting")
-        plan, protocol = plan_and_protocol(patient, medicine)
-        if protocol is None:
-            raise ValidationError(
-                "No active treatment protocol for %(medicine)s.",
-                code="no_protocol",
-                params={"medicine": Medicine(medicine).label},
-            )
-        day = timezone.localtime(appointment.starts_at, appointment.location.zone).date()
-        return start_chart(
-            patient=patient, plan=plan, protocol=protocol, day=day, by=by, appointment=appointment
+        chart = InfusionChart.objects.filter(appointment=appointment).first()
+        if chart is None:
+            chart = new_chart_for(appointment, by=by)
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=chart,
+            detail="chart opened",
         )
+        return chart
+
+
+def new_chart_for(appointment: Appointment, *, by) -> InfusionChart:
+    """A new chart for a visit that has none; call with the visit's row locked."""
+    patient = patient_for(appointment)
+    if patient is None:
+        raise ValidationError("No patient record matches this booking.", code="no_patient_record")
+    medicine = medicine_for(appointment)
+    if appointment.at_home and (refusal := home_refusal(appointment, medicine)):
+        raise ValidationError(refusal + ".", code="setting")
+    plan, protocol = plan_and_protocol(patient, medicine)
+    if protocol is None:
+        raise ValidationError(
+            "No active treatment protocol for %(medicine)s.",
+            code="no_protocol",
+            params={"medicine": Medicine(medicine).label},
+        )
+    day = timezone.localtime(appointment.starts_at, appointment.location.zone).date()
+    return start_chart(
+        patient=patient, plan=plan, protocol=protocol, day=day, by=by, appointment=appointment
+    )
 
 
 def start_chart(

@@ -53,11 +53,10 @@ def open_for_visit(request, appointment_pk: int):
         Appointment.objects.select_related("service", "location"), pk=appointment_pk
     )
     try:
-        chart = open_chart(appointment=visit, by=request.user)
+        chart = open_chart(appointment=visit, by=request.user, request=request)
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect("care_admin:today")
-    record(action=AuditEvent.Action.CREATE, request=request, target=chart, detail="chart opened")
     return redirect("care_admin:chart", chart.pk)
 
 

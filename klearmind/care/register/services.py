@@ -1,13 +1,17 @@
 """Workflows of the controlled-substance register: stock received, a chart's dose drawn against a
 vial or device, a correction, an inventory count and the review of its discrepancies. Each
 appends rows in one transaction, with the vial's row locked so its running balance is one
-chain; nothing here changes or deletes a row (docs/decisions/021)."""
+chain, and writes its audit event in the same transaction; nothing here changes or deletes a
+row (docs/decisions/021)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
 
 from ..models import (
     Container,
@@ -44,6 +48,7 @@ def receive_stock(
     invoice_number: str = "",
     received_on: datetime.date | None = None,
     at: datetime.datetime | None = None,
+    request=None,
 ) -> StockReceipt:
     """Record a delivery line: one receipt, one numbered container per vial or device, each
     opening its register with what it holds."""
@@ -66,6 +71,13 @@ def receive_stock(
             quantity=quantity,
             received_by=by,
             **({"received_on": received_on} if received_on else {}),
+        )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=receipt,
+            detail=f"stock received: {receipt.quantity} × {receipt.product_label}",
         )
         for number in range(1, quantity + 1):
             container = Container.objects.create(receipt=receipt, number=number)
@@ -123,6 +135,7 @@ def record_dose(
     by,
     witness=None,
     at: datetime.datetime | None = None,
+    request=None,
 ) -> RegisterEntry:
     """Draw (part of) a chart's dose from a vial or device: what was drawn, given and wasted;
     waste needs a second clinician as witness, whose password the form has checked. `at` is
@@ -142,7 +155,7 @@ def record_dose(
                 so_far=given_so_far,
                 left=chart.dose_mg - given_so_far,
             )
-        return append(
+        entry = append(
             container,
             kind=EntryKind.DOSE,
             change=-drawn_mg,
@@ -155,6 +168,14 @@ def record_dose(
             witness=witness if wasted_mg else None,
             recorded_at=InfusionChart.checked_time(at),
         )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=entry,
+            detail=f"dose drawn for chart {chart.pk}",
+        )
+        return entry
 
 
 def dose_refusals(chart, container, *, drawn_mg, given_mg, wasted_mg) -> None:
@@ -202,14 +223,14 @@ def witness_refusals(by, witness, wasted_mg: Decimal) -> None:
         raise refusal("witness", "Only a clinician or the owner may witness waste.", "witness_role")
 
 
-def reverse_entry(*, entry: RegisterEntry, reason: str, by) -> RegisterEntry:
+def reverse_entry(*, entry: RegisterEntry, reason: str, by, request=None) -> RegisterEntry:
     """Correct a mistaken entry with a new one that undoes it; the original stays as written."""
     if entry.kind == EntryKind.REVERSAL or entry.is_reversed:
         raise refusal(None, "This entry cannot be reversed again.", "already_reversed")
     if not reason.strip():
         raise refusal("reason", "Say why the entry is wrong.", "reason_needed")
     with transaction.atomic():
-        return append(
+        reversal = append(
             entry.container,
             kind=EntryKind.REVERSAL,
             change=-entry.change_mg,
@@ -217,10 +238,18 @@ def reverse_entry(*, entry: RegisterEntry, reason: str, by) -> RegisterEntry:
             reverses=entry,
             reason=reason.strip(),
         )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=reversal,
+            detail=f"correction reversing register entry {entry.pk}",
+        )
+        return reversal
 
 
 def record_count(
-    *, location, by, counted: dict[int, tuple[Decimal, str]], notes: str = ""
+    *, location, by, counted: dict[int, tuple[Decimal, str]], notes: str = "", request=None
 ) -> InventoryCount:
     """One inventory count: every vial or device in stock at the location, as counted, beside
     the balance the register holds for it now. `counted` maps a container's key to its counted
@@ -245,11 +274,24 @@ def record_count(
                 counted_mg=amount,
                 reason=reason.strip() if amount != container.balance_mg else "",
             )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=count,
+            detail="inventory count",
+        )
         return count
 
 
 def review_discrepancy(
-    *, line: CountLine, by, reason: str, adjust: bool, reported_to_dea: bool = False
+    *,
+    line: CountLine,
+    by,
+    reason: str,
+    adjust: bool,
+    reported_to_dea: bool = False,
+    request=None,
 ) -> DiscrepancyReview:
     """Close a discrepancy: someone other than the counter gives or accepts its reason and,
     with `adjust`, the register takes the counted amount through an adjustment entry."""
@@ -281,4 +323,11 @@ def review_discrepancy(
                 count_line=line,
                 reason=reason,
             )
+        record(
+            action=AuditEvent.Action.CHANGE,
+            request=request,
+            actor=by,
+            target=review,
+            detail="discrepancy reviewed",
+        )
         return review

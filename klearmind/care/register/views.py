@@ -115,13 +115,7 @@ def home(request):
 def receive(request):
     form = f.ReceiptForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        receipt = services.receive_stock(by=request.user, **form.cleaned_data)
-        audit(
-            request,
-            AuditEvent.Action.CREATE,
-            target=receipt,
-            detail=f"stock received: {receipt.quantity} × {receipt.product_label}",
-        )
+        receipt = services.receive_stock(by=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"{receipt.quantity} received into the register.")
         return redirect("care_admin:register")
     status = 400 if form.errors else 200
@@ -148,18 +142,12 @@ def reverse_entry(request, pk: int):
     form = f.ReversalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reversal = services.reverse_entry(
-                entry=entry, reason=form.cleaned_data["reason"], by=request.user
+            services.reverse_entry(
+                entry=entry, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
         except ValidationError as refusal:
             form_errors(form, refusal)
         else:
-            audit(
-                request,
-                AuditEvent.Action.CREATE,
-                target=reversal,
-                detail=f"correction reversing register entry {entry.pk}",
-            )
             messages.success(request, "The entry is reversed. Record the right entry now.")
             return redirect("care_admin:register_container", entry.container_id)
     status = 400 if form.errors else 200
@@ -181,16 +169,10 @@ def draw(request, chart_pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                entry = record_draw(form, chart, request.user)
+                record_draw(form, chart, request)
             except ValidationError as refusal:
                 form_errors(form, refusal)
             else:
-                audit(
-                    request,
-                    AuditEvent.Action.CREATE,
-                    target=entry,
-                    detail=f"dose drawn for chart {chart.pk}",
-                )
                 return after_draw(request, chart)
         audit(request, AuditEvent.Action.VIEW, target=chart, detail="register dose refused")
         audit_wrong_witness_password(request, form)
@@ -220,7 +202,7 @@ def audit_wrong_witness_password(request, form) -> None:
         )
 
 
-def record_draw(form, chart, user) -> RegisterEntry:
+def record_draw(form, chart, request) -> RegisterEntry:
     data = form.cleaned_data
     return services.record_dose(
         chart=chart,
@@ -228,8 +210,9 @@ def record_draw(form, chart, user) -> RegisterEntry:
         drawn_mg=data["drawn_mg"],
         given_mg=data["given_mg"],
         wasted_mg=data["wasted_mg"],
-        by=user,
+        by=request.user,
         witness=data["witness"] if data["wasted_mg"] else None,
+        request=request,
     )
 
 
@@ -256,11 +239,11 @@ def count_new(request, location_pk: int):
                 by=request.user,
                 counted=form.counted(),
                 notes=form.cleaned_data["notes"],
+                request=request,
             )
         except ValidationError as refusal:
             form_errors(form, refusal)
         else:
-            audit(request, AuditEvent.Action.CREATE, target=count, detail="inventory count")
             messages.success(request, "Count recorded.")
             return redirect("care_admin:register_count", count.pk)
     status = 400 if form.errors else 200
@@ -292,11 +275,12 @@ def review(request, pk: int):
     form = f.ReviewForm(request.POST, prefix=f"line{line.pk}")
     if form.is_valid():
         try:
-            done = services.review_discrepancy(line=line, by=request.user, **form.cleaned_data)
+            services.review_discrepancy(
+                line=line, by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as refusal:
             form_errors(form, refusal)
         else:
-            audit(request, AuditEvent.Action.CHANGE, target=done, detail="discrepancy reviewed")
             messages.success(request, "Discrepancy reviewed and closed.")
             return redirect("care_admin:register_count", line.count_id)
     return count(request, line.count_id, bound={line.pk: form}, status=400)
