@@ -12,6 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
 from klearmind.booking.links import BadLink, grant, is_granted, sign, unsign
 from klearmind.booking.models import AppointmentStatus
 
@@ -138,15 +140,25 @@ def periodic_check_in(patient: Patient, *, now, days: int) -> CheckIn | None:
     )
 
 
-def request_check_in(*, patient: Patient) -> CheckIn:
-    """A clinician asks for a check-in now, whatever the schedule."""
+def request_check_in(*, patient: Patient, by=None, request=None) -> CheckIn:
+    """A clinician asks for a check-in now, whatever the schedule; audited in the same
+    transaction."""
     now = timezone.now()
-    return create_check_in(
-        patient=patient,
-        reason=CheckInReason.REQUESTED,
-        key=f"requested-{patient.pk}-{uuid.uuid4().hex}",
-        now=now,
-    )
+    with transaction.atomic():
+        check_in = create_check_in(
+            patient=patient,
+            reason=CheckInReason.REQUESTED,
+            key=f"requested-{patient.pk}-{uuid.uuid4().hex}",
+            now=now,
+        )
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=check_in,
+            detail="check-in sent by a clinician",
+        )
+    return check_in
 
 
 def complete_check_in(*, check_in_id: int, answers: dict) -> Measurement:

@@ -59,13 +59,7 @@ def progress(request, pk: int):
 @require_POST
 def send_check_in(request, pk: int):
     patient = get_object_or_404(Patient, pk=pk)
-    check_in = request_check_in(patient=patient)
-    record(
-        action=AuditEvent.Action.CREATE,
-        request=request,
-        target=check_in,
-        detail="check-in sent by a clinician",
-    )
+    request_check_in(patient=patient, by=request.user, request=request)
     messages.success(request, "A check-in is on its way to the patient by e-mail.")
     return redirect("care_admin:progress", pk=patient.pk)
 
