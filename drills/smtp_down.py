@@ -75,7 +75,7 @@ def tried_once() -> bool:
 def submit_everything(site: Site) -> None:
     from klearmind.booking.availability import Place
     from klearmind.booking.models import Service
-    from klearmind.care.check_ins import check_in_path
+    from klearmind.care.check_ins.services import check_in_path
     from klearmind.care.models import CheckIn, CheckInReason, Patient
 
     article, article_id = first_article()

@@ -9,7 +9,7 @@ class CareConfig(AppConfig):
     def ready(self):
         from klearmind.booking import clearance
 
-        from . import attention_sources  # noqa: F401 - registers the Needs attention sources
+        from .attention import sources  # noqa: F401 - registers the Needs attention sources
 
         clearance.register(has_patient_record)
 

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
-from .attention import open_flags
+from .attention.services import open_flags
 from .models import Protocol
 
 HEALTH = "accounts.view_health_record"

@@ -20,8 +20,8 @@ from drills.smtp_down import HEALTH_WORDS, waiting
 from klearmind.booking.models import Appointment, BookingEmail
 from klearmind.booking.tasks import send_booking_email
 from klearmind.booking.tests.factories import make_clinic
-from klearmind.care.check_in_tasks import send_check_in_alert
-from klearmind.care.check_ins import check_in_path
+from klearmind.care.check_ins.services import check_in_path
+from klearmind.care.check_ins.tasks import send_check_in_alert
 from klearmind.care.models import Measurement
 from klearmind.care.tests.factories import make_patient
 from klearmind.care.tests.outcome_factories import make_check_in

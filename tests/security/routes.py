@@ -6,7 +6,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from klearmind.booking.links import invitation_token, visit_path
 from klearmind.booking.models import Appointment, Invitation
-from klearmind.care.check_ins import check_in_page_path
+from klearmind.care.check_ins.services import check_in_page_path
 from klearmind.care.models import (
     CheckIn,
     CountLine,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from klearmind.booking.links import appointment_token, invitation_token, visit_path
 from klearmind.booking.models import Appointment, Invitation
 from klearmind.booking.tests.factories import open_visit
-from klearmind.care.check_ins import check_in_token
+from klearmind.care.check_ins.services import check_in_token
 from klearmind.care.models import CheckIn, InfusionChart
 from klearmind.comments.display import posted_token
 from klearmind.comments.models import Comment, CommentStatusChange

@@ -19,7 +19,7 @@ from django.test import Client, TestCase
 from klearmind.booking import services
 from klearmind.booking.models import Appointment, AppointmentStatus, OnlineBooking, ServiceKind
 from klearmind.booking.tests.factories import make_clinic
-from klearmind.care.check_in_tasks import send_check_in
+from klearmind.care.check_ins.tasks import send_check_in
 from klearmind.care.models import Measurement
 from klearmind.care.tests.factories import make_patient
 from klearmind.care.tests.outcome_factories import make_check_in

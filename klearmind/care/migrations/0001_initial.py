@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import klearmind.care.models.check_ins
+import klearmind.care.check_ins.models
 import klearmind.encryption.fields
 from decimal import Decimal
 from django.conf import settings
@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
                 ('measures', klearmind.encryption.fields.EncryptedJSONField(default=list)),
                 ('key', models.CharField(max_length=80, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(default=klearmind.care.models.check_ins.check_in_expiry)),
+                ('expires_at', models.DateTimeField(default=klearmind.care.check_ins.models.check_in_expiry)),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),

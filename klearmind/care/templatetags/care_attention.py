@@ -4,7 +4,7 @@ the words its options have, for the review of an unsent questionnaire."""
 
 from django import template
 
-from klearmind.care.attention import flags_by_patient, open_flags
+from klearmind.care.attention.services import flags_by_patient, open_flags
 from klearmind.intake.questionnaires import FREQUENCY_OPTIONS
 
 register = template.Library()

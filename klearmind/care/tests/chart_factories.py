@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from klearmind.care.chart_services import start_chart
+from klearmind.care.charts.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
+from klearmind.care.charts.services import start_chart
 from klearmind.care.models import ChartAlert, InfusionChart, Phase, VitalSign
-from klearmind.care.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
 
 from .factories import make_patient, make_plan, make_protocol
 from .register_factories import draw_dose

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from klearmind.booking.models import Appointment, AppointmentStatus, Series, ServiceKind
 from klearmind.booking.tests.factories import make_location, make_provider, make_service
-from klearmind.care.check_ins import check_in_path
+from klearmind.care.check_ins.services import check_in_path
 from klearmind.care.measures import measurement_scores
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, MeasurementSource
 

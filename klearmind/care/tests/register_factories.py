@@ -8,7 +8,7 @@ from django.utils import timezone
 from klearmind.booking.models import Location
 from klearmind.booking.tests.factories import make_location
 from klearmind.care.models import Product, StockReceipt
-from klearmind.care.register_services import receive_stock, record_dose
+from klearmind.care.register.services import receive_stock, record_dose
 
 STORE_SLUG = "register-store"
 

@@ -13,8 +13,9 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.tests.factories import make_clinic, make_location
-from klearmind.care import attention
-from klearmind.care.attention import open_flags, review_flag
+from klearmind.care.attention import services as attention
+from klearmind.care.attention.models import AppendOnlyReviewError
+from klearmind.care.attention.services import open_flags, review_flag
 from klearmind.care.models import (
     AttentionReview,
     ChartAlert,
@@ -24,8 +25,7 @@ from klearmind.care.models import (
     Measurement,
     MeasurementSource,
 )
-from klearmind.care.models.attention import AppendOnlyReviewError
-from klearmind.care.register_services import record_count, review_discrepancy
+from klearmind.care.register.services import record_count, review_discrepancy
 from klearmind.comments.models import CommentStatus, Notification, NotificationKind
 from klearmind.comments.tests.factories import CommentFactory, article_site
 from klearmind.intake import services as intake_services

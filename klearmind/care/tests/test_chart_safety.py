@@ -13,9 +13,9 @@ from django.utils import timezone
 from klearmind.accounts.tests.factories import staff
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.tests.factories import make_clinic, make_service
-from klearmind.care.chart_services import open_chart, record_vitals
+from klearmind.care.charts.models.charts import DISCHARGE_CHECKLIST
+from klearmind.care.charts.services import open_chart, record_vitals
 from klearmind.care.models import ChartAlert, InfusionChart, Phase, Protocol
-from klearmind.care.models.charts import DISCHARGE_CHECKLIST
 
 from .chart_factories import complete, make_chart, ready_to_start, vital
 from .factories import make_patient, make_protocol

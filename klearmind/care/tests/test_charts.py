@@ -8,8 +8,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
+from klearmind.care.charts.models.charts import DISCHARGE_CHECKLIST
 from klearmind.care.models import Addendum, ChartEvent, InfusionChart, Phase, RemsRecord
-from klearmind.care.models.charts import DISCHARGE_CHECKLIST
 
 from .chart_factories import complete, enrol, make_chart, ready_to_start, vital
 from .factories import make_protocol

@@ -8,17 +8,20 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from klearmind.audit.models import AuditEvent
 from klearmind.booking.links import APPOINTMENT_SALT, sign
-from klearmind.care.check_in_tasks import send_check_in
-from klearmind.care.check_ins import (
+from klearmind.care.check_ins import services
+from klearmind.care.check_ins.services import (
     check_in_path,
     complete_check_in,
     create_due_check_ins,
     request_check_in,
 )
+from klearmind.care.check_ins.tasks import send_check_in
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, PlanStatus
 from klearmind.intake import questionnaires as q
 from klearmind.intake.models import IntakeSettings
@@ -77,6 +80,19 @@ class CheckInScheduleTests(TestCase):
         second = request_check_in(patient=self.patient)
         assert first.key != second.key
         assert first.reason == CheckInReason.REQUESTED
+
+    def test_a_request_is_audited_with_its_check_in_and_rolled_back_with_it(self):
+        check_in = request_check_in(patient=self.patient)
+        event = AuditEvent.objects.get(target_type="care.checkin", target_id=check_in.pk)
+        assert (event.action, event.detail) == ("create", "check-in sent by a clinician")
+        before = CheckIn.objects.count()
+        with (
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+            mock.patch.object(services, "record", side_effect=DatabaseError("disk full")),
+            self.assertRaises(DatabaseError),
+        ):
+            request_check_in(patient=self.patient)
+        assert (CheckIn.objects.count(), callbacks, mail.outbox) == (before, [], [])
 
 
 class CheckInEmailTests(TestCase):

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.booking.demo import ensure_demo_booking
-from klearmind.care.attention import open_flags
+from klearmind.care.attention.services import open_flags
 from klearmind.care.demo import load_care_demo
 from klearmind.care.models import InfusionChart, Patient, Protocol
-from klearmind.care.timeline import timeline
+from klearmind.care.patients.timeline import timeline
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.tests.test_pages import load_demo
 

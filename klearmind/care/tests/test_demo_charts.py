@@ -8,7 +8,7 @@ from django.utils import timezone
 from klearmind.accounts.tests.factories import staff
 from klearmind.booking.models import Appointment, AppointmentStatus, Series, ServiceKind
 from klearmind.booking.tests.factories import make_clinic
-from klearmind.care.demo_charts import load_charts
+from klearmind.care.demo.charts import load_charts
 from klearmind.care.models import ChartAlert, InfusionChart, RemsRecord
 
 from .factories import make_patient, make_plan

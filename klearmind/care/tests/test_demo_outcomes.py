@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from klearmind.booking.models import AppointmentStatus
-from klearmind.care.demo_outcomes import load_scores
-from klearmind.care.progress import patient_progress
+from klearmind.care.demo.outcomes import load_scores
+from klearmind.care.outcomes.progress import patient_progress
 
 from .factories import make_patient, make_plan
 from .outcome_factories import Treatment

@@ -15,7 +15,7 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.models import AttentionReview, CheckIn, PlanStatus
-from klearmind.care.outcome_views import safe_cell
+from klearmind.care.outcomes.views import safe_cell
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
 from klearmind.pages.models import ClinicSettings

@@ -6,8 +6,8 @@ import datetime
 
 from django.test import SimpleTestCase
 
-from klearmind.care import outcomes
-from klearmind.care.outcomes import (
+from klearmind.care.outcomes import rules as outcomes
+from klearmind.care.outcomes.rules import (
     NO_RECENT_BASELINE,
     NOT_APPLICABLE,
     NOT_ENOUGH_SCORES,

@@ -7,10 +7,10 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import Series
 from klearmind.booking.tests.factories import book, make_clinic
-from klearmind.care.attention import open_flags
-from klearmind.care.chart_services import open_chart
-from klearmind.care.forms import PAPER_ENTRY_LATE_DAYS
+from klearmind.care.attention.services import open_flags
+from klearmind.care.charts.services import open_chart
 from klearmind.care.models import Measurement, Patient, PatientNote, TreatmentPlan
+from klearmind.care.patients.forms import PAPER_ENTRY_LATE_DAYS
 from klearmind.intake.tests.factories import CANDIDATE_NAME, csrf_token, submission_with
 
 from .factories import ALLERGY, PATIENT_EMAIL, PATIENT_NAME, make_patient, make_plan, make_protocol

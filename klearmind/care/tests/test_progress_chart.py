@@ -10,9 +10,9 @@ from django.test import SimpleTestCase, TestCase
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.measures import MEASURES, Measure
 from klearmind.care.models import InfusionChart
-from klearmind.care.outcomes import Point
-from klearmind.care.progress import patient_progress, treatment_dates
-from klearmind.care.progress_chart import charts, progress_chart
+from klearmind.care.outcomes.progress import patient_progress, treatment_dates
+from klearmind.care.outcomes.progress_chart import charts, progress_chart
+from klearmind.care.outcomes.rules import Point
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.scoring import Band
 

@@ -5,15 +5,17 @@ cannot be signed without its register entry."""
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
+from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.tests.factories import make_clinic, make_location
-from klearmind.care.chart_services import start_chart
+from klearmind.care.charts.services import start_chart
 from klearmind.care.models import (
     AppendOnlyError,
     Container,
@@ -25,7 +27,8 @@ from klearmind.care.models import (
     StockReceipt,
     register_entry_missing,
 )
-from klearmind.care.register_services import (
+from klearmind.care.register import services
+from klearmind.care.register.services import (
     record_count,
     record_dose,
     reverse_entry,
@@ -393,3 +396,29 @@ class CountTests(RegisterCase):
         with self.assertRaises(ValidationError) as refused:
             review_discrepancy(line=line, by=self.witness, reason="again", adjust=True)
         assert code_of(refused) == "not_open"
+
+
+class RegisterAuditTests(RegisterCase):
+    def test_each_workflow_writes_its_audit_event_with_its_rows(self):
+        receipt = receive(chart_location(self.chart), by=self.nurse, quantity=1, lot="KET-1")
+        entry = self.draw(drawn="36.25", given="36.25")
+        reversal = reverse_entry(entry=entry, reason="Wrong vial", by=self.nurse)
+        events = AuditEvent.objects.filter(actor=self.nurse, action=AuditEvent.Action.CREATE)
+        assert {(e.target_type, e.target_id, e.detail) for e in events} >= {
+            ("care.stockreceipt", str(receipt.pk), "stock received: 1 × Ketamine 50 mg/mL, 10 mL"),
+            ("care.registerentry", str(entry.pk), f"dose drawn for chart {self.chart.pk}"),
+            (
+                "care.registerentry",
+                str(reversal.pk),
+                f"correction reversing register entry {entry.pk}",
+            ),
+        }
+
+    def test_a_failure_after_the_audit_event_rolls_it_back_with_the_receipt(self):
+        before = (AuditEvent.objects.count(), StockReceipt.objects.count())
+        with (
+            mock.patch.object(services, "append", side_effect=DatabaseError("disk full")),
+            self.assertRaises(DatabaseError),
+        ):
+            receive(chart_location(self.chart), by=self.nurse, quantity=1, lot="KET-2")
+        assert (AuditEvent.objects.count(), StockReceipt.objects.count()) == before

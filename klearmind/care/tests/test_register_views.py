@@ -12,7 +12,7 @@ from django.urls import reverse
 from klearmind.accounts.tests.factories import PASSWORD, sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.care.models import CountLine, InventoryCount, RegisterEntry, StockReceipt
-from klearmind.care.register_services import record_dose
+from klearmind.care.register.services import record_dose
 from klearmind.care.wagtail_hooks import care_menu_items
 from klearmind.intake.tests.factories import csrf_token
 
@@ -116,8 +116,10 @@ class ReceiveViewTests(RegisterViewCase):
         assert response.status_code == 302
         receipt = StockReceipt.objects.get(lot="KX-7781")
         assert (receipt.quantity, receipt.containers.count(), receipt.mg_per_unit) == (4, 4, 500)
-        event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE)
-        assert event.target_id == str(receipt.pk)
+        event = AuditEvent.objects.get(
+            action=AuditEvent.Action.CREATE, target_type="care.stockreceipt", target_id=receipt.pk
+        )
+        assert (event.actor_id, event.ip_address) == (self.nurse.pk, "127.0.0.1")
 
 
 class DrawViewTests(RegisterViewCase):
@@ -176,7 +178,9 @@ class DrawViewTests(RegisterViewCase):
             self.witness,
             460,
         )
-        event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE)
+        event = AuditEvent.objects.get(
+            action=AuditEvent.Action.CREATE, target_type="care.registerentry", target_id=entry.pk
+        )
         assert event.detail == f"dose drawn for chart {self.chart.pk}"
         self.chart.sign(by=self.nurse)
 

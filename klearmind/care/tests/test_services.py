@@ -19,9 +19,10 @@ from klearmind.booking.tests.factories import (
     make_provider,
     make_service,
 )
-from klearmind.care import services
-from klearmind.care.forms import PatientForm
 from klearmind.care.models import Measurement, Patient, PatientStatus, PlanStatus
+from klearmind.care.patients import services
+from klearmind.care.patients.forms import PatientForm
+from klearmind.care.plans import services as plan_services
 from klearmind.intake.models import Status
 from klearmind.intake.tests.factories import (
     CANDIDATE_EMAIL,
@@ -130,14 +131,14 @@ class PlanTests(TestCase):
         patient = make_patient()
         protocol = make_protocol(sessions=6)
         with self.captureOnCommitCallbacks(execute=True):
-            plan = services.start_plan(
+            plan = plan_services.start_plan(
                 patient=patient, protocol=protocol, by=None, indication="Depression"
             )
         assert plan.planned_sessions == 6
         assert patient.check_ins.get().reason == "weekly"
         assert mail.outbox[0].to == [patient.email]
         booster = make_protocol("Booster", sessions=1)
-        other = services.start_plan(
+        other = plan_services.start_plan(
             patient=patient, protocol=booster, by=None, indication="PTSD", planned_sessions=4
         )
         assert other.planned_sessions == 4
@@ -145,12 +146,12 @@ class PlanTests(TestCase):
     def test_a_second_active_plan_under_the_same_protocol_is_refused(self):
         plan = make_plan()
         with pytest.raises(ValidationError) as error:
-            services.start_plan(
+            plan_services.start_plan(
                 patient=plan.patient, protocol=plan.protocol, by=None, indication="Again"
             )
         assert error.value.code == "plan_exists"
         plan.end(status=PlanStatus.COMPLETED)
-        again = services.start_plan(
+        again = plan_services.start_plan(
             patient=plan.patient, protocol=plan.protocol, by=None, indication="Booster course"
         )
         assert again.status == "active"
@@ -163,7 +164,7 @@ class PlanTests(TestCase):
     def test_an_inactive_protocol_cannot_start_a_plan(self):
         protocol = make_protocol(active=False)
         with pytest.raises(ValidationError) as error:
-            services.start_plan(
+            plan_services.start_plan(
                 patient=make_patient(), protocol=protocol, by=None, indication="Depression"
             )
         assert error.value.code == "inactive_protocol"
@@ -184,11 +185,11 @@ class PlanTests(TestCase):
 
     def test_a_plan_ends_once(self):
         plan = make_plan()
-        services.end_plan(plan=plan, status=PlanStatus.COMPLETED, by=None)
+        plan_services.end_plan(plan=plan, status=PlanStatus.COMPLETED, by=None)
         assert plan.status == "completed"
         assert plan.ended_on is not None
         with pytest.raises(ValidationError) as error:
-            services.end_plan(plan=plan, status=PlanStatus.STOPPED, by=None)
+            plan_services.end_plan(plan=plan, status=PlanStatus.STOPPED, by=None)
         assert error.value.code == "plan_ended"
 
     def test_a_plan_ends_only_completed_or_stopped(self):

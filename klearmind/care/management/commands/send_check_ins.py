@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from klearmind.care.check_ins import create_due_check_ins
+from klearmind.care.check_ins.services import create_due_check_ins
 
 
 class Command(BaseCommand):

@@ -1,0 +1,17 @@
+"""The review that closes a Needs attention flag. It validates and never acts."""
+
+from django import forms
+
+from klearmind.intake.forms import DescribedFieldsMixin, no_null_bytes_text
+
+
+class AttentionReviewForm(DescribedFieldsMixin, forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Who was contacted, how, what was agreed (for example the safety plan "
+        "followed, an appointment brought forward, emergency services called).",
+        error_messages={"required": "Write what was done: a flag is closed only with a note."},
+        validators=[no_null_bytes_text],
+    )

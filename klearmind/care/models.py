@@ -1,0 +1,75 @@
+"""Every care model, each defined in its own part of care (patients, plans, charts, check_ins,
+register, attention), imported here so that Django finds them all in the app `care`."""
+
+from .attention.models import AttentionReview
+from .charts.models import (
+    Addendum,
+    ChartAlert,
+    ChartEvent,
+    ChartStatus,
+    ConcomitantMedicine,
+    EventKind,
+    InfusionChart,
+    Phase,
+    RemsRecord,
+    VitalSign,
+    YesNo,
+)
+from .check_ins.models import CheckIn, CheckInReason
+from .patients.models import (
+    Measurement,
+    MeasurementSource,
+    Patient,
+    PatientNote,
+    PatientStatus,
+)
+from .plans.models import CareSettings, Medicine, PlanStatus, Protocol, TreatmentPlan
+from .register.models import (
+    AppendOnlyError,
+    Container,
+    CountLine,
+    DiscrepancyReview,
+    EntryKind,
+    InventoryCount,
+    Product,
+    RegisterEntry,
+    StockReceipt,
+    register_entry_missing,
+)
+
+__all__ = [
+    "Addendum",
+    "AppendOnlyError",
+    "AttentionReview",
+    "CareSettings",
+    "ChartAlert",
+    "ChartEvent",
+    "ChartStatus",
+    "CheckIn",
+    "CheckInReason",
+    "ConcomitantMedicine",
+    "Container",
+    "CountLine",
+    "DiscrepancyReview",
+    "EntryKind",
+    "EventKind",
+    "InfusionChart",
+    "InventoryCount",
+    "Measurement",
+    "MeasurementSource",
+    "Medicine",
+    "Patient",
+    "PatientNote",
+    "PatientStatus",
+    "Phase",
+    "PlanStatus",
+    "Product",
+    "Protocol",
+    "RegisterEntry",
+    "RemsRecord",
+    "StockReceipt",
+    "TreatmentPlan",
+    "VitalSign",
+    "YesNo",
+    "register_entry_missing",
+]

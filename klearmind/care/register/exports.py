@@ -1,0 +1,142 @@
+"""The controlled-substance register for an inspector: the whole register, and one inventory
+count, as CSV. Each needs export_health_record and is written to the audit log."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from klearmind.accounts.access import protected_view
+from klearmind.audit.models import AuditEvent
+
+from ..outcomes.views import safe_cell
+from .models import CountLine, InventoryCount, RegisterEntry
+from .views import EXPORT, audit
+
+CSV_HEADER = [
+    "Recorded at",
+    "Location",
+    "Product",
+    "Strength",
+    "Supplier",
+    "Lot",
+    "Expires",
+    "Vial or device",
+    "Entry",
+    "Patient",
+    "Chart",
+    "Drawn (mg)",
+    "Given (mg)",
+    "Wasted (mg)",
+    "Change (mg)",
+    "Balance (mg)",
+    "Balance (mL)",
+    "Recorded by",
+    "Witness",
+    "Reason",
+    "Corrects entry",
+]
+
+
+def person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def csv_row(entry: RegisterEntry) -> list:
+    item, receipt = entry.container, entry.container.receipt
+    ml = item.in_ml(entry.balance_mg)
+    chart = entry.chart
+    return [
+        timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"),
+        safe_cell(str(receipt.location)),
+        receipt.product_label,
+        receipt.strength,
+        safe_cell(receipt.supplier),
+        safe_cell(receipt.lot),
+        receipt.expires_on.isoformat(),
+        item.label,
+        entry.get_kind_display(),
+        safe_cell(chart.patient.full_name) if chart else "",
+        chart.pk if chart else "",
+        entry.drawn_mg,
+        entry.given_mg,
+        entry.wasted_mg,
+        entry.change_mg,
+        entry.balance_mg,
+        "" if ml is None else ml,
+        safe_cell(person(entry.recorded_by)),
+        safe_cell(person(entry.witness)),
+        safe_cell(entry.reason),
+        entry.reverses_id or "",
+    ]
+
+
+@protected_view(EXPORT)
+def export_csv(request):
+    entries = RegisterEntry.objects.for_page().order_by("recorded_at", "pk")
+    audit(request, AuditEvent.Action.EXPORT, detail="controlled-substance register CSV")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"controlled-substance-register-{timezone.localdate()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_row(entry) for entry in entries)
+    return response
+
+
+COUNT_CSV_HEADER = [
+    "Location",
+    "Counted at",
+    "Counted by",
+    "Vial or device",
+    "Product",
+    "Lot",
+    "Expires",
+    "Expected (mg)",
+    "Counted (mg)",
+    "Difference (mg)",
+    "Counter's reason",
+    "Reviewed by",
+    "Review",
+    "Register adjusted",
+    "Reported to the DEA",
+]
+
+
+def count_csv_row(count: InventoryCount, line: CountLine) -> list:
+    receipt = line.container.receipt
+    review = getattr(line, "review", None)
+    return [
+        safe_cell(str(count.location)),
+        timezone.localtime(count.counted_at).strftime("%Y-%m-%d %H:%M"),
+        safe_cell(person(count.counted_by)),
+        line.container.label,
+        receipt.product_label,
+        safe_cell(receipt.lot),
+        receipt.expires_on.isoformat(),
+        line.expected_mg,
+        line.counted_mg,
+        line.difference_mg,
+        safe_cell(line.reason),
+        safe_cell(person(review.reviewed_by)) if review else "",
+        safe_cell(review.reason) if review else ("open" if line.is_discrepancy else ""),
+        ("yes" if review.adjusted else "no") if review else "",
+        ("yes" if review.reported_to_dea else "no") if review else "",
+    ]
+
+
+@protected_view(EXPORT)
+def count_csv(request, pk: int):
+    inventory = get_object_or_404(
+        InventoryCount.objects.select_related("location__page", "counted_by"), pk=pk
+    )
+    lines = inventory.lines.select_related("container__receipt", "review__reviewed_by")
+    audit(request, AuditEvent.Action.EXPORT, target=inventory, detail="inventory count CSV")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"inventory-count-{inventory.pk}-{timezone.localtime(inventory.counted_at):%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(COUNT_CSV_HEADER)
+    writer.writerows(count_csv_row(inventory, line) for line in lines.order_by("pk"))
+    return response
