@@ -157,7 +157,7 @@ class BookAppointmentTests(TestCase):
         code = refusal_code(
             lambda: self.book_online(self.clinic.at(DAY, 14), invitation=invitation)
         )
-        assert code == "needs_invitation"
+        assert code == "invitation_used"
 
 
 @time_machine.travel(NOW, tick=False)
