@@ -156,13 +156,13 @@ def reschedule(request, appointment):
     context = describe(appointment)
     place = Place(appointment.location, appointment.at_home)
     try:
-        if request.method != "POST":
-            check_changeable(appointment, by=None)  # a POST is checked by move_appointment
-        elif (starts_at := parse_start(request.POST.get("start"))) is None:
-            context["error"] = "Please choose a new time."
-        else:
+        starts_at = parse_start(request.POST.get("start")) if request.method == "POST" else None
+        if starts_at is not None:  # move_appointment checks that the visit may move
             move_appointment(appointment=appointment, starts_at=starts_at, place=place)
             return redirect(visit_path(appointment) + "?moved=1")
+        check_changeable(appointment, by=None)
+        if request.method == "POST":
+            context["error"] = "Please choose a new time."
     except SlotUnavailable as refusal:
         if refusal.code in UNCHANGEABLE:
             context["refusal"] = refusal.message
