@@ -134,11 +134,10 @@ def appointment_action(request, pk: int):
     visit = get_object_or_404(Appointment, pk=pk)
     action = request.POST.get("action", "")
     try:
-        change_status(appointment=visit, action=action, by=request.user)
+        change_status(appointment=visit, action=action, by=request.user, request=request)
     except ValidationError as refusal:
         messages.error(request, refusal.messages[0])
     else:
-        record(action=AuditEvent.Action.CHANGE, request=request, target=visit, detail=action)
         messages.success(request, f"Marked: {ACTIONS.get(action, action)}.")
     return redirect("booking_admin:appointment", pk)
 
@@ -152,12 +151,15 @@ def appointment_move(request, pk: int):
         place = Place(form.cleaned_data["location"], visit.at_home)
         try:
             move_appointment(
-                appointment=visit, starts_at=form.starts_at(), place=place, by=request.user
+                appointment=visit,
+                starts_at=form.starts_at(),
+                place=place,
+                by=request.user,
+                request=request,
             )
         except SlotUnavailable as refusal:
             form.add_error(None, refusal.message)
         else:
-            record(action=AuditEvent.Action.CHANGE, request=request, target=visit, detail="moved")
             messages.success(request, "The visit has moved; the patient gets an e-mail.")
             return redirect("booking_admin:appointment", pk)
     return render_appointment(request, visit, form, status=400)
@@ -177,12 +179,12 @@ def book(request):
                 starts_at=form.starts_at(),
                 patient=patient,
                 by=request.user,
+                request=request,
                 token=posted_form_token(request.POST),
             )
         except SlotUnavailable as refusal:
             form.add_error(None, refusal.message)
         else:
-            record(action=AuditEvent.Action.CREATE, request=request, target=visit)
             messages.success(request, "Booked; the patient gets a confirmation e-mail.")
             return redirect("booking_admin:appointment", visit.pk)
     context = {"form": form, "token": new_form_token()}
@@ -200,8 +202,8 @@ def invitations(request):
             email=form.cleaned_data["email"],
             by=request.user,
             services=form.cleaned_data["services"],
+            request=request,
         )
-        record(action=AuditEvent.Action.CREATE, request=request, target=issued)
         form = InvitationForm()
     context = {"form": form, "issued": issued, "back": reverse("booking_admin:calendar")}
     return TemplateResponse(request, "booking/admin/invitations.html", context)

@@ -5,16 +5,17 @@ invitation, once its link was opened, is read from the session."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from .availability import Place
-from .forms import HOME, ZIP_CODE
+from .forms import HOME, home_visit_location
 from .links import INVITATION_GRANTED, BadLink, invitation_id
-from .models import Invitation, Location, OnlineBooking, Service
-from .services import SlotUnavailable, check_offered
+from .models import Invitation, Location, Service
+from .services import INVITATION_USED, SlotUnavailable, check_offered
 
 
 class StepRefused(Exception):
@@ -47,11 +48,7 @@ class Flow:
 
 
 def invitation_used() -> StepRefused:
-    return StepRefused(
-        "This booking link has been used or has expired. Please call us and we will send a "
-        "new one.",
-        back=reverse("booking:start"),
-    )
+    return StepRefused(INVITATION_USED, back=reverse("booking:start"))
 
 
 def read_invitation(token: str) -> Invitation:
@@ -77,57 +74,37 @@ def granted_invitation(request) -> Invitation | None:
 
 
 def read_flow(request, service_slug: str, place_key: str | None = None) -> Flow:
+    """The step's service and place, refused (StepRefused) unless this person may book the
+    service there: the one `check_offered` of the request."""
     service = get_object_or_404(Service.objects.active(), slug=service_slug)
     invitation = granted_invitation(request)
-    check_bookable_online(service, invitation)
     usable = invitation if invitation and invitation.is_usable else None
     flow = Flow(service=service, invitation=usable)
-    if place_key is None:
-        return flow
-    flow.place = read_place(request, service, place_key)
-    if flow.place.at_home:
-        flow.zip_code = (request.GET.get("zip", "") or request.POST.get("zip", "")).strip()
+    if place_key is not None:
+        flow.place, flow.zip_code = read_place(request, service, place_key)
     try:
-        check_offered(service=service, place=flow.place, staff=False, invitation=flow.invitation)
+        check_offered(service=service, place=flow.place, staff=False, invitation=invitation)
     except SlotUnavailable as refusal:
-        raise StepRefused(refusal.message, back=flow.url("booking:place")) from None
+        place_refused = refusal.code == "not_here"
+        back = flow.url("booking:place") if place_refused else reverse("booking:start")
+        raise StepRefused(refusal.message, back=back) from None
     return flow
 
 
-def check_bookable_online(service: Service, invitation: Invitation | None) -> None:
-    if service.online_booking == OnlineBooking.STAFF:
-        raise StepRefused(
-            f"{service.name} is booked by the clinic. Please call us.",
-            back=reverse("booking:start"),
-        )
-    if service.needs_invitation and not (invitation and invitation.unlocks(service)):
-        if invitation is not None and not invitation.is_usable:
-            raise invitation_used()
-        raise StepRefused(
-            f"{service.name} can be booked online once a clinician has reviewed your "
-            "questionnaire and sent you a personal booking link. You can book a free phone "
-            "consultation now.",
-            back=reverse("booking:start"),
-        )
-
-
-def read_place(request, service: Service, place_key: str) -> Place:
-    back = reverse("booking:place", args=[service.slug])
+def read_place(request, service: Service, place_key: str) -> tuple[Place, str]:
+    """The place in the address, and for a home visit its ZIP code (see home_visit_location)."""
     if place_key != HOME:
         location = Location.objects.select_related("page").filter(page__slug=place_key).first()
         if location is None:
             raise Http404("No such place.")
-        return Place(location)
+        return Place(location), ""
     zip_code = (request.GET.get("zip", "") or request.POST.get("zip", "")).strip()
-    if not ZIP_CODE.match(zip_code):
-        raise StepRefused("For a home visit, please enter your five-digit ZIP code.", back=back)
-    serving = Location.objects.serving_zip(zip_code)
-    if not serving:
-        raise StepRefused(
-            f"We do not make home visits to {zip_code} yet. Please choose one of our clinics.",
-            back=back,
-        )
-    return Place(serving[0], at_home=True)
+    try:
+        location = home_visit_location(zip_code)
+    except ValidationError as refusal:
+        back = reverse("booking:place", args=[service.slug])
+        raise StepRefused(refusal.messages[0], back=back) from None
+    return Place(location, at_home=True), zip_code
 
 
 def parse_day(value: str) -> datetime.date:

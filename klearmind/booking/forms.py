@@ -49,25 +49,35 @@ class PlaceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("place") != HOME:
-            return data
-        zip_code = (data.get("zip") or "").strip()
-        if not ZIP_CODE.match(zip_code):
-            self.add_error("zip", "For a home visit, please enter your five-digit ZIP code.")
-            return data
-        serving = Location.objects.serving_zip(zip_code)
-        if not serving:
-            self.add_error(
-                "zip",
-                ValidationError(
-                    "We do not make home visits to %(zip)s yet. Please choose one of our "
-                    "clinics instead, or call us to ask.",
-                    code="outside_area",
-                    params={"zip": zip_code},
-                ),
-            )
-        data["zip"] = zip_code
+        if data.get("place") == HOME:
+            data["zip"] = (data.get("zip") or "").strip()
+            try:
+                home_visit_location(data["zip"])
+            except ValidationError as refusal:
+                self.add_error("zip", refusal)
         return data
+
+
+def validate_zip_code(value: str) -> None:
+    """The format of a home visit's ZIP code: the one place it is checked."""
+    if not ZIP_CODE.match(value):
+        raise ValidationError(
+            "For a home visit, please enter your five-digit ZIP code.", code="invalid_zip"
+        )
+
+
+def home_visit_location(zip_code: str) -> Location:
+    """The location that makes home visits to `zip_code`; ValidationError says why none does."""
+    validate_zip_code(zip_code)
+    serving = Location.objects.serving_zip(zip_code)
+    if not serving:
+        raise ValidationError(
+            "We do not make home visits to %(zip)s yet. Please choose one of our clinics "
+            "instead, or call us to ask.",
+            code="outside_area",
+            params={"zip": zip_code},
+        )
+    return serving[0]
 
 
 def validate_phone(value: str) -> None:

@@ -50,6 +50,8 @@ NOT_OPENED = (
     "To see your visit, please open the private link in your booking e-mail again. If you "
     "cannot find the e-mail, call us."
 )
+# The refusals of check_changeable: the visit itself cannot be moved online, at any time.
+UNCHANGEABLE = {"wrong_status", "inside_notice"}
 
 
 def refused(request, message: str, *, status: int, back: str = "/book/"):
@@ -152,22 +154,20 @@ def cancel(request, appointment):
 @by_grant
 def reschedule(request, appointment):
     context = describe(appointment)
-    try:
-        check_changeable(appointment, by=None)
-    except SlotUnavailable as refusal:
-        context["refusal"] = refusal.message
-        return TemplateResponse(request, "booking/reschedule.html", context, status=409)
     place = Place(appointment.location, appointment.at_home)
-    if request.method == "POST":
-        starts_at = parse_start(request.POST.get("start"))
-        try:
-            if starts_at is None:
-                raise SlotUnavailable("Please choose a new time.", code="no_time")
+    try:
+        starts_at = parse_start(request.POST.get("start")) if request.method == "POST" else None
+        if starts_at is not None:  # move_appointment checks that the visit may move
             move_appointment(appointment=appointment, starts_at=starts_at, place=place)
-        except SlotUnavailable as refusal:
-            context["error"] = refusal.message
-        else:
             return redirect(visit_path(appointment) + "?moved=1")
+        check_changeable(appointment, by=None)
+        if request.method == "POST":
+            context["error"] = "Please choose a new time."
+    except SlotUnavailable as refusal:
+        if refusal.code in UNCHANGEABLE:
+            context["refusal"] = refusal.message
+            return TemplateResponse(request, "booking/reschedule.html", context, status=409)
+        context["error"] = refusal.message
     context.update(choices(request, appointment, place))
     status = 409 if context.get("error") else 200
     return TemplateResponse(request, "booking/reschedule.html", context, status=status)

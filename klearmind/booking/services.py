@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
+
 from . import clearance
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
 from .models import (
@@ -24,6 +27,7 @@ from .models import (
     Series,
     Service,
 )
+from .series import SERIES_INFUSIONS
 from .tasks import send_booking_email, send_invitation, send_reminder
 
 # How far ahead patients may book, and how soon: the front desk may book any free slot.
@@ -53,38 +57,66 @@ def earliest_start(*, staff: bool, now: datetime.datetime | None = None) -> date
     return now if staff else now + datetime.timedelta(minutes=ONLINE_LEAD_MINUTES)
 
 
+INVITATION_USED = (
+    "This booking link has been used or has expired. Please call us and we will send a new one."
+)
+
+
 def check_offered(
     *,
     service: Service,
-    place: Place,
+    place: Place | None = None,
     staff: bool,
     invitation: Invitation | None = None,
     email: str | None = None,
 ) -> None:
-    """Refuse a service at a place it is not given, or to someone who may not book it. A new
-    treatment booking names the patient's `email`: the front desk books a treatment only for
-    someone a clinician has accepted (a visit being moved was checked when it was booked)."""
+    """Refuse a service to someone who may not book it, or at a place it is not given (no
+    `place`: the person only). The one check of who may book what where, for every booking
+    step and workflow. A new treatment booking by the front desk names the patient's `email`:
+    it is booked only for someone a clinician has accepted (a visit being moved was checked
+    when it was booked)."""
     if not service.active:
         raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
+    if not staff:
+        check_online(service=service, invitation=invitation)
+    if place is not None:
+        check_place(service=service, place=place)
+    if staff:
+        check_accepted(service=service, email=email)
+
+
+def check_online(*, service: Service, invitation: Invitation | None) -> None:
+    if service.online_booking == OnlineBooking.STAFF:
+        raise SlotUnavailable(
+            f"{service.name} is booked by the clinic. Please call us.", code="staff_only"
+        )
+    # needs_invitation holds for every treatment, even one whose row says "anyone".
+    if not service.needs_invitation or (invitation and invitation.unlocks(service)):
+        return
+    if invitation is not None and not invitation.is_usable:
+        raise SlotUnavailable(INVITATION_USED, code="invitation_used")
+    raise SlotUnavailable(
+        f"{service.name} can be booked online once a clinician has reviewed your "
+        "questionnaire and sent you a personal booking link. You can book a free phone "
+        "consultation now.",
+        code="needs_invitation",
+    )
+
+
+def offered_online(*, service: Service, invitation: Invitation | None) -> bool:
+    try:
+        check_online(service=service, invitation=invitation)
+    except SlotUnavailable:
+        return False
+    return True
+
+
+def check_place(*, service: Service, place: Place) -> None:
     if place.at_home and (refusal := service.home_refusal(place.location)):
         raise SlotUnavailable(f"{refusal}.", code="not_here")
     if not place.at_home and not service.locations.filter(pk=place.location.pk).exists():
         raise SlotUnavailable(
             f"{service.name} is not offered in {place.location}.", code="not_here"
-        )
-    if staff:
-        check_accepted(service=service, email=email)
-        return
-    if service.online_booking == OnlineBooking.STAFF:
-        raise SlotUnavailable(
-            f"{service.name} is booked by the clinic: please call us.", code="staff_only"
-        )
-    # needs_invitation holds for every treatment, even one whose row says "anyone".
-    if service.needs_invitation and not (invitation and invitation.unlocks(service)):
-        raise SlotUnavailable(
-            f"{service.name} can be booked online once a clinician has reviewed your "
-            "questionnaire and sent you a personal booking link.",
-            code="needs_invitation",
         )
 
 
@@ -159,25 +191,28 @@ def book_appointment(
     starts_at: datetime.datetime,
     patient: Patient,
     by=None,
+    request=None,
     invitation: Invitation | None = None,
     token: str = "",
 ) -> Appointment:
-    """Book one visit, or return the visit already booked with this form token."""
-    check_offered(
-        service=service,
-        place=place,
-        staff=by is not None,
-        invitation=invitation,
-        email=patient.email,
-    )
+    """Book one visit, or return the visit already booked with this form token. The front
+    desk's booking (`by`) is written to the audit log in the same transaction."""
     with transaction.atomic():
         lock(place.location, service=service)
         earlier = already_booked(token)
         if earlier is not None:
             return earlier
+        check_offered(
+            service=service,
+            place=place,
+            staff=by is not None,
+            invitation=invitation,
+            email=patient.email,
+        )
         appointment = reserve_slot(
             service=service, place=place, starts_at=starts_at, patient=patient, by=by
         )
+        audit(AuditEvent.Action.CREATE, appointment, by=by, request=request)
         _finish(appointment, invitation=invitation, token=token)
     return appointment
 
@@ -186,25 +221,29 @@ def book_series(
     *,
     service: Service,
     place: Place,
-    starts: list[datetime.datetime],
+    starts: list[datetime.datetime | None],
     patient: Patient,
+    first: datetime.datetime | None = None,
     by=None,
+    request=None,
     invitation: Invitation | None = None,
     token: str = "",
 ) -> Series:
-    """Book every visit of an induction series or none; SlotUnavailable names the one taken."""
-    check_offered(
-        service=service,
-        place=place,
-        staff=by is not None,
-        invitation=invitation,
-        email=patient.email,
-    )
+    """Book every visit of an induction series or none; SlotUnavailable names the one taken.
+    `first`, when given, is the time the person chose: the series must begin there."""
     with transaction.atomic():
         lock(place.location, service=service)
         earlier = already_booked(token)
         if earlier is not None:
             return earlier.series
+        check_offered(
+            service=service,
+            place=place,
+            staff=by is not None,
+            invitation=invitation,
+            email=patient.email,
+        )
+        check_series(starts, first=first)
         series = Series.objects.create(service=service)
         for number, starts_at in enumerate(starts, start=1):
             appointment = reserve_slot(
@@ -216,11 +255,25 @@ def book_series(
                 series=series,
                 number=number,
             )
+            audit(AuditEvent.Action.CREATE, appointment, by=by, request=request)
             if number == 1:
                 _finish(appointment, invitation=invitation, token=token)
             else:
                 _schedule_reminder(appointment)
     return series
+
+
+def check_series(starts: list[datetime.datetime | None], *, first=None) -> None:
+    """The series rule: SERIES_INFUSIONS times, each a time, beginning at `first` if given."""
+    if (
+        len(starts) != SERIES_INFUSIONS
+        or None in starts
+        or (first is not None and starts[0] != first)
+    ):
+        raise SlotUnavailable(
+            "The series changed while you were booking. Please look at it again.",
+            code="series_changed",
+        )
 
 
 def already_booked(token: str) -> Appointment | None:
@@ -261,13 +314,10 @@ def reserve_slot(
 
 def _finish(appointment: Appointment, *, invitation, token: str) -> None:
     if invitation is not None and appointment.service.needs_invitation:
-        used = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
-        if not used:
-            raise SlotUnavailable(
-                "This booking link has already been used.", code="invitation_used"
-            )
+        try:
+            invitation.use()
+        except ValidationError:
+            raise SlotUnavailable(INVITATION_USED, code="invitation_used") from None
         appointment.invitation = invitation
         appointment.save(update_fields=["invitation"])
     if token:
@@ -277,7 +327,12 @@ def _finish(appointment: Appointment, *, invitation, token: str) -> None:
 
 
 def move_appointment(
-    *, appointment: Appointment, starts_at: datetime.datetime, place: Place | None = None, by=None
+    *,
+    appointment: Appointment,
+    starts_at: datetime.datetime,
+    place: Place | None = None,
+    by=None,
+    request=None,
 ) -> Appointment:
     """Move a booked visit to another free time (and place); the patient (no `by`) only
     outside the cancellation notice window."""
@@ -317,6 +372,7 @@ def move_appointment(
                 "reminder_sent_at",
             ]
         )
+        audit(AuditEvent.Action.CHANGE, appointment, by=by, request=request, detail="moved")
         queue_email(appointment, kind=EmailKind.MOVED)
         _schedule_reminder(appointment)
     return appointment
@@ -328,12 +384,10 @@ def check_changeable(appointment: Appointment, *, by) -> None:
             f"This visit is {appointment.get_status_display().lower()} and cannot be changed.",
             code="wrong_status",
         )
-    if by is None and appointment.inside_notice_window():
-        raise SlotUnavailable(
-            f"Your visit is less than {appointment.service.cancellation_notice_hours} hours "
-            "away, so it can no longer be changed online. Please call the clinic.",
-            code="inside_notice",
-        )
+    try:
+        appointment.check_notice(by=by, change="move")
+    except ValidationError as refusal:
+        raise SlotUnavailable(refusal.messages[0], code=refusal.code) from None
 
 
 def cancel_appointment(*, appointment: Appointment, by=None, reason: str = "") -> Appointment:
@@ -346,30 +400,41 @@ def cancel_appointment(*, appointment: Appointment, by=None, reason: str = "") -
     return appointment
 
 
-def change_status(*, appointment: Appointment, action: str, by) -> Appointment:
-    """Front desk: arrived, completed, no-show or cancelled."""
-    if action == "cancel":
-        return cancel_appointment(appointment=appointment, by=by, reason="Cancelled by the clinic")
+def change_status(*, appointment: Appointment, action: str, by, request=None) -> Appointment:
+    """Front desk: arrived, completed, no-show or cancelled, written to the audit log."""
     method = {
         "arrived": appointment.mark_arrived,
         "completed": appointment.mark_completed,
         "no_show": appointment.mark_no_show,
     }.get(action)
-    if method is None:
+    if method is None and action != "cancel":
         raise ValidationError("Unknown action.", code="unknown_action")
-    method(by=by)
+    with transaction.atomic():
+        if method is None:
+            cancel_appointment(appointment=appointment, by=by, reason="Cancelled by the clinic")
+        else:
+            method(by=by)
+        audit(AuditEvent.Action.CHANGE, appointment, by=by, request=request, detail=action)
     return appointment
 
 
-def issue_invitation(*, name: str, email: str, by, services=None) -> Invitation:
+def issue_invitation(*, name: str, email: str, by, services=None, request=None) -> Invitation:
     """E-mail a candidate a clinician accepted a personal link to book the given services
     (every invited-only one when none are given) online, once, within INVITATION_DAYS."""
     with transaction.atomic():
         invitation = Invitation.objects.create(name=name, email=email, issued_by=by)
         if services:
             invitation.services.set(services)
+        audit(AuditEvent.Action.CREATE, invitation, by=by, request=request)
         transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
     return invitation
+
+
+def audit(action: str, target, *, by, request, detail: str = "") -> None:
+    """The clinic's own changes (`by` someone) go to the audit log: call it inside the
+    workflow's transaction, so a booking that fails leaves no event."""
+    if by is not None:
+        record(action=action, request=request, actor=by, target=target, detail=detail)
 
 
 def queue_email(appointment: Appointment, *, kind: str) -> BookingEmail:

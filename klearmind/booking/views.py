@@ -17,7 +17,7 @@ from .links import VISITS_GRANTED, grant, visit_path
 from .models import Service
 from .models.appointments import new_form_token, posted_form_token
 from .month import build_month, month_bounds, parse_month
-from .series import SERIES_INFUSIONS, SERIES_MAX_DAYS, propose_series
+from .series import SERIES_MAX_DAYS, propose_series
 from .services import (
     BOOKING_HORIZON_DAYS,
     Patient,
@@ -27,6 +27,7 @@ from .services import (
     book_series,
     earliest_start,
     find_slot,
+    offered_online,
 )
 
 
@@ -59,7 +60,7 @@ def show_booked(request, appointment):
 def start(request):
     invitation = granted_invitation(request)
     services = [
-        (service, not service.needs_invitation or bool(invitation and invitation.unlocks(service)))
+        (service, offered_online(service=service, invitation=invitation))
         for service in Service.objects.bookable_online().prefetch_related("locations__page")
     ]
     return TemplateResponse(request, "booking/start.html", {"services": services})
@@ -136,10 +137,10 @@ def day(request, service: str, place: str, day: str):
 
 @booking_step
 def details(request, service: str, place: str):
-    flow = read_flow(request, service, place)
     earlier = already_booked(posted_form_token(request.POST)) if "confirm" in request.POST else None
     if earlier is not None:  # the same confirm sent twice: show what the first one booked
         return show_booked(request, earlier)
+    flow = read_flow(request, service, place)
     starts_at = parse_start(request.GET.get("start") or request.POST.get("start"))
     if starts_at is None:
         raise StepRefused("Please choose a time from the list.", back=flow.url("booking:month"))
@@ -203,16 +204,11 @@ def confirm(request, flow, form, starts_at, context):
     token = posted_form_token(request.POST)
     try:
         if form.wants_series:
-            starts = [parse_start(value) for value in request.POST.getlist("series_start")]
-            if len(starts) != SERIES_INFUSIONS or None in starts or starts[0] != starts_at:
-                raise SlotUnavailable(
-                    "The series changed while you were booking. Please look at it again.",
-                    code="series_changed",
-                )
             series = book_series(
                 service=flow.service,
                 place=flow.place,
-                starts=starts,
+                starts=[parse_start(value) for value in request.POST.getlist("series_start")],
+                first=starts_at,
                 patient=patient,
                 invitation=flow.invitation,
                 token=token,

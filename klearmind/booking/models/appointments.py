@@ -21,6 +21,12 @@ EMAIL_MAX_LENGTH = 254
 PHONE_MAX_LENGTH = 30
 ADDRESS_MAX_LENGTH = 300
 INVITATION_DAYS = 30
+NOTICE_REFUSALS = {
+    "cancel": "This visit is less than %(hours)s hours away, so it can no longer be cancelled "
+    "online.",
+    "move": "Your visit is less than %(hours)s hours away, so it can no longer be changed "
+    "online. Please call the clinic.",
+}
 
 
 class AppointmentStatus(models.TextChoices):
@@ -130,12 +136,14 @@ class Invitation(models.Model):
         return invitation_url(self)
 
     def use(self) -> None:
-        if not self.is_usable:
+        """Spend the invitation on one booking; ValidationError once it was used or expired.
+        One conditional UPDATE, so of two bookings racing with it only one succeeds."""
+        now = timezone.now()
+        if not Invitation.objects.usable().filter(pk=self.pk).update(used_at=now):
             raise ValidationError(
                 "This invitation has been used or has expired.", code="invitation_used"
             )
-        self.used_at = timezone.now()
-        self.save(update_fields=["used_at"])
+        self.used_at = now
 
 
 class Appointment(models.Model):
@@ -230,6 +238,16 @@ class Appointment(models.Model):
     def inside_notice_window(self, *, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.notice_deadline()
 
+    def check_notice(self, *, by, change: str) -> None:
+        """The notice rule: a patient (no `by`) may not make a `change` ("cancel" or "move")
+        inside the service's cancellation notice window; the clinic may."""
+        if by is None and self.inside_notice_window():
+            raise ValidationError(
+                NOTICE_REFUSALS[change],
+                code="inside_notice",
+                params={"hours": self.service.cancellation_notice_hours},
+            )
+
     def mark_arrived(self, *, by) -> None:
         self._change_status(AppointmentStatus.ARRIVED, by=by, allowed=(AppointmentStatus.BOOKED,))
 
@@ -249,13 +267,8 @@ class Appointment(models.Model):
 
     def cancel(self, *, by=None, reason: str = "") -> None:
         """Cancel a booked visit. A patient (no `by`) may not inside the notice window."""
-        if by is None and self.is_open and self.inside_notice_window():
-            raise ValidationError(
-                "This visit is less than %(hours)s hours away, so it can no longer be "
-                "cancelled online.",
-                code="inside_notice",
-                params={"hours": self.service.cancellation_notice_hours},
-            )
+        if self.is_open:
+            self.check_notice(by=by, change="cancel")
         self.cancel_reason = reason[:200]
         self._change_status(
             AppointmentStatus.CANCELLED,

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from klearmind.booking.availability import Place
-from klearmind.booking.forms import PlaceForm
+from klearmind.booking.forms import PlaceForm, home_visit_location, validate_zip_code
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.services import SlotUnavailable, check_offered
 
@@ -67,3 +67,41 @@ class HomeVisitSettingTests(TestCase):
         assert "never at home" in refused.exception.message_dict["at_home"][0]
         with self.assertRaises(IntegrityError), transaction.atomic():
             spravato.save()
+
+
+class HomeVisitZipTests(TestCase):
+    """home_visit_location: the ZIP rule of a home visit, for the place form and every step."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.location = make_location("midtown", zips="95816, 95819")
+        cls.drip = make_service(cls.location, slug="drip", at_home=True)
+
+    def test_the_format_is_exactly_five_digits(self):
+        validate_zip_code("95816")
+        validate_zip_code("00000")
+        for value in ("9581", "958160", "95816-1234", "9581a", " 95816", ""):
+            with self.assertRaises(ValidationError) as refused:
+                validate_zip_code(value)
+            assert refused.exception.code == "invalid_zip", value
+
+    def test_a_zip_inside_an_area_finds_the_location_that_visits_it(self):
+        assert home_visit_location("95819") == self.location
+        with self.assertRaises(ValidationError) as refused:
+            home_visit_location("95817")
+        assert refused.exception.code == "outside_area"
+        assert refused.exception.messages == [
+            "We do not make home visits to 95817 yet. Please choose one of our clinics "
+            "instead, or call us to ask."
+        ]
+
+    def test_the_form_and_the_steps_give_the_same_answer(self):
+        for zip_code, code in (("958", "invalid_zip"), ("95817", "outside_area")):
+            form = PlaceForm({"place": "home", "zip": f" {zip_code} "}, service=self.drip)
+            assert not form.is_valid()
+            assert form.errors.as_data()["zip"][0].code == code
+            step = self.client.get("/book/drip/home/", {"zip": zip_code})
+            assert step.status_code == 400
+            assert form.errors["zip"][0] in step.content.decode()
+        form = PlaceForm({"place": "home", "zip": " 95816 "}, service=self.drip)
+        assert form.is_valid() and form.cleaned_data["zip"] == "95816"

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
+from klearmind.audit.models import AuditEvent
 from klearmind.booking import clearance, services
 from klearmind.booking.availability import Place
 from klearmind.booking.links import appointment_token
@@ -20,6 +22,7 @@ from klearmind.booking.models import (
     Service,
     ServiceKind,
 )
+from klearmind.booking.models.appointments import BookingRequestQuerySet
 from klearmind.booking.models.setup import TREATMENT_OPEN_TO_ANYONE
 from klearmind.booking.services import SlotUnavailable
 
@@ -27,6 +30,11 @@ from .factories import PATIENT, book, make_clinic, make_location, make_service
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
 DAY = datetime.date(2026, 12, 3)
+
+
+def atomic_depth() -> int:
+    """How many atomic blocks are open (a TestCase itself opens some)."""
+    return len(transaction.get_connection().atomic_blocks)
 
 
 def refusal_code(call) -> str:
@@ -157,7 +165,7 @@ class BookAppointmentTests(TestCase):
         code = refusal_code(
             lambda: self.book_online(self.clinic.at(DAY, 14), invitation=invitation)
         )
-        assert code == "needs_invitation"
+        assert code == "invitation_used"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -391,3 +399,278 @@ class TreatmentGateTests(TestCase):
         self.addCleanup(clearance._checks.extend, saved)
         assert clearance.is_accepted(PATIENT.email) is False
         assert clearance.is_accepted("") is False
+
+
+@time_machine.travel(NOW, tick=False)
+class OfferedTests(TestCase):
+    """check_offered: who may book which service where, the one check for every path."""
+
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, kind=ServiceKind.KETAMINE)
+        Service.objects.filter(pk=self.clinic.service.pk).update(slug="infusion")
+        self.service = self.clinic.service
+
+    def code(self, **kwargs) -> str:
+        kwargs = {"service": self.service, "staff": False, **kwargs}
+        return refusal_code(lambda: services.check_offered(**kwargs))
+
+    def test_without_a_place_only_the_person_is_checked(self):
+        drip = make_service(slug="drip")  # given nowhere
+        services.check_offered(service=drip, staff=False)
+        assert self.code(service=drip, place=self.clinic.place) == "not_here"
+        drip.online_booking = OnlineBooking.STAFF
+        with pytest.raises(SlotUnavailable) as caught:
+            services.check_offered(service=drip, staff=False)
+        assert caught.value.message == "Drip is booked by the clinic. Please call us."
+        services.check_offered(service=drip, staff=True)
+
+    def test_an_invitation_unlocks_only_while_usable_and_says_which_it_is(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+        assert self.code() == "needs_invitation"
+        services.check_offered(service=self.service, staff=False, invitation=invitation)
+        invitation.expires_at = NOW
+        assert self.code(invitation=invitation) == "invitation_used"
+        invitation.expires_at = NOW + datetime.timedelta(seconds=1)
+        services.check_offered(service=self.service, staff=False, invitation=invitation)
+        invitation.used_at = NOW
+        with pytest.raises(SlotUnavailable) as caught:
+            services.check_offered(service=self.service, staff=False, invitation=invitation)
+        assert caught.value.message == services.INVITATION_USED
+
+    def test_an_invitation_for_another_service_does_not_unlock_this_one(self):
+        other = make_service(slug="booster", kind=ServiceKind.BOOSTER)
+        invitation = services.issue_invitation(
+            name="Alex", email="alex@example.org", by=None, services=[other]
+        )
+        assert self.code(invitation=invitation) == "needs_invitation"
+
+    def test_the_front_desk_is_asked_about_acceptance_not_invitations(self):
+        assert self.code(staff=True, email=PATIENT.email) == "not_accepted"
+        services.check_offered(service=self.service, staff=True)  # a visit being moved
+
+    def test_a_booking_asks_once_inside_its_transaction(self):
+        calls = []
+        original = services.check_offered
+
+        def counted(**kwargs):
+            calls.append(atomic_depth())
+            return original(**kwargs)
+
+        drip = make_clinic(chairs=1, slug="drip-clinic")  # its service is a hydration drip
+        with mock.patch.object(services, "check_offered", counted):
+            services.book_appointment(
+                service=drip.service, place=drip.place, starts_at=drip.at(DAY, 10), patient=PATIENT
+            )
+        assert calls == [atomic_depth() + 1]
+
+
+@time_machine.travel(NOW, tick=False)
+class NoticeWindowTests(TestCase):
+    """Appointment.check_notice: a patient may not cancel or move inside the notice window."""
+
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1)
+        self.visit = book(self.clinic, self.clinic.at(DAY, 10))
+        self.deadline = self.visit.starts_at - datetime.timedelta(hours=24)
+
+    def test_the_window_opens_exactly_its_hours_before_the_visit(self):
+        with time_machine.travel(self.deadline - datetime.timedelta(seconds=1), tick=False):
+            self.visit.check_notice(by=None, change="cancel")
+            self.visit.check_notice(by=None, change="move")
+        with time_machine.travel(self.deadline, tick=False):
+            for change in ("cancel", "move"):
+                with pytest.raises(ValidationError) as caught:
+                    self.visit.check_notice(by=None, change=change)
+                assert caught.value.code == "inside_notice"
+            self.visit.check_notice(by=staff("Front desk"), change="move")
+
+    def test_cancelling_and_moving_say_it_in_their_own_words(self):
+        with time_machine.travel(self.deadline, tick=False):
+            with pytest.raises(ValidationError) as cancelled:
+                services.cancel_appointment(appointment=self.visit)
+            with pytest.raises(SlotUnavailable) as moved:
+                services.move_appointment(appointment=self.visit, starts_at=self.clinic.at(DAY, 14))
+        assert cancelled.value.messages == [
+            "This visit is less than 24 hours away, so it can no longer be cancelled online."
+        ]
+        assert moved.value.message == (
+            "Your visit is less than 24 hours away, so it can no longer be changed online. "
+            "Please call the clinic."
+        )
+
+    def test_the_window_follows_the_services_notice(self):
+        self.clinic.service.cancellation_notice_hours = 48
+        self.clinic.service.save()
+        self.visit.refresh_from_db()
+        with time_machine.travel(self.deadline - datetime.timedelta(hours=1), tick=False):
+            assert (
+                refusal_code(
+                    lambda: services.move_appointment(
+                        appointment=self.visit, starts_at=self.clinic.at(DAY, 14)
+                    )
+                )
+                == "inside_notice"
+            )
+
+
+@time_machine.travel(NOW, tick=False)
+class InvitationUseTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(chairs=2, kind=ServiceKind.KETAMINE)
+        self.invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+
+    def book_online(self, hour, *, invitation=None, token=""):
+        return services.book_appointment(
+            service=self.clinic.service,
+            place=self.clinic.place,
+            starts_at=self.clinic.at(DAY, hour),
+            patient=PATIENT,
+            invitation=invitation or self.invitation,
+            token=token,
+        )
+
+    def test_an_invitation_is_used_once(self):
+        self.invitation.use()
+        assert self.invitation.used_at == NOW
+        with pytest.raises(ValidationError) as caught:
+            self.invitation.use()
+        assert caught.value.code == "invitation_used"
+
+    def test_a_copy_loaded_before_the_invitation_was_used_cannot_use_it_again(self):
+        stale = Invitation.objects.get(pk=self.invitation.pk)
+        self.invitation.use()
+        with pytest.raises(ValidationError):
+            stale.use()
+
+    def test_a_used_invitation_cannot_book_twice(self):
+        stale = Invitation.objects.get(pk=self.invitation.pk)
+        first = self.book_online(10)
+        assert first.invitation == self.invitation
+        assert refusal_code(lambda: self.book_online(12, invitation=stale)) == "invitation_used"
+        self.invitation.refresh_from_db()
+        assert refusal_code(lambda: self.book_online(12)) == "invitation_used"
+        assert list(Appointment.objects.all()) == [first]
+
+    def test_the_same_form_token_returns_the_booking_its_invitation_paid_for(self):
+        first = self.book_online(10, token="abc")
+        self.invitation.refresh_from_db()
+        assert self.book_online(10, token="abc") == first
+
+    def test_an_expired_invitation_books_nothing(self):
+        with time_machine.travel(self.invitation.expires_at, tick=False):
+            assert refusal_code(lambda: self.book_online(10)) == "invitation_used"
+        assert not Appointment.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+class SeriesRuleTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1)
+        self.starts = [self.clinic.at(DAY + datetime.timedelta(days=2 * n), 10) for n in range(6)]
+
+    def book(self, starts, **kwargs):
+        return services.book_series(
+            service=self.clinic.service,
+            place=self.clinic.place,
+            starts=starts,
+            patient=PATIENT,
+            **kwargs,
+        )
+
+    def test_a_series_is_six_times_beginning_at_the_one_chosen(self):
+        assert self.book(self.starts, first=self.starts[0]).appointments.count() == 6
+
+    def test_any_other_plan_is_refused_and_books_nothing(self):
+        for plan, first in (
+            (self.starts[:5], None),
+            ([*self.starts, self.starts[-1] + datetime.timedelta(days=2)], None),
+            ([*self.starts[:5], None], None),
+            (self.starts, self.starts[1]),
+        ):
+            assert refusal_code(lambda p=plan, f=first: self.book(p, first=f)) == ("series_changed")
+        assert not Appointment.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+class AuditTests(TestCase):
+    """The front desk's changes are written to the audit log inside the workflow's
+    transaction: what fails leaves no event."""
+
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1)
+        self.desk = staff("Front desk")
+
+    def book(self, hour=10, **kwargs):
+        return services.book_appointment(
+            service=self.clinic.service,
+            place=self.clinic.place,
+            starts_at=self.clinic.at(DAY, hour),
+            patient=PATIENT,
+            by=self.desk,
+            **kwargs,
+        )
+
+    def test_a_booking_by_the_front_desk_is_audited_and_one_online_is_not(self):
+        visit = self.book()
+        event = AuditEvent.objects.get()
+        assert (event.action, event.actor, event.target_id) == ("create", self.desk, str(visit.pk))
+        services.book_appointment(
+            service=self.clinic.service,
+            place=self.clinic.place,
+            starts_at=self.clinic.at(DAY, 12),
+            patient=PATIENT,
+        )
+        assert AuditEvent.objects.count() == 1
+
+    def test_a_refused_booking_leaves_no_event(self):
+        book(self.clinic, self.clinic.at(DAY, 10))
+        assert refusal_code(self.book) == "taken"
+        assert not AuditEvent.objects.exists()
+
+    def test_a_booking_that_fails_after_its_event_leaves_neither(self):
+        with (
+            mock.patch.object(BookingRequestQuerySet, "record", side_effect=IntegrityError),
+            pytest.raises(IntegrityError),
+        ):
+            self.book(token="abc")
+        assert not Appointment.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    def test_a_refused_move_or_status_change_leaves_no_event(self):
+        visit = book(self.clinic, self.clinic.at(DAY, 10))
+        code = refusal_code(
+            lambda: services.move_appointment(
+                appointment=visit, starts_at=self.clinic.at(DAY, 20), by=self.desk
+            )
+        )
+        assert code == "outside_hours"
+        with pytest.raises(ValidationError):
+            services.change_status(appointment=visit, action="no_show", by=self.desk)
+        assert not AuditEvent.objects.exists()
+        services.change_status(appointment=visit, action="cancel", by=self.desk)
+        assert AuditEvent.objects.get().detail == "cancel"
+
+    def test_every_event_is_written_inside_the_workflows_transaction(self):
+        depths = []
+        original = services.record
+
+        def recorded(**kwargs):
+            depths.append(atomic_depth())
+            return original(**kwargs)
+
+        outside = atomic_depth()
+        with mock.patch.object(services, "record", recorded):
+            visit = self.book()
+            services.move_appointment(
+                appointment=visit, starts_at=self.clinic.at(DAY, 14), by=self.desk
+            )
+            services.change_status(appointment=visit, action="cancel", by=self.desk)
+            services.issue_invitation(name="Alex", email="alex@example.org", by=self.desk)
+        assert len(depths) == 4
+        assert all(depth > outside for depth in depths)
+        assert AuditEvent.objects.count() == 4
+
+    def test_an_invitation_issued_by_a_clinician_is_audited(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=self.desk)
+        event = AuditEvent.objects.get()
+        assert (event.target_type, event.target_id) == ("booking.invitation", str(invitation.pk))

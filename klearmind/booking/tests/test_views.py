@@ -1,5 +1,6 @@
 import datetime
 import re
+from unittest import mock
 from urllib.parse import urlsplit
 
 import icalendar
@@ -10,7 +11,7 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client, TestCase, override_settings
 
-from klearmind.booking import services
+from klearmind.booking import flow, services
 from klearmind.booking.links import appointment_path, invitation_token, visit_path
 from klearmind.booking.models import (
     Appointment,
@@ -178,6 +179,23 @@ class BookingStepsTests(TestCase):
         assert "that time was just taken" in text(response)
         assert Appointment.objects.count() == 1
 
+    def test_each_step_asks_who_may_book_what_where_once(self):
+        with mock.patch.object(flow, "check_offered", wraps=flow.check_offered) as check:
+            self.client.get("/book/drip/", {"place": "midtown"})
+            self.client.get("/book/drip/midtown/", {"month": "2026-12"})
+            self.client.get("/book/drip/home/2026-12-03/", {"zip": "95816"})
+        assert check.call_count == 3
+        assert [c.kwargs["place"] for c in check.call_args_list][0] is None
+        assert check.call_args_list[2].kwargs["place"].at_home
+
+    def test_a_staff_only_service_is_refused_on_every_step(self):
+        self.clinic.service.online_booking = OnlineBooking.STAFF
+        self.clinic.service.save()
+        for url in ("/book/drip/", "/book/drip/midtown/", self.details_url):
+            response = self.client.get(url, {"start": self.start})
+            assert response.status_code == 400, url
+            assert "Drip is booked by the clinic. Please call us." in text(response)
+
     def test_a_full_day_is_not_a_link_in_the_month(self):
         for hour in range(8, 18):
             book(self.clinic, self.clinic.at(DAY, hour))
@@ -247,6 +265,26 @@ class InvitationAndSeriesTests(TestCase):
         assert "This booking link has been used or has expired" in text(used)
         again = self.client.get("/book/drip/midtown/")
         assert "This booking link has been used or has expired" in text(again)
+
+    def test_a_used_invitation_cannot_book_twice(self):
+        invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
+        self.client.get(f"/book/invitation/{invitation_token(invitation)}/")
+        url = "/book/drip/midtown/details/"
+
+        def review(hour):
+            start = self.clinic.at(DAY, hour).isoformat()
+            page = self.client.get(url, {"start": start})
+            data = {"csrfmiddlewaretoken": csrf_token(page), "start": start, **DETAILS}
+            return self.client.post(url, {**data, "series": "one"})
+
+        first, second = review(10), review(14)
+        booked = self.client.post(url, {**hidden_fields(first), "confirm": "1"})
+        again = self.client.post(url, {**hidden_fields(first), "confirm": "1"})
+        assert again["Location"] == booked["Location"]  # a double click shows the same visit
+        refused = self.client.post(url, {**hidden_fields(second), "confirm": "1"})
+        assert refused.status_code == 400
+        assert "This booking link has been used or has expired" in text(refused)
+        assert Appointment.objects.get().invitation == invitation
 
     def test_the_invitation_is_read_from_the_browser_it_was_opened_in_only(self):
         invitation = services.issue_invitation(name="Alex", email="alex@example.org", by=None)
@@ -333,6 +371,21 @@ class PrivateLinkTests(TestCase):
             assert page.content.decode().count("<form") == 0 or "Yes, cancel" not in text(page)
         self.visit.refresh_from_db()
         assert self.visit.status == AppointmentStatus.BOOKED
+
+    def test_inside_the_notice_window_a_posted_move_is_refused_and_nothing_moves(self):
+        page = self.client.get(self.path + "reschedule/", {"month": "2026-12", "day": "2026-12-04"})
+        new_start = self.clinic.at(DAY + datetime.timedelta(days=1), 11).isoformat()
+        with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=3)):
+            open_visit(self.client, self.visit)  # days later: this browser's session ended
+            response = self.client.post(
+                self.path + "reschedule/",
+                {"csrfmiddlewaretoken": csrf_token(page), "start": new_start},
+            )
+        assert response.status_code == 409
+        assert "so it can no longer be changed online" in text(response)
+        assert "Free times" not in text(response)
+        self.visit.refresh_from_db()
+        assert self.visit.local_start.hour == 10
 
     def test_rescheduling_picks_a_new_free_time(self):
         page = self.client.get(self.path + "reschedule/", {"month": "2026-12", "day": "2026-12-04"})
