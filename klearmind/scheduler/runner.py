@@ -82,6 +82,7 @@ def build_scheduler(jobs: list[Job] | None = None) -> BlockingScheduler:
         timezone=settings.TIME_ZONE,
     )
     for job in enabled_jobs() if jobs is None else jobs:
+        job.task  # noqa: B018 - a wrong task path fails at start, not at its first run
         scheduler.add_job(
             fire, job.trigger(), kwargs={"job": job, "run_at": None}, id=job.name, name=job.name
         )

@@ -6,10 +6,11 @@ import io
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_SUBMITTED
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from klearmind.scheduler.jobs import Job
@@ -93,3 +94,10 @@ class SchedulerTests(TestCase):
         assert "The scheduler is running." in out.getvalue()
         assert REMINDERS.task_path in queued()
         assert ScheduledRun.objects.filter(job="send_due_reminders", run_at=FIVE_PAST).exists()
+
+
+class StartTests(SimpleTestCase):
+    def test_a_job_whose_task_path_does_not_import_stops_the_start(self):
+        wrong = Job("wrong", "* * * * *", "klearmind.booking.tasks.no_such_task")
+        with pytest.raises(ImportError):
+            build_scheduler([wrong])
