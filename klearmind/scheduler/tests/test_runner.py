@@ -90,8 +90,11 @@ class SchedulerTests(TestCase):
             time_machine.travel(FIVE_PAST, tick=False),
         ):
             call_command("scheduler", stdout=out)
-        assert "send_due_reminders: cron[" in out.getvalue()
-        assert "The scheduler is running." in out.getvalue()
+        assert (
+            "send_due_reminders: */5 * * * *, enqueues klearmind.booking.tasks.send_due_reminders"
+            in out.getvalue()
+        )
+        assert "The scheduler is running (America/Los_Angeles)." in out.getvalue()
         assert REMINDERS.task_path in queued()
         assert ScheduledRun.objects.filter(job="send_due_reminders", run_at=FIVE_PAST).exists()
 

@@ -11,9 +11,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         scheduler = build_scheduler()
-        for job in scheduler.get_jobs():
-            self.stdout.write(f"{job.id}: {job.trigger}")
-        self.stdout.write("The scheduler is running. Ctrl-C stops it.")
+        for scheduled in scheduler.get_jobs():
+            job = scheduled.kwargs["job"]
+            self.stdout.write(f"{job.name}: {job.cron}, enqueues {job.task_path}")
+        self.stdout.write(f"The scheduler is running ({scheduler.timezone}). Ctrl-C stops it.")
         self.stdout.flush()  # before it blocks, also when its output goes to a pipe
         try:
             scheduler.start()
