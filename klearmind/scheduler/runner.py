@@ -22,7 +22,7 @@ from apscheduler.events import (
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from .jobs import Job, enabled_jobs
 from .services import enqueue_run
@@ -61,14 +61,21 @@ class KeyedRunExecutor(BaseExecutor):
 
 def fire(*, job: Job, run_at: datetime.datetime) -> bool:
     """Enqueue the run; True if this scheduler did, False if another had."""
-    close_old_connections()  # a connection the database dropped since the last run
+    drop_stale_connections()
     try:
         run = enqueue_run(job=job, run_at=run_at)
     finally:
-        close_old_connections()
+        drop_stale_connections()
     if run is not None:
         logger.debug("Enqueued %s for its run due at %s", job.task_path, run_at)
     return run is not None
+
+
+def drop_stale_connections() -> None:
+    """As Django does around each request: close a connection the database dropped (a restart)
+    or one past its CONN_MAX_AGE. Never one in the middle of a transaction (a caller's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def build_scheduler(jobs: list[Job] | None = None) -> BlockingScheduler:

@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_SUBMITTED
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import SimpleTestCase, TestCase, override_settings
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from klearmind.scheduler.jobs import Job
@@ -80,6 +82,13 @@ class SchedulerTests(TestCase):
         late = due + datetime.timedelta(seconds=MISFIRE_GRACE_SECONDS - 1)
         run_one_round([ERASURE], now=late, next_run_time=due)
         assert queued() == [ERASURE.task_path]
+
+    def test_a_failed_run_stops_nothing_and_the_next_run_enqueues(self):
+        with mock.patch.object(DatabaseBackend, "enqueue", side_effect=OperationalError("gone")):
+            run_one_round([REMINDERS], now=FIVE_PAST)
+        assert queued() == []
+        run_one_round([REMINDERS], now=FIVE_PAST + datetime.timedelta(minutes=5))
+        assert queued() == [REMINDERS.task_path]
 
     def test_the_command_starts_and_enqueues_the_task_of_a_due_job(self):
         out = io.StringIO()

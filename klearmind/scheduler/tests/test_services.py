@@ -2,7 +2,7 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import TestCase, override_settings
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -37,7 +37,7 @@ class EnqueueRunTests(TestCase):
 
     def test_the_database_refuses_a_second_row_for_one_run(self):
         ScheduledRun.objects.create(job=REMINDERS.name, run_at=RUN_AT)
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError), transaction.atomic():
             ScheduledRun.objects.create(job=REMINDERS.name, run_at=RUN_AT)
 
     def test_a_failed_enqueue_stores_no_run_so_it_can_be_tried_again(self):
