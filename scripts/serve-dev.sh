@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serves the site for development: brings the database and the demo up to date, then runs the
-# task worker in the background and the web server in front.
+# task worker and the scheduler in the background and the web server in front; stopping the web
+# server stops all three.
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
@@ -19,6 +20,9 @@ export BASE_URL=${BASE_URL:-http://$link_host:$port}
 "$py" manage.py db_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+"$py" manage.py scheduler &
+scheduler=$!
+trap 'kill "$worker" "$scheduler" 2>/dev/null || true' EXIT INT TERM
 
 echo "Klearmind is starting on $BASE_URL/ (the back office is at /admin/). Ctrl-C stops it."
 echo "Pages are cached for anonymous readers (the X-Cache header says HIT or MISS; PAGE_CACHE_SECONDS=0 turns it off)."

@@ -1,4 +1,5 @@
-"""The shipped nginx and gunicorn settings: valid, and doing what the README promises.
+"""The shipped nginx, gunicorn and systemd settings and the Procfile: valid, and doing what the
+README promises.
 
 nginx runs for real (when installed) with the configuration rendered as the benchmark
 renders it, in front of a small backend in this process that answers with the headers the
@@ -8,6 +9,8 @@ app sends, so the micro-cache's choices are observed, not read off the file.
 import concurrent.futures
 import http.server
 import runpy
+import shlex
+import shutil
 import subprocess
 import threading
 import time
@@ -16,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.management import get_commands
 
 from bench import nginx
 from bench.throwaway import GUNICORN_CONF, Site, free_port
@@ -322,3 +326,91 @@ def test_a_throwaway_site_given_redis_keeps_its_keys_under_its_own_prefix(tmp_pa
     env = Site(tmp_path / "run.abc123", redis_url="redis://127.0.0.1:6379/3").env
     assert env["REDIS_URL"] == "redis://127.0.0.1:6379/3"
     assert env["CACHE_KEY_PREFIX"] == "throwaway-run.abc123"
+
+
+# The three long-running processes, as the systemd units and the Procfile start them.
+ROOT = Path(__file__).resolve().parents[1]
+UNITS = ROOT / "deploy" / "systemd"
+PROCESSES = {
+    "web": "gunicorn --config deploy/gunicorn.conf.py klearmind.wsgi:application",
+    "worker": "python manage.py db_worker",
+    "scheduler": "python manage.py scheduler",
+}
+
+
+def unit(name: str) -> dict[str, dict[str, list[str]]]:
+    """A unit file's sections, each mapping a key to its values in order."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    for line in (UNITS / f"klearmind-{name}.service").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = sections.setdefault(line.strip("[]"), {})
+        else:
+            key, _, value = line.partition("=")
+            section.setdefault(key, []).append(value)
+    return sections
+
+
+def test_there_is_a_unit_for_each_process_and_no_other():
+    assert sorted(path.name for path in UNITS.iterdir()) == sorted(
+        f"klearmind-{name}.service" for name in PROCESSES
+    )
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_each_unit_runs_its_process_from_the_checkouts_virtualenv(name):
+    service = unit(name)["Service"]
+    assert service["ExecStart"] == [f"/srv/klearmind/.venv/bin/{PROCESSES[name]}"]
+    assert service["WorkingDirectory"] == ["/srv/klearmind"]
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_each_unit_runs_as_the_app_user_with_the_production_settings_and_restarts(name):
+    sections = unit(name)
+    service = sections["Service"]
+    assert (service["User"], service["Group"]) == (["klearmind"], ["klearmind"])
+    assert service["Environment"] == ["DJANGO_SETTINGS_MODULE=klearmind.settings.production"]
+    assert service["EnvironmentFile"] == ["/etc/klearmind/klearmind.env"]
+    assert service["Restart"] == ["always"]
+    assert sections["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def test_the_web_unit_waits_for_gunicorns_ready_signal_and_reloads_on_hup():
+    service = unit("web")["Service"]
+    assert service["Type"] == ["notify"]
+    assert service["ExecReload"] == ["/bin/kill -s HUP $MAINPID"]
+
+
+def test_the_procfile_starts_the_same_three_processes():
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    assert dict(line.split(": ", 1) for line in procfile) == PROCESSES
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_each_process_is_a_command_that_exists(name):
+    program, *args = shlex.split(PROCESSES[name])
+    if program == "python":
+        assert args[0] == "manage.py"
+        assert args[1] in get_commands()
+    else:
+        assert (ROOT / args[1]).is_file()
+        assert args[2] == "klearmind.wsgi:application"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd is not installed")
+def test_systemd_accepts_the_units(tmp_path):
+    """Rendered for this checkout, as the paths of production do not exist here."""
+    environment = tmp_path / "klearmind.env"
+    environment.write_text("")
+    for path in UNITS.iterdir():
+        text = path.read_text().replace("/srv/klearmind", str(ROOT))
+        (tmp_path / path.name).write_text(
+            text.replace("/etc/klearmind/klearmind.env", str(environment))
+        )
+    units = sorted(str(path) for path in tmp_path.glob("*.service"))
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", *units], capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == ""

@@ -7,13 +7,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The stand-in reports each command; its runserver waits until the worker, started in the
-# background, has reported too, as the script stops the worker when runserver returns.
+# The stand-in reports each command; its runserver waits until the worker and the scheduler,
+# started in the background, have reported too, as the script stops them when runserver returns.
+# Its background commands keep running until they are stopped, as the real ones do.
 STUB = """#!/bin/sh
 echo "$2 $3 BASE_URL=$BASE_URL" >> "$STUB_LOG"
-if [ "$2" = runserver ]; then
-  for _ in $(seq 200); do grep -q '^db_worker' "$STUB_LOG" && break; sleep 0.05; done
-fi
+case "$2" in
+  runserver)
+    for _ in $(seq 200); do
+      grep -q '^db_worker' "$STUB_LOG" && grep -q '^scheduler' "$STUB_LOG" && break
+      sleep 0.05
+    done ;;
+  db_worker | scheduler)
+    trap 'echo "$2 stopped" >> "$STUB_LOG"; exit 0' TERM
+    while :; do sleep 0.05; done ;;
+esac
 """
 
 
@@ -42,8 +50,14 @@ def test_every_process_links_to_the_port_served(tmp_path):
     base_url = "BASE_URL=http://127.0.0.1:8101"
     assert f"load_demo  {base_url}" in lines  # it prints the demo logins' address
     assert f"db_worker  {base_url}" in lines  # it sends the e-mails
+    assert f"scheduler  {base_url}" in lines  # it enqueues the reminders
     assert f"runserver 127.0.0.1:8101 {base_url}" in lines
     assert any(line.startswith("Klearmind is starting on http://127.0.0.1:8101/") for line in lines)
+
+
+def test_the_worker_and_the_scheduler_stop_with_the_web_server(tmp_path):
+    lines = serve(tmp_path, "127.0.0.1", "8103")
+    assert {"db_worker stopped", "scheduler stopped"} <= lines
 
 
 @pytest.mark.parametrize(

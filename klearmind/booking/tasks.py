@@ -1,5 +1,6 @@
 """E-mail about visits, sent by the task worker: the outbox (retried on failure) and the
-reminder a day ahead, which is claimed before it is sent so it goes out exactly once."""
+reminder a day ahead, which is claimed before it is sent so it goes out exactly once, and the
+sweep that sends the reminders still due (the scheduler runs it every few minutes)."""
 
 import datetime
 import logging
@@ -96,3 +97,16 @@ def send_invitation(*, invitation_id: int) -> str:
     )
     EmailMessage("Your personal link to book treatment", body, to=[invitation.email]).send()
     return "sent"
+
+
+@task()
+def send_due_reminders() -> int:
+    """Send the day-ahead reminder of every visit in the next 24 hours that has not had one;
+    return how many went out."""
+    from .services import REMINDER_AHEAD
+
+    due = Appointment.objects.due_reminders(now=timezone.now(), ahead=REMINDER_AHEAD)
+    sent = 0
+    for pk, starts_at in due.values_list("pk", "starts_at"):
+        sent += send_reminder.call(appointment_id=pk, starts_at=starts_at.isoformat()) == "sent"
+    return sent

@@ -144,3 +144,12 @@ def token_for(notification: Notification) -> str:
 def page_url(comment) -> str:
     url = comment.page.full_url or comment.page.url or "/"
     return url if url.startswith("http") else settings.WAGTAILADMIN_BASE_URL + url
+
+
+@task()
+def erase_network_data_task() -> int:
+    """Erase the IP addresses and browsers past their keeping time; the scheduler runs it
+    daily. Returns how many comments changed."""
+    from .services import erase_network_data
+
+    return erase_network_data()

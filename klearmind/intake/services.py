@@ -75,8 +75,7 @@ def start_draft(*, about: dict) -> tuple[Draft, str]:
         )
         draft.step = steps.neighbour(steps.FIRST, draft.answers, offset=1).slug
         draft.save(update_fields=["step"])
-        # No scheduler needed: every new draft sweeps out the stale ones (cron may also run
-        # `manage.py erase_stale_intake_drafts`).
+        # Every new draft sweeps out the stale ones, besides the scheduler's daily run.
         transaction.on_commit(lambda: erase_stale_drafts_task.enqueue())
     return draft, token
 

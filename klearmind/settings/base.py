@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "klearmind.care",
     "klearmind.demo",  # `manage.py load_demo`: every app's part of the demo clinic
     "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
+    "klearmind.scheduler",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
@@ -366,5 +367,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         # The task worker logs every task at INFO; say TASKS_LOG_LEVEL=INFO to see them.
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        # The scheduler lists its jobs itself when it starts.
+        "apscheduler": {"level": "WARNING"},
     },
 }

@@ -67,6 +67,15 @@ class ReminderTests(TestCase):
         assert out.getvalue() == "Reminders sent: 1.\nReminders sent: 0.\n"
         assert len(mail.outbox) == 1
 
+    def test_the_sweep_sends_the_reminders_due_and_says_how_many(self):
+        later = book(self.clinic, self.clinic.at(DAY + datetime.timedelta(days=3), 10))
+        with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)):
+            assert tasks.send_due_reminders.call() == 1
+            assert tasks.send_due_reminders.call() == 0
+        later.refresh_from_db()
+        assert later.reminder_sent_at is None
+        assert len(mail.outbox) == 1
+
     @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
     def test_booking_queues_the_reminder_for_a_day_ahead_when_the_worker_can_wait(self):
         with self.captureOnCommitCallbacks(execute=True):

@@ -10,6 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from klearmind.comments.models import Comment, CommentSettings, Notification
+from klearmind.comments.tasks import erase_network_data_task
 
 from .factories import CommentFactory, article_site
 
@@ -37,6 +38,11 @@ class NetworkDataTests(TestCase):
         assert (recent.ip_address, recent.user_agent) == ("203.0.113.7", "Mozilla/5.0 (test)")
         assert old.text and old.author_email  # nothing else is touched
         assert "of 0 comment(s)" in run("erase_comment_network_data")
+
+    def test_the_scheduled_task_erases_and_says_how_many(self):
+        CommentFactory(page=self.article, submitted_at=timezone.now() - datetime.timedelta(days=61))
+        assert erase_network_data_task.call() == 1
+        assert erase_network_data_task.call() == 0
 
     def test_the_retention_period_is_a_setting(self):
         comment_settings = CommentSettings.load()

@@ -122,7 +122,7 @@ class DraftErasureTests(TestCase):
         intake_settings.save()
         assert services.erase_stale_drafts() == 1
 
-    def test_the_command_for_cron_erases_and_reports(self):
+    def test_the_command_erases_and_reports(self):
         draft_with()
         Draft.objects.update(updated_at=timezone.now() - datetime.timedelta(days=40))
         with mock.patch("sys.stdout") as stdout:

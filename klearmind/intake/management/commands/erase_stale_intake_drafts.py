@@ -6,8 +6,8 @@ from klearmind.intake.services import erase_stale_drafts
 class Command(BaseCommand):
     help = (
         "Erase unfinished candidacy questionnaires not changed for the retention period "
-        "(30 days by default, Candidacy questionnaires → Questionnaire settings). Run it daily "
-        "from cron or a timer."
+        "(30 days by default, Candidacy questionnaires → Questionnaire settings). The scheduler "
+        "runs it daily."
     )
 
     def handle(self, *args, **options):
