@@ -103,8 +103,8 @@ EDITOR = Role(
     (
         ADMIN_ACCESS,
         *(f"pages.{a}_safetynotice" for a in ("add", "change", "delete", "view")),
-        "pages.change_clinicsettings",
-        "pages.view_clinicsettings",
+        "clinic.change_clinicsettings",
+        "clinic.view_clinicsettings",
         *(f"wagtailredirects.{a}_redirect" for a in ("add", "change", "delete", "view")),
     ),
     page_permissions=EDITOR_PAGE_PERMISSIONS,

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 
+from klearmind.clinic.models import ClinicSettings
 from klearmind.intake.models import IntakeSettings
-from klearmind.pages.models import ClinicSettings
 
 from .models import CheckIn
 

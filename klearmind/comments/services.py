@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from . import crisis, rules, spam
 from .caching import forget_pages_after_commit, invalidate

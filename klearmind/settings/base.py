@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "klearmind.accounts",  # first, so its sign-in templates override Wagtail's
+    "klearmind.clinic",
     "klearmind.pages",
     "klearmind.audit",
     "klearmind.encryption",

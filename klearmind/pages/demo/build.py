@@ -11,9 +11,10 @@ from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
 from klearmind.accounts.demo import DemoLogin, ensure_demo_staff
+from klearmind.clinic.models import ClinicSettings
 from klearmind.comments.demo import ensure_demo_comments
 
-from ..models import ClinicSettings, SafetyNotice
+from ..models import SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
 from .images import ensure_images
 from .spec import PageSpec, Ref

@@ -13,10 +13,10 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
+from klearmind.clinic.models import ClinicSettings
 from klearmind.pages.models import (
     ArticleIndexPage,
     ArticlePage,
-    ClinicSettings,
     ConditionIndexPage,
     ConditionPage,
     ContactPage,

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from wagtail.models import Page, PageViewRestriction
 
-from klearmind.pages.models import ArticlePage, ClinicSettings, HomePage
+from klearmind.clinic.models import ClinicSettings
+from klearmind.pages.models import ArticlePage, HomePage
 
 from .factories import SafetyNoticeFactory
 from .purge_recorder import recorded_purges
