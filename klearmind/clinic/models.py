@@ -35,6 +35,14 @@ class ClinicSettings(BaseGenericSetting):
         help_text="Where the 'Book a free consultation' button leads.",
     )
     footer_links = StreamField([("link", FooterLinkBlock())], blank=True)
+    # Not among the panels: editors reach this screen, and only clinicians and the owner
+    # choose where urgent questionnaires and check-ins are announced (Candidacy → Settings).
+    on_call_email = models.EmailField(
+        "On-call clinical e-mail",
+        blank=True,
+        help_text="Urgent questionnaires (PHQ-9 item 9 above “not at all”) and check-ins are "
+        "announced here at once. Empty: the clinic's notification address (CLINIC_NOTIFY_EMAIL).",
+    )
 
     select_related = ["booking_page"]
 
@@ -72,6 +80,9 @@ class ClinicSettings(BaseGenericSetting):
                     cached_for_tree("clinic:settings", cls._get_or_create),
                 )
         return super().load(request_or_site=request_or_site)
+
+    def on_call_address(self) -> str:
+        return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL
 
     @property
     def phone_href(self) -> str:

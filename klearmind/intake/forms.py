@@ -383,4 +383,4 @@ class AssignForm(forms.Form):
 class IntakeSettingsForm(forms.ModelForm):
     class Meta:
         model = IntakeSettings
-        fields = ["pcl5_cutoff", "on_call_email", "draft_retention_days", "reply_business_days"]
+        fields = ["pcl5_cutoff", "draft_retention_days", "reply_business_days"]

@@ -17,6 +17,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.booking.models import Invitation
 from klearmind.booking.services import issue_invitation
+from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.keys import email_lookup_hash, keyed_hash
 
 from . import scoring, steps
@@ -130,7 +131,7 @@ def queue_draft_alert(draft: Draft) -> None:
     email, created = OutgoingEmail.objects.get_or_create(
         draft=draft,
         kind=EmailKind.URGENT_DRAFT,
-        defaults={"recipient": IntakeSettings.load().on_call_address()},
+        defaults={"recipient": ClinicSettings.load().on_call_address()},
     )
     if created:
         transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
@@ -201,7 +202,7 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
         if notify:
             queue_email(submission, EmailKind.RECEIVED, submission.email)
             if submission.urgent and not already_told:
-                queue_email(submission, EmailKind.URGENT, intake_settings.on_call_address())
+                queue_email(submission, EmailKind.URGENT, ClinicSettings.load().on_call_address())
     return submission
 
 

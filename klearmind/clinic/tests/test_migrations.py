@@ -46,3 +46,18 @@ class MoveClinicSettingsTests(TransactionTestCase):
         assert (clinic.clinic_name, clinic.phone) == ("Klearmind Folsom", "(916) 555-0199")
         held = Group.objects.get(name="Web team").permissions.get()
         assert (held.content_type.app_label, held.codename) == ("clinic", "change_clinicsettings")
+
+
+class MoveOnCallAddressTests(TransactionTestCase):
+    serialized_rollback = True
+
+    def tearDown(self):
+        migrate(leaves())
+
+    def test_the_on_call_address_moves_from_the_questionnaire_settings(self):
+        before = [("intake", "0002_urgent_drafts"), ("clinic", "0001_clinic_settings")]
+        migrate(before)
+        apps = MigrationExecutor(connection).loader.project_state(before).apps
+        apps.get_model("intake", "IntakeSettings").objects.create(on_call_email="dr@clinic.example")
+        migrate(leaves())
+        assert ClinicSettings.load().on_call_address() == "dr@clinic.example"

@@ -1,4 +1,4 @@
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.clinic.models import ClinicSettings
@@ -18,3 +18,16 @@ class ClinicSettingsAdminTests(TestCase):
         response = self.client.get(response.headers["Location"], follow=True)
         assert response.status_code == 200
         assert b"clinic settings" in response.content.lower()
+
+
+class OnCallAddressTests(TestCase):
+    @override_settings(CLINIC_NOTIFY_EMAIL="front@clinic.example")
+    def test_falls_back_on_the_clinic_notification_address(self):
+        assert ClinicSettings.load().on_call_address() == "front@clinic.example"
+        ClinicSettings.objects.update(on_call_email="dr@clinic.example")
+        assert ClinicSettings.load().on_call_address() == "dr@clinic.example"
+
+    def test_editors_cannot_change_it_on_the_settings_screen(self):
+        sign_in(self.client, staff("Editor"))
+        response = self.client.get("/admin/settings/clinic/clinicsettings/", follow=True)
+        assert b"on_call_email" not in response.content
