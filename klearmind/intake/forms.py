@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from klearmind.clinic.hours import Weekday
 from klearmind.pages.forms import reject_control_characters
 
 from . import questionnaires as q
@@ -297,10 +298,7 @@ class PainForm(IntakeForm):
     )
 
 
-DAYS = [
-    (day.lower(), day)
-    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-]
+DAYS = [(day.label.lower(), day.label) for day in Weekday if day != Weekday.SUNDAY]
 TIMES = [("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")]
 
 

@@ -21,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from klearmind.clinic.hours import Weekday, check_in_order
 from klearmind.clinic.models import ClinicSettings
 from klearmind.clinic.tree_version import cached_for_tree, current_version
 
@@ -475,16 +476,6 @@ class LocationPage(SitePage):
         }
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
-
-
 class OpeningHours(Orderable):
     location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -504,8 +495,12 @@ class OpeningHours(Orderable):
         ]
 
     def clean(self):
-        if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+        check_in_order(
+            self.opens,
+            self.closes,
+            field="closes",
+            message="Closing time must be after opening time.",
+        )
 
 
 class FAQPage(SitePage):
