@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from klearmind.clinic.validators import ZIP_CODE
+
 from .availability import Place
-from .forms import HOME, ZIP_CODE
+from .forms import HOME
 from .links import INVITATION_GRANTED, BadLink, invitation_id
 from .models import Invitation, Location, OnlineBooking, Service
 from .services import SlotUnavailable, check_offered

@@ -1,7 +1,5 @@
 """What every app of the clinic reads: its name, its contact details, its settings."""
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
@@ -11,13 +9,14 @@ from wagtail.fields import StreamField
 
 from .blocks import FooterLinkBlock
 from .tree_version import cached_for_tree
+from .validators import phone_href, validate_phone
 
 
 @register_setting(icon="site")
 class ClinicSettings(BaseGenericSetting):
     clinic_name = models.CharField(max_length=120, default="Klearmind")
     tagline = models.CharField(max_length=200, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(blank=True)
     crisis_line_text = models.TextField(
         default=(
@@ -86,4 +85,4 @@ class ClinicSettings(BaseGenericSetting):
 
     @property
     def phone_href(self) -> str:
-        return "tel:+1" + re.sub(r"\D", "", self.phone)[-10:] if self.phone else ""
+        return phone_href(self.phone)

@@ -2,12 +2,12 @@
 never act; every message names the question it is about."""
 
 import datetime
-import re
 
 from django import forms
 from django.utils import timezone
 
 from klearmind.clinic.hours import Weekday
+from klearmind.clinic.validators import validate_phone, validate_zip_code
 from klearmind.pages.forms import reject_control_characters
 
 from . import questionnaires as q
@@ -25,8 +25,6 @@ from .models import (
 # Treatment with ketamine is for adults; the questionnaire says so on its first page.
 MINIMUM_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 120
-PHONE_DIGITS = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
-ZIP_CODE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 LONG_TEXT_MAX = 2000
 
 
@@ -107,12 +105,14 @@ class AboutForm(IntakeForm):
     phone = forms.CharField(
         label="Phone",
         max_length=40,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         error_messages={"required": "Please enter a phone number we can reach you on."},
     )
     zip_code = forms.CharField(
         label="ZIP code",
         max_length=10,
+        validators=[validate_zip_code],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
         error_messages={"required": "Please enter your ZIP code."},
     )
@@ -149,24 +149,6 @@ class AboutForm(IntakeForm):
                 code="too_young",
             )
         return born
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = sum(character.isdigit() for character in phone)
-        if not PHONE_DIGITS.match(phone) or not 10 <= digits <= 15:
-            raise forms.ValidationError(
-                "Please enter a phone number with its area code, like (916) 555-0123.",
-                code="phone",
-            )
-        return phone
-
-    def clean_zip_code(self):
-        zip_code = self.cleaned_data["zip_code"].strip()
-        if not ZIP_CODE.match(zip_code):
-            raise forms.ValidationError(
-                "Please enter a 5-digit ZIP code, like 95814.", code="zip_code"
-            )
-        return zip_code
 
 
 class ConditionsForm(IntakeForm):

@@ -1,7 +1,6 @@
 """Wagtail page types, snippets and site settings of the public site."""
 
 import datetime
-import re
 from functools import partial
 from urllib.parse import urlencode
 
@@ -9,7 +8,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
@@ -24,10 +22,10 @@ from wagtail.snippets.models import register_snippet
 from klearmind.clinic.hours import Weekday, check_in_order
 from klearmind.clinic.models import ClinicSettings
 from klearmind.clinic.tree_version import cached_for_tree, current_version
+from klearmind.clinic.validators import ZIP_CODE, validate_phone, validate_zip_code
 
 from . import blocks
 
-ZIP_CODE = re.compile(r"^\d{5}$")
 LISTINGS = ("conditions", "latest_articles", "locations", "services")
 ROUTE_CACHE_TIMEOUT = 5 * 60
 
@@ -365,10 +363,8 @@ class LocationPage(SitePage):
     street_address = models.CharField(max_length=160)
     city = models.CharField(max_length=80)
     region = models.CharField(max_length=2, default="CA")
-    postal_code = models.CharField(
-        max_length=5, validators=[RegexValidator(ZIP_CODE, "Enter a five-digit ZIP code.")]
-    )
-    phone = models.CharField(max_length=30)
+    postal_code = models.CharField(max_length=5, validators=[validate_zip_code])
+    phone = models.CharField(max_length=30, validators=[validate_phone])
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     intro = models.TextField(max_length=600, blank=True)
