@@ -5,8 +5,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
-from klearmind.pages.forms import reject_control_characters
 
 from .models import Location, Provider, Service
 from .models.appointments import (

@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from klearmind.booking.models import Series
+from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.text import no_null_bytes_text
 from klearmind.clinic.validators import validate_phone
 from klearmind.intake import scoring
-from klearmind.intake.forms import DescribedFieldsMixin, no_null_bytes_text
 from klearmind.intake.models import Condition
 
 from .models import Patient, PatientNote, PlanStatus, Protocol, TreatmentPlan

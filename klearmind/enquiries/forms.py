@@ -2,9 +2,9 @@
 
 from django import forms
 
+from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import validate_phone
 from klearmind.comments.forms import rendered_token
-from klearmind.pages.forms import reject_control_characters
 
 from .models import (
     EMAIL_MAX_LENGTH,

@@ -6,9 +6,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from klearmind.clinic.forms import DescribedFieldsMixin
 from klearmind.clinic.hours import Weekday
+from klearmind.clinic.text import no_null_bytes_text, reject_control_characters
 from klearmind.clinic.validators import validate_phone, validate_zip_code
-from klearmind.pages.forms import reject_control_characters
 
 from . import questionnaires as q
 from . import scoring
@@ -26,27 +27,6 @@ from .models import (
 MINIMUM_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 120
 LONG_TEXT_MAX = 2000
-
-
-def no_null_bytes_text(value: str) -> None:
-    """Free text may hold any script, emoji and line breaks, but no other control characters."""
-    reject_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", ""))
-
-
-class DescribedFieldsMixin:
-    """Ties each field's help text and errors to its inputs (radio buttons included), for
-    screen readers; the templates give them the ids `<field id>_helptext` and `_error`."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_helptext"] if field.help_text else []
-            if name in self.errors:
-                ids.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 class IntakeForm(DescribedFieldsMixin, forms.Form):
