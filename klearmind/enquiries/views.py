@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from klearmind.audit.services import client_ip
+from klearmind.clinic.http import client_ip
 from klearmind.comments.forms import seconds_since_rendered
 from klearmind.comments.rules import Submission
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from klearmind.audit.services import client_ip
+from klearmind.clinic.http import client_ip
 
 from . import services, steps
 from .models import Draft, IntakeSettings, Submission
