@@ -1,9 +1,11 @@
 """What every app's views need from a request or add to a response."""
 
 import ipaddress
+from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -25,3 +27,19 @@ def _valid_ip(address: str) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def make_private(response: HttpResponse) -> HttpResponse:
+    """Kept by no cache, the browser's or a proxy's: the page may hold what a person typed or
+    their health information."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def private_page(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return make_private(view(request, *args, **kwargs))
+
+    return wrapped

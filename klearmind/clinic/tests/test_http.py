@@ -32,3 +32,14 @@ class ClientIpTests(TestCase):
                 override_settings(TRUSTED_PROXY_COUNT=trusted),
             ):
                 assert client_ip(request_from(remote_addr, forwarded)) == expected
+
+
+class PrivatePageTests(TestCase):
+    def test_a_private_page_is_kept_by_no_cache(self):
+        from django.http import HttpResponse
+
+        from klearmind.clinic.http import private_page
+
+        response = private_page(lambda request: HttpResponse("yours"))(RequestFactory().get("/"))
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store", "no-cache", "must-revalidate"} <= cache_control
