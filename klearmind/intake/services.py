@@ -4,15 +4,13 @@ import datetime
 import logging
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from klearmind.accounts.roles import holders_of
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.booking.models import Invitation
@@ -246,13 +244,7 @@ def erase_candidate_data(*, email: str) -> int:
 
 def clinicians():
     """Active people who may record health information: whom a questionnaire can go to."""
-    permission = Permission.objects.filter(
-        codename="change_health_record", content_type__app_label="accounts"
-    ).first()
-    holders = Q(is_superuser=True)
-    if permission is not None:
-        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
-    return get_user_model().objects.filter(holders, is_active=True).distinct().order_by("username")
+    return holders_of("accounts.change_health_record").order_by("username")
 
 
 def change_status(*, submission: Submission, to: str, by, request=None) -> Submission:
