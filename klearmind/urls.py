@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -23,6 +24,11 @@ urlpatterns = [
     path(
         "admin/password_reset/confirm/<uidb64>/<token>/",
         StaffPasswordResetConfirmView.as_view(),
+    ),
+    # The clinic settings' address before they moved out of the public site's app.
+    path(
+        "admin/settings/pages/clinicsettings/",
+        RedirectView.as_view(url="/admin/settings/clinic/clinicsettings/"),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

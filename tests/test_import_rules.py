@@ -68,3 +68,12 @@ def test_a_clinic_core_importing_a_domain_app_breaks_the_base_rule(tmp_path):
     assert result.returncode == 1
     assert "core import no domain app BROKEN" in " ".join(result.stdout.split())
     assert "klearmind.clinic is not allowed to import klearmind.booking" in result.stdout
+
+
+def test_care_importing_pages_directly_breaks_the_core_rule(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    add_module(root, "klearmind.care.leak", "from klearmind.pages import models  # noqa: F401\n")
+    result = lint_imports(root)
+    assert result.returncode == 1
+    assert "never from pages BROKEN" in " ".join(result.stdout.split())
+    assert "klearmind.care.leak -> klearmind.pages.models" in result.stdout

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.clinic.http import make_private
 
 from . import mfa
 
@@ -78,9 +78,7 @@ def protected_view(permission: str):
                 response = forbidden(request)
             else:
                 response = view(request, *args, **kwargs)
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-            return response
+            return make_private(response)
 
         return wrapped
 

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.apps import apps as global_apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
+from django.db.models import Q
 
 ALL = "__all__"
 ADMIN_ACCESS = "wagtailadmin.access_admin"
@@ -103,8 +105,8 @@ EDITOR = Role(
     (
         ADMIN_ACCESS,
         *(f"pages.{a}_safetynotice" for a in ("add", "change", "delete", "view")),
-        "pages.change_clinicsettings",
-        "pages.view_clinicsettings",
+        "clinic.change_clinicsettings",
+        "clinic.view_clinicsettings",
         *(f"wagtailredirects.{a}_redirect" for a in ("add", "change", "delete", "view")),
     ),
     page_permissions=EDITOR_PAGE_PERMISSIONS,
@@ -119,6 +121,19 @@ ROLES = (OWNER, CLINICIAN, FRONT_DESK, EDITOR, MODERATOR)
 
 # Wagtail creates these two on a new site; our Editor and Moderator replace them.
 WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+
+
+def holders_of(permission: str):
+    """Active users who hold `permission` ("app_label.codename"): directly, through a group
+    or as superusers."""
+    app_label, codename = permission.split(".")
+    held = {"content_type__app_label": app_label, "codename": codename}
+    holders = (
+        Q(is_superuser=True)
+        | Q(**{f"user_permissions__{key}": value for key, value in held.items()})
+        | Q(**{f"groups__permissions__{key}": value for key, value in held.items()})
+    )
+    return get_user_model().objects.filter(holders, is_active=True).distinct()
 
 
 def sees_health_information(user) -> bool:

@@ -1,10 +1,9 @@
 """The one way to write to the audit log."""
 
-import ipaddress
-
-from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+
+from klearmind.clinic.http import client_ip
 
 from .models import AuditEvent
 
@@ -36,27 +35,6 @@ def record(
         target_id=str(target_id),
         detail=_shorten(detail),
     )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the address a trusted proxy put in X-Forwarded-For
-    when settings.TRUSTED_PROXY_COUNT says how many proxies to trust."""
-    trusted = settings.TRUSTED_PROXY_COUNT
-    address = request.META.get("REMOTE_ADDR", "")
-    if trusted > 0:
-        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        # Each proxy appends the address it was called from, so the last `trusted` entries are
-        # theirs to vouch for; anything further left was written by the client and may be forged.
-        if len(forwarded) >= trusted and forwarded[-trusted]:
-            address = forwarded[-trusted]
-    return _valid_ip(address)
-
-
-def _valid_ip(address: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _shorten(detail: str) -> str:

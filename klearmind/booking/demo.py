@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from klearmind.accounts import roles
 from klearmind.accounts.demo import demo_user
+from klearmind.clinic.hours import WORKDAYS
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.pages.models import LocationPage, ServicePage
 
@@ -35,7 +36,7 @@ from .services import Patient, issue_invitation, lock, reserve_slot
 
 CHAIRS = {"sacramento": 4, "roseville": 3}
 INVITED_EMAIL = "alex.rivera@example.com"
-WEEKDAYS = range(5)
+WEEKDAYS = WORKDAYS
 
 SERVICES = [
     {

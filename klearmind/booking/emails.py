@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from .links import appointment_url
 from .models import Appointment, EmailKind

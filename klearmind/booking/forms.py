@@ -1,12 +1,12 @@
 """Booking forms: they validate what was typed and never act."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from klearmind.pages.forms import reject_control_characters
+from klearmind.clinic.text import reject_control_characters
+from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
 from .models import Location, Provider, Service
 from .models.appointments import (
@@ -16,10 +16,6 @@ from .models.appointments import (
     PHONE_MAX_LENGTH,
 )
 
-ZIP_CODE = re.compile(r"^\d{5}$")
-PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-]+$")
-MIN_PHONE_DIGITS = 10
-MAX_PHONE_DIGITS = 15
 HOME = "home"
 
 
@@ -78,14 +74,6 @@ def home_visit_location(zip_code: str) -> Location:
             params={"zip": zip_code},
         )
     return serving[0]
-
-
-def validate_phone(value: str) -> None:
-    digits = re.sub(r"\D", "", value)
-    if not PHONE_CHARACTERS.match(value) or not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
-        raise ValidationError(
-            "Please enter a phone number of 10 digits, like (916) 555-0142.", code="invalid_phone"
-        )
 
 
 class PatientForm(forms.Form):

@@ -15,8 +15,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from klearmind.clinic.http import private_page
 
 from .availability import Place, epoch, load_schedule
 from .emails import ICS_NAME, calendar_file, when, where
@@ -72,7 +73,7 @@ def find_appointment(pk: int | None) -> Appointment | None:
     )
 
 
-@never_cache
+@private_page
 def open_visit(request, token: str):
     """The e-mailed link: let this browser open the visit, then go to its tokenless address."""
     try:
@@ -90,7 +91,7 @@ def open_visit(request, token: str):
 def by_grant(view):
     """Find the appointment this browser opened with its link, while the link is valid."""
 
-    @never_cache
+    @private_page
     def wrapped(request, pk: int, *args, **kwargs):
         appointment = None
         if is_granted(request.session, VISITS_GRANTED, pk):
@@ -201,7 +202,7 @@ def choices(request, appointment, place) -> dict:
     }
 
 
-@never_cache
+@private_page
 def open_invitation(request, token: str):
     """The e-mailed invitation: remember it in this browser, then go to its landing page."""
     try:
@@ -212,7 +213,7 @@ def open_invitation(request, token: str):
     return redirect(reverse("booking:invitation"))
 
 
-@never_cache
+@private_page
 def invitation(request):
     invited = granted_invitation(request)
     if invited is None:

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from .emails import build_message
 from .models import Appointment, AppointmentStatus, BookingEmail, Invitation

@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from wagtail.models import Page
 
-from klearmind.pages.forms import reject_control_characters
+from klearmind.clinic.text import reject_control_characters
 
 from .models import (
     EMAIL_MAX_LENGTH,

@@ -3,15 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from klearmind.pages.models import ClinicSettings
+from klearmind.accounts.roles import holders_of
+from klearmind.clinic.models import ClinicSettings
 
 from . import crisis, rules, spam
 from .caching import forget_pages_after_commit, invalidate
@@ -162,13 +161,7 @@ def can_moderate(user) -> bool:
 def moderators():
     """Active users who may moderate comments (directly, through a group, or as superusers)
     and have an e-mail address."""
-    permission = Permission.objects.filter(
-        codename="moderate_comment", content_type__app_label="comments"
-    ).first()
-    holders = Q(is_superuser=True)
-    if permission is not None:
-        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
-    return get_user_model().objects.filter(holders, is_active=True).exclude(email="").distinct()
+    return holders_of("comments.moderate_comment").exclude(email="")
 
 
 # Notifications: a row per e-mail in the same transaction as the change; the e-mail itself

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
-from klearmind.audit.services import client_ip
+from klearmind.clinic.http import client_ip
 
 from .display import posted_token, remember_author
 from .forms import CommentForm, seconds_since_rendered

@@ -1,10 +1,10 @@
 """The contact form the public sends, and the back office's filter and status forms."""
 
 from django import forms
-from django.core.validators import RegexValidator
 
+from klearmind.clinic.text import reject_control_characters
+from klearmind.clinic.validators import validate_phone
 from klearmind.comments.forms import rendered_token
-from klearmind.pages.forms import reject_control_characters
 
 from .models import (
     EMAIL_MAX_LENGTH,
@@ -12,12 +12,6 @@ from .models import (
     NAME_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     EnquiryStatus,
-)
-
-PHONE = RegexValidator(
-    r"^\+?[0-9 ().-]{7,}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?$",
-    "Please enter a phone number with digits, like 916 555 0100.",
-    code="invalid_phone",
 )
 
 
@@ -42,7 +36,7 @@ class EnquiryForm(forms.Form):
         label="Phone",
         max_length=PHONE_MAX_LENGTH,
         required=False,
-        validators=[reject_control_characters, PHONE],
+        validators=[reject_control_characters, validate_phone],
         help_text="Optional, if you would rather we call you.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )

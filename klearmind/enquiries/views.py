@@ -2,9 +2,8 @@
 
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from klearmind.audit.services import client_ip
+from klearmind.clinic.http import client_ip, make_private
 from klearmind.comments.forms import seconds_since_rendered
 from klearmind.comments.rules import Submission
 
@@ -18,10 +17,7 @@ def contact_page(request, page):
     """The contact page (`ContactPage.serve`): the form, a sent message, or the thank-you."""
     request.is_preview = getattr(request, "is_preview", False)
     if request.method == "POST":
-        response = send(request, page)
-        add_never_cache_headers(response)  # it may hold what was typed
-        patch_cache_control(response, private=True)
-        return response
+        return make_private(send(request, page))  # it may hold what was typed
     if SENT in request.GET:
         return TemplateResponse(
             request, "pages/contact_page_landing.html", page.get_context(request)

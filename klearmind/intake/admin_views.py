@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.clinic.forms import OnCallForm
+from klearmind.clinic.models import ClinicSettings
 
 from . import services
 from .forms import AssignForm, IntakeSettingsForm, NoteForm, QueueFilterForm, StatusForm
@@ -177,9 +179,15 @@ def assign(request, pk: int):
 
 @protected_view(CHANGE)
 def intake_settings(request):
-    form = IntakeSettingsForm(request.POST or None, instance=IntakeSettings.load())
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    data = request.POST or None
+    forms = [
+        IntakeSettingsForm(data, instance=IntakeSettings.load()),
+        OnCallForm(data, instance=ClinicSettings.load()),
+    ]
+    valid = [form.is_valid() for form in forms]  # each one, so every error shows at once
+    if request.method == "POST" and all(valid):
+        for form in forms:
+            form.save()
         messages.success(request, "Questionnaire settings saved.")
         return redirect("intake_admin:settings")
-    return TemplateResponse(request, "intake/admin/settings.html", {"form": form})
+    return TemplateResponse(request, "intake/admin/settings.html", {"forms": forms})

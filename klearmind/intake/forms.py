@@ -2,12 +2,14 @@
 never act; every message names the question it is about."""
 
 import datetime
-import re
 
 from django import forms
 from django.utils import timezone
 
-from klearmind.pages.forms import reject_control_characters
+from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.hours import Weekday
+from klearmind.clinic.text import no_null_bytes_text, reject_control_characters
+from klearmind.clinic.validators import validate_phone, validate_zip_code
 
 from . import questionnaires as q
 from . import scoring
@@ -24,30 +26,7 @@ from .models import (
 # Treatment with ketamine is for adults; the questionnaire says so on its first page.
 MINIMUM_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 120
-PHONE_DIGITS = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
-ZIP_CODE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 LONG_TEXT_MAX = 2000
-
-
-def no_null_bytes_text(value: str) -> None:
-    """Free text may hold any script, emoji and line breaks, but no other control characters."""
-    reject_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", ""))
-
-
-class DescribedFieldsMixin:
-    """Ties each field's help text and errors to its inputs (radio buttons included), for
-    screen readers; the templates give them the ids `<field id>_helptext` and `_error`."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_helptext"] if field.help_text else []
-            if name in self.errors:
-                ids.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 class IntakeForm(DescribedFieldsMixin, forms.Form):
@@ -106,12 +85,14 @@ class AboutForm(IntakeForm):
     phone = forms.CharField(
         label="Phone",
         max_length=40,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         error_messages={"required": "Please enter a phone number we can reach you on."},
     )
     zip_code = forms.CharField(
         label="ZIP code",
         max_length=10,
+        validators=[validate_zip_code],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
         error_messages={"required": "Please enter your ZIP code."},
     )
@@ -148,24 +129,6 @@ class AboutForm(IntakeForm):
                 code="too_young",
             )
         return born
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = sum(character.isdigit() for character in phone)
-        if not PHONE_DIGITS.match(phone) or not 10 <= digits <= 15:
-            raise forms.ValidationError(
-                "Please enter a phone number with its area code, like (916) 555-0123.",
-                code="phone",
-            )
-        return phone
-
-    def clean_zip_code(self):
-        zip_code = self.cleaned_data["zip_code"].strip()
-        if not ZIP_CODE.match(zip_code):
-            raise forms.ValidationError(
-                "Please enter a 5-digit ZIP code, like 95814.", code="zip_code"
-            )
-        return zip_code
 
 
 class ConditionsForm(IntakeForm):
@@ -297,10 +260,7 @@ class PainForm(IntakeForm):
     )
 
 
-DAYS = [
-    (day.lower(), day)
-    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-]
+DAYS = [(day.label.lower(), day.label) for day in Weekday if day != Weekday.SUNDAY]
 TIMES = [("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")]
 
 
@@ -383,4 +343,4 @@ class AssignForm(forms.Form):
 class IntakeSettingsForm(forms.ModelForm):
     class Meta:
         model = IntakeSettings
-        fields = ["pcl5_cutoff", "on_call_email", "draft_retention_days", "reply_business_days"]
+        fields = ["pcl5_cutoff", "draft_retention_days", "reply_business_days"]

@@ -92,12 +92,6 @@ class IntakeSettings(BaseGenericSetting):
         help_text="The National Center for PTSD suggests 31 to 33; 33 unless your clinic "
         "decided otherwise.",
     )
-    on_call_email = models.EmailField(
-        "On-call clinical e-mail",
-        blank=True,
-        help_text="Urgent questionnaires (PHQ-9 item 9 above “not at all”) are announced here "
-        "at once. Empty: the clinic's notification address (CLINIC_NOTIFY_EMAIL).",
-    )
     draft_retention_days = models.PositiveSmallIntegerField(
         "Days an unfinished questionnaire is kept",
         default=DEFAULT_DRAFT_RETENTION_DAYS,
@@ -112,9 +106,6 @@ class IntakeSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "Candidacy questionnaire settings"
-
-    def on_call_address(self) -> str:
-        return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL
 
 
 def item9_answers(history: list[dict]) -> list[tuple[int, datetime.datetime]]:

@@ -4,19 +4,18 @@ import datetime
 import logging
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from klearmind.accounts.roles import holders_of
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.booking.models import Invitation
 from klearmind.booking.services import issue_invitation
+from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.keys import email_lookup_hash, keyed_hash
 
 from . import scoring, steps
@@ -129,7 +128,7 @@ def queue_draft_alert(draft: Draft) -> None:
     email, created = OutgoingEmail.objects.get_or_create(
         draft=draft,
         kind=EmailKind.URGENT_DRAFT,
-        defaults={"recipient": IntakeSettings.load().on_call_address()},
+        defaults={"recipient": ClinicSettings.load().on_call_address()},
     )
     if created:
         transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
@@ -200,7 +199,7 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
         if notify:
             queue_email(submission, EmailKind.RECEIVED, submission.email)
             if submission.urgent and not already_told:
-                queue_email(submission, EmailKind.URGENT, intake_settings.on_call_address())
+                queue_email(submission, EmailKind.URGENT, ClinicSettings.load().on_call_address())
     return submission
 
 
@@ -244,13 +243,7 @@ def erase_candidate_data(*, email: str) -> int:
 
 def clinicians():
     """Active people who may record health information: whom a questionnaire can go to."""
-    permission = Permission.objects.filter(
-        codename="change_health_record", content_type__app_label="accounts"
-    ).first()
-    holders = Q(is_superuser=True)
-    if permission is not None:
-        holders |= Q(user_permissions=permission) | Q(groups__permissions=permission)
-    return get_user_model().objects.filter(holders, is_active=True).distinct().order_by("username")
+    return holders_of("accounts.change_health_record").order_by("username")
 
 
 def change_status(*, submission: Submission, to: str, by, request=None) -> Submission:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from .models import EMAIL_MAX_ATTEMPTS, EmailKind, IntakeSettings, OutgoingEmail
 

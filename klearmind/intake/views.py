@@ -7,14 +7,11 @@ exchanged for the session and left at once, so a token is in one request line on
 ever goes into a URL, and every page is `private, no-store`.
 """
 
-from functools import wraps
-
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from klearmind.audit.services import client_ip
+from klearmind.clinic.http import client_ip, private_page
 
 from . import services, steps
 from .models import Draft, IntakeSettings, Submission
@@ -25,17 +22,6 @@ SESSION_DRAFT = "intake_draft"
 SESSION_DRAFT_KEY = "intake_draft_key"
 SESSION_SUBMITTED = "intake_submitted"
 SESSION_LINK_SENT = "intake_link_sent"
-
-
-def private_page(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
-        return response
-
-    return wrapped
 
 
 def current_draft(request) -> Draft | None:

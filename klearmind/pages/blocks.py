@@ -121,25 +121,6 @@ class QuestionBlock(blocks.StructBlock):
         template = "pages/blocks/question_block.html"
 
 
-class FooterLinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=60)
-    page = blocks.PageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False)
-
-    class Meta:
-        icon = "link"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("url")):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "page": ValidationError("Choose a page or give an address, not both.")
-                }
-            )
-        return value
-
-
 def plain_text(rich_text) -> str:
     """The words of a rich-text value without markup, for JSON-LD and descriptions."""
     return " ".join(strip_tags(str(rich_text)).split())

@@ -1,14 +1,16 @@
 """The site's chrome (main menu and footer) read once and kept in the cache until it changes.
 
 Every public page shows the menu and the footer, so they would cost the same half-dozen queries
-on every request. The cache key carries the tree version (see `pages.tree_version`), so any
+on every request. The cache key carries the tree version (see `clinic.tree_version`), so any
 change to the published pages or the clinic settings rebuilds it on the next request.
 """
 
 from wagtail.models import Site
 
-from .models import ClinicSettings, LocationPage
-from .tree_version import cached_for_tree
+from klearmind.clinic.models import ClinicSettings
+from klearmind.clinic.tree_version import cached_for_tree
+
+from .models import LocationPage
 
 
 def site_chrome(request) -> dict:

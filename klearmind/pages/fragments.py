@@ -4,7 +4,7 @@ A page's StreamField body is most of what it costs to render: every block is a t
 images, snippets and linked pages are read from the database. Its HTML depends on the body
 itself, on the page and site it is shown on, and on what it links to or embeds. The cache key
 holds a digest of the body, so an edit is a new key, and the tree version (see
-`pages.tree_version`), which moves on when a page, snippet, image, document or the clinic
+`clinic.tree_version`), which moves on when a page, snippet, image, document or the clinic
 settings change.
 
 The head (meta tags and structured data), header and footer of a page are kept the same way,
@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from .tree_version import cached_for_tree
+from klearmind.clinic.tree_version import cached_for_tree
 
 BODY_TEMPLATE = "pages/includes/body.html"
 

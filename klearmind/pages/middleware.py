@@ -5,7 +5,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
-from .tree_version import cached_for_tree
+from klearmind.clinic.tree_version import cached_for_tree
 
 
 def site_with_root(hostname: str, port: int) -> Site | None:

@@ -1,7 +1,6 @@
 """Wagtail page types, snippets and site settings of the public site."""
 
 import datetime
-import re
 from functools import partial
 from urllib.parse import urlencode
 
@@ -9,24 +8,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import RegexValidator
 from django.db import models
-from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import validate_to_address
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from . import blocks
-from .tree_version import cached_for_tree, current_version
+from klearmind.clinic.hours import Weekday, check_in_order
+from klearmind.clinic.models import ClinicSettings
+from klearmind.clinic.tree_version import cached_for_tree, current_version
+from klearmind.clinic.validators import ZIP_CODE, validate_phone, validate_zip_code
 
-ZIP_CODE = re.compile(r"^\d{5}$")
+from . import blocks
+
 LISTINGS = ("conditions", "latest_articles", "locations", "services")
 ROUTE_CACHE_TIMEOUT = 5 * 60
 
@@ -58,70 +57,6 @@ class SafetyNotice(models.Model):
 
     def __str__(self):
         return self.title
-
-
-@register_setting(icon="site")
-class ClinicSettings(BaseGenericSetting):
-    clinic_name = models.CharField(max_length=120, default="Klearmind")
-    tagline = models.CharField(max_length=200, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
-    crisis_line_text = models.TextField(
-        default=(
-            "If you are in crisis or thinking about harming yourself, call or text 988 "
-            "(Suicide & Crisis Lifeline) any time. In an emergency, call 911."
-        ),
-        help_text="Shown in the footer of every page.",
-    )
-    booking_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Where the 'Book a free consultation' button leads.",
-    )
-    footer_links = StreamField([("link", blocks.FooterLinkBlock())], blank=True)
-
-    select_related = ["booking_page"]
-
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("clinic_name"),
-                FieldPanel("tagline"),
-                FieldPanel("phone"),
-                FieldPanel("email"),
-            ],
-            heading="The clinic",
-        ),
-        FieldPanel("booking_page"),
-        FieldPanel("crisis_line_text"),
-        FieldPanel("footer_links"),
-    ]
-
-    class Meta:
-        verbose_name = "clinic settings"
-
-    @classmethod
-    def load(cls, request_or_site=None):
-        """Public pages read the settings from the cache (saving them moves the tree version
-        on); the back office, e-mails and tasks read the row itself."""
-        if isinstance(request_or_site, HttpRequest) and not request_or_site.path_info.startswith(
-            settings.ADMIN_PATH_PREFIXES
-        ):
-            attr_name = cls.get_cache_attr_name()
-            if not hasattr(request_or_site, attr_name):
-                setattr(
-                    request_or_site,
-                    attr_name,
-                    cached_for_tree("pages:clinic-settings", cls._get_or_create),
-                )
-        return super().load(request_or_site=request_or_site)
-
-    @property
-    def phone_href(self) -> str:
-        return "tel:+1" + re.sub(r"\D", "", self.phone)[-10:] if self.phone else ""
 
 
 class SitePage(Page):
@@ -428,10 +363,8 @@ class LocationPage(SitePage):
     street_address = models.CharField(max_length=160)
     city = models.CharField(max_length=80)
     region = models.CharField(max_length=2, default="CA")
-    postal_code = models.CharField(
-        max_length=5, validators=[RegexValidator(ZIP_CODE, "Enter a five-digit ZIP code.")]
-    )
-    phone = models.CharField(max_length=30)
+    postal_code = models.CharField(max_length=5, validators=[validate_zip_code])
+    phone = models.CharField(max_length=30, validators=[validate_phone])
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     intro = models.TextField(max_length=600, blank=True)
@@ -539,16 +472,6 @@ class LocationPage(SitePage):
         }
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
-
-
 class OpeningHours(Orderable):
     location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -568,8 +491,12 @@ class OpeningHours(Orderable):
         ]
 
     def clean(self):
-        if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+        check_in_order(
+            self.opens,
+            self.closes,
+            field="closes",
+            message="Closing time must be after opening time.",
+        )
 
 
 class FAQPage(SitePage):

@@ -1,7 +1,7 @@
 """Cache purges, the only work signals do here: every change to the page tree (a saved page
 included), to a page's privacy, or to anything a page shows from outside the tree (a snippet,
 a setting, an image, a document, the site) moves the tree version on (see
-`pages.tree_version`) and makes every cached page stale (see `pages.page_cache`).
+`clinic.tree_version`) and makes every cached page stale (see `pages.page_cache`).
 """
 
 from functools import cache
@@ -15,9 +15,11 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from .models import ClinicSettings, SafetyNotice
+from klearmind.clinic.models import ClinicSettings
+from klearmind.clinic.tree_version import bump_version
+
+from .models import SafetyNotice
 from .page_cache import invalidate_site
-from .tree_version import bump_version
 
 
 def tree_changed(**kwargs) -> None:

@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "klearmind.accounts",  # first, so its sign-in templates override Wagtail's
+    "klearmind.clinic",
     "klearmind.pages",
     "klearmind.audit",
     "klearmind.encryption",
@@ -241,7 +242,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 # The same client address as the audit log, behind the same number of trusted proxies.
-AXES_CLIENT_IP_CALLABLE = "klearmind.audit.services.client_ip"
+AXES_CLIENT_IP_CALLABLE = "klearmind.clinic.http.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"

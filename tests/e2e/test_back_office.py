@@ -15,7 +15,7 @@ def test_an_editor_edits_the_article_without_policy_violations(page, sign_in, sc
     page.wait_for_load_state("networkidle")
     assert "Ketamine therapy" in page.locator("#id_title").input_value()
     screenshots(page, "07-admin-edit-article")
-    page.goto("/admin/settings/pages/clinicsettings/")
+    page.goto("/admin/settings/clinic/clinicsettings/")
     page.wait_for_load_state("networkidle")
     clinic_name = page.get_by_label("Clinic name").input_value()
     assert clinic_name == "Klearmind Ketamine & IV Hydration Clinic"

@@ -25,10 +25,11 @@ from klearmind.care.check_ins.tasks import send_check_in_alert
 from klearmind.care.models import Measurement
 from klearmind.care.tests.factories import make_patient
 from klearmind.care.tests.outcome_factories import make_check_in
+from klearmind.clinic.models import ClinicSettings
 from klearmind.comments.models import Comment, CommentSettings, Notification
 from klearmind.comments.tasks import send_notification
 from klearmind.comments.tests.factories import article_site
-from klearmind.intake.models import IntakeSettings, OutgoingEmail, Submission
+from klearmind.intake.models import OutgoingEmail, Submission
 from klearmind.intake.tasks import send_email
 from klearmind.intake.tests.factories import MEDICATION, TREATMENTS, step_answers, walk
 
@@ -55,7 +56,8 @@ class SMTPDownTests(TestCase):
         get_user_model().objects.create_superuser("moderator", "moderator@example.org", "x")
         CommentSettings.objects.update(time_trap_seconds=0)
         cls.clinic = make_clinic(chairs=1)
-        IntakeSettings.objects.create(on_call_email="oncall@example.org")
+        ClinicSettings.load()  # the one row, made before it is changed
+        ClinicSettings.objects.update(on_call_email="oncall@example.org")
         cls.check_in = make_check_in(make_patient(), measures=["phq9"])
 
     def setUp(self):

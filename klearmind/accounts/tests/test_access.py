@@ -20,7 +20,7 @@ PROTECTED = {
     "/admin/settings/comments/commentsettings/": {"Owner", "Moderator"},
     "/admin/users/": {"Owner"},
     "/admin/groups/": {"Owner"},
-    "/admin/settings/pages/clinicsettings/": {"Owner", "Editor"},
+    "/admin/settings/clinic/clinicsettings/": {"Owner", "Editor"},
     "/admin/snippets/pages/safetynotice/": {"Owner", "Editor"},
     "/admin/redirects/": {"Owner", "Editor"},
     "/admin/images/": {"Owner", "Editor"},

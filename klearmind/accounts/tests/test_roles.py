@@ -96,3 +96,17 @@ def test_two_factor_and_idle_limit_follow_what_a_person_may_see(
 
 def test_a_superuser_always_needs_a_second_factor():
     assert roles.requires_two_factor(staff(is_superuser=True))
+
+
+def test_holders_of_a_permission_have_it_directly_through_a_role_or_as_superusers():
+    clinician = staff("Clinician")
+    direct = staff()
+    direct.user_permissions.add(
+        Permission.objects.get(content_type__app_label="accounts", codename="change_health_record")
+    )
+    superuser = staff(is_superuser=True)
+    staff("Front desk", "Editor")
+    staff("Clinician", is_active=False)
+    holders = roles.holders_of("accounts.change_health_record")
+    assert set(holders) == {clinician, direct, superuser}
+    assert set(roles.holders_of("comments.moderate_comment")) == {superuser}

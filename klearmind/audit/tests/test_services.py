@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory, TestCase, override_settings
+from django.test import RequestFactory, TestCase
 
 from klearmind.audit import services
 from klearmind.audit.models import AuditEvent
@@ -66,24 +66,3 @@ class RecordTests(TestCase):
         with pytest.raises(ValueError):
             services.record(action="peek")
         assert not AuditEvent.objects.exists()
-
-
-class ClientIpTests(TestCase):
-    # (trusted proxies, REMOTE_ADDR, X-Forwarded-For, the client's address)
-    CASES = [
-        (0, "198.51.100.20", "203.0.113.9", "198.51.100.20"),  # no proxy trusted: header ignored
-        (1, "10.0.0.2", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what our one proxy appended
-        (2, "10.0.0.3", "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),  # forged entry skipped
-        (2, "10.0.0.3", "203.0.113.9", "10.0.0.3"),  # fewer hops than proxies: the connection
-        (1, "10.0.0.2", None, "10.0.0.2"),  # no header at all
-        (1, "10.0.0.2", "not-an-address", None),  # never a value the column cannot hold
-        (0, "2001:DB8:0:0::1", None, "2001:db8::1"),  # IPv6, normalised
-    ]
-
-    def test_trusts_forwarded_for_only_as_far_as_the_configured_proxies(self):
-        for trusted, remote_addr, forwarded, expected in self.CASES:
-            with (
-                self.subTest(trusted=trusted, forwarded=forwarded),
-                override_settings(TRUSTED_PROXY_COUNT=trusted),
-            ):
-                assert services.client_ip(request_from(remote_addr, forwarded)) == expected

@@ -11,7 +11,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
-from klearmind.pages.models import LocationPage, Weekday
+from klearmind.clinic.hours import Weekday, check_in_order
+from klearmind.pages.models import LocationPage
 
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 # CLINICAL.md, IV hydration (California): "Cancellation policy ... (typical: 24 hours)".
@@ -441,8 +442,9 @@ class ProviderHours(models.Model):
         return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
     def clean(self):
-        if self.starts and self.ends and self.ends <= self.starts:
-            raise ValidationError({"ends": "The hours must end after they start."})
+        check_in_order(
+            self.starts, self.ends, field="ends", message="The hours must end after they start."
+        )
 
 
 class TimeOff(models.Model):

@@ -1,18 +1,12 @@
 from django import template
 from django.conf import settings
 
+from klearmind.clinic.hours import Weekday
+
 register = template.Library()
 
 STEPS = [(1, "Service"), (2, "Place"), (3, "Day"), (4, "Time"), (5, "Your details"), (6, "Confirm")]
-WEEKDAYS = [
-    ("Mon", "Monday"),
-    ("Tue", "Tuesday"),
-    ("Wed", "Wednesday"),
-    ("Thu", "Thursday"),
-    ("Fri", "Friday"),
-    ("Sat", "Saturday"),
-    ("Sun", "Sunday"),
-]
+WEEKDAYS = [(day.short_label, day.label) for day in Weekday]
 
 
 @register.inclusion_tag("booking/steps.html")

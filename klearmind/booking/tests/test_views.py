@@ -115,7 +115,7 @@ class BookingStepsTests(TestCase):
         assert email["aria-invalid"] == "true"
         assert "id_email_error" in email["aria-describedby"]
         assert "like name@example.com" in soup.find(id="id_email_error").get_text()
-        assert "10 digits" in soup.find(id="id_phone_error").get_text()
+        assert "area code" in soup.find(id="id_phone_error").get_text()
         assert soup.find(id="form-errors").find("a", href="#id_email")
         assert "<script>alert(1)</script>" not in response.content.decode()
         assert not Appointment.objects.exists()

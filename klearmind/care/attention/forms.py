@@ -2,7 +2,8 @@
 
 from django import forms
 
-from klearmind.intake.forms import DescribedFieldsMixin, no_null_bytes_text
+from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.text import no_null_bytes_text
 
 
 class AttentionReviewForm(DescribedFieldsMixin, forms.Form):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from klearmind.intake.forms import DescribedFieldsMixin
+from klearmind.clinic.forms import DescribedFieldsMixin
 
 from .. import rules
 from .models import (

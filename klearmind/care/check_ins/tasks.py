@@ -12,8 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 
-from klearmind.intake.models import IntakeSettings
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from .models import CheckIn
 
@@ -103,7 +102,7 @@ def alert_message(check_in: CheckIn) -> EmailMessage:
         "A check-in questionnaire needs same-day review by a clinician.\n\n"
         f"Sign in to read it:\n{link}\n"
     )
-    to = [IntakeSettings.load().on_call_address()]
+    to = [ClinicSettings.load().on_call_address()]
     return EmailMessage("URGENT: a check-in needs same-day review", body, to=to)
 
 

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from klearmind.intake.views import posted_item9, private_page
+from klearmind.clinic.http import private_page
+from klearmind.intake.views import posted_item9
 
 from .forms import check_in_form
 from .models import CheckIn

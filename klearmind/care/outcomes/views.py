@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
-from klearmind.pages.models import ClinicSettings
+from klearmind.clinic.models import ClinicSettings
 
 from ..attention.forms import AttentionReviewForm
 from ..attention.services import already_reviewed, find_open_flag, review_flag

@@ -5,8 +5,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.text import no_null_bytes_text
+from klearmind.clinic.validators import validate_phone
 from klearmind.intake import scoring
-from klearmind.intake.forms import PHONE_DIGITS, DescribedFieldsMixin, no_null_bytes_text
 from klearmind.intake.models import Condition
 
 from .models import Patient, PatientNote
@@ -101,12 +103,8 @@ class PatientForm(DescribedFieldsMixin, forms.ModelForm):
 
 def _phone(value: str, *, required: bool = False) -> str:
     value = value.strip()
-    if value and not PHONE_DIGITS.match(value):
-        raise forms.ValidationError(
-            "Please enter a phone number of digits, spaces, brackets or dashes, like "
-            "(916) 555-0143.",
-            code="phone",
-        )
+    if value:
+        validate_phone(value)
     if required and not value:
         raise forms.ValidationError("Please enter a phone number.", code="required")
     return value

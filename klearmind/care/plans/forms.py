@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from klearmind.booking.models import Series
-from klearmind.intake.forms import DescribedFieldsMixin, no_null_bytes_text
+from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.text import no_null_bytes_text
 
 from ..patients.models import Patient
 from .models import PlanStatus, Protocol, TreatmentPlan

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from klearmind.accounts import roles
 from klearmind.booking.models import Location
-from klearmind.intake.forms import DescribedFieldsMixin
+from klearmind.clinic.forms import DescribedFieldsMixin
 
 from .models import Container, Product
 from .models.entries import KETAMINE_STRENGTHS_MG_PER_ML, SPRAVATO_DEVICE_MG

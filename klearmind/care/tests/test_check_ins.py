@@ -23,6 +23,7 @@ from klearmind.care.check_ins.services import (
 )
 from klearmind.care.check_ins.tasks import send_check_in
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, PlanStatus
+from klearmind.clinic.models import ClinicSettings
 from klearmind.intake import questionnaires as q
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
@@ -131,7 +132,8 @@ class CheckInPageTests(TestCase):
     def setUpTestData(cls):
         cls.patient = make_patient()  # depression and anxiety: PHQ-9 and GAD-7
         cls.check_in = make_check_in(cls.patient, measures=["phq9", "gad7"])
-        IntakeSettings.objects.create(on_call_email="oncall@example.org")
+        ClinicSettings.load()  # the one row, made before it is changed
+        ClinicSettings.objects.update(on_call_email="oncall@example.org")
 
     def setUp(self):
         self.url = open_check_in(self.client, self.check_in)

@@ -16,9 +16,9 @@ from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.models import AttentionReview, CheckIn, PlanStatus
 from klearmind.care.outcomes.views import safe_cell
+from klearmind.clinic.models import ClinicSettings
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
-from klearmind.pages.models import ClinicSettings
 
 from .factories import PATIENT_NAME, make_patient, make_plan
 from .outcome_factories import PHQ9_URGENT, Treatment, days_ago, make_check_in, score

@@ -107,7 +107,7 @@ class PatientRecordTests(TestCase):
         }
         text = self.post("/admin/care/patients/new/", data).content.decode()
         assert "The date of birth must be in the past." in text
-        assert "Please enter a phone number of digits" in text
+        assert "Please enter a phone number with its area code" in text
         assert 'id="id_phone_error"' in text
         assert 'aria-describedby="id_phone_error"' in text
         assert "&lt;script&gt;alert(1)&lt;/script&gt; مريم 😀" in text

@@ -6,8 +6,9 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from klearmind.clinic.models import ClinicSettings
 from klearmind.comments.models import Comment, CommentSettings, CommentStatus
-from klearmind.pages.models import ArticleIndexPage, ArticlePage, ClinicSettings, HomePage
+from klearmind.pages.models import ArticleIndexPage, ArticlePage, HomePage
 from klearmind.pages.tests.factories import publish_child
 
 

@@ -7,8 +7,9 @@ from django.core import mail
 from django.db import connection
 from django.test import Client, TestCase, override_settings
 
+from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.rotation import encrypted_fields
-from klearmind.intake.models import Draft, EmailKind, IntakeSettings, Note, Submission
+from klearmind.intake.models import Draft, EmailKind, Note, Submission
 
 from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, MEDICATION, TREATMENTS, step_answers, walk
 
@@ -87,9 +88,9 @@ class PrivacyTests(TestCase):
                 assert secret not in text, (message.subject, secret)
 
     def test_the_on_call_address_comes_from_the_settings(self):
-        intake_settings = IntakeSettings.load()
-        intake_settings.on_call_email = "dr-on-call@clinic.example"
-        intake_settings.save()
+        clinic = ClinicSettings.load()
+        clinic.on_call_email = "dr-on-call@clinic.example"
+        clinic.save()
         with self.captureOnCommitCallbacks(execute=True):
             walk(self.client, self.answers)
         assert "dr-on-call@clinic.example" in [m.to[0] for m in mail.outbox]

@@ -303,7 +303,7 @@ class ProtectionTests(TestCase):
         assert response.status_code == 400
         assert "invisible control character (code U+202E)" in text
         assert "Your date of birth must be in the past." in text
-        assert "Please enter a 5-digit ZIP code, like 95814." in text
+        assert "Please enter a five-digit ZIP code, like 95814." in text
         assert "Please enter a phone number with its area code" in text
         assert 'value="9581"' in text
         assert not Draft.objects.exists()

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import ForeignObjectRel
 from wagtail.models import Page, Site
 
-from ..models import ClinicSettings, SafetyNotice
+from klearmind.clinic.models import ClinicSettings
+
+from ..models import SafetyNotice
 from .content import CLINIC_SETTINGS, HOME, NOTICES
 from .images import ensure_images
 from .spec import PageSpec, Ref

@@ -3,7 +3,9 @@
 import datetime
 from decimal import Decimal
 
-from ..models import ContactPage, LocationIndexPage, LocationPage, Weekday
+from klearmind.clinic.hours import WORKDAYS, Weekday
+
+from ..models import ContactPage, LocationIndexPage, LocationPage
 from .spec import page
 
 
@@ -17,8 +19,6 @@ def hours(days, opens: str, closes: str) -> list[dict]:
         for day in days
     ]
 
-
-WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
 
 SACRAMENTO = page(
     LocationPage,
@@ -39,7 +39,7 @@ SACRAMENTO = page(
         "blocks.</p>"
     ),
     service_area_zip_codes="95811 95814 95816 95818 95819 95831 95864",
-    hours=[*hours(WEEKDAYS, "08:00", "18:00"), *hours([Weekday.SATURDAY], "09:00", "14:00")],
+    hours=[*hours(WORKDAYS, "08:00", "18:00"), *hours([Weekday.SATURDAY], "09:00", "14:00")],
 )
 
 ROSEVILLE = page(
@@ -60,7 +60,7 @@ ROSEVILLE = page(
         "Roseville Transit buses stop nearby.</p>"
     ),
     service_area_zip_codes="95661 95678 95747 95765 95746 95650",
-    hours=hours(WEEKDAYS, "08:00", "18:00"),
+    hours=hours(WORKDAYS, "08:00", "18:00"),
 )
 
 LOCATIONS = page(

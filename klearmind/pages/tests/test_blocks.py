@@ -1,7 +1,8 @@
 import pytest
 from wagtail.blocks import StructBlockValidationError
 
-from klearmind.pages.blocks import CaptionedImageBlock, FooterLinkBlock, VideoBlock, plain_text
+from klearmind.clinic.blocks import FooterLinkBlock
+from klearmind.pages.blocks import CaptionedImageBlock, VideoBlock, plain_text
 from klearmind.pages.templatetags.clinic_tags import json_ld
 
 from .factories import ImageFactory

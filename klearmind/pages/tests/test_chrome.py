@@ -8,15 +8,15 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from klearmind.clinic.models import ClinicSettings
+from klearmind.clinic.tree_version import bump_version
 from klearmind.pages.models import (
     ArticleIndexPage,
     ArticlePage,
-    ClinicSettings,
     FAQPage,
     LocationPage,
     StandardPage,
 )
-from klearmind.pages.tree_version import bump_version
 
 from .test_pages import DemoSiteTestCase, texts
 

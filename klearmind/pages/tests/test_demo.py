@@ -13,10 +13,11 @@ from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 
+from klearmind.clinic.hours import Weekday
+from klearmind.clinic.models import ClinicSettings
 from klearmind.pages.models import (
     ArticleIndexPage,
     ArticlePage,
-    ClinicSettings,
     ConditionIndexPage,
     ConditionPage,
     ContactPage,
@@ -28,7 +29,6 @@ from klearmind.pages.models import (
     ServiceIndexPage,
     ServicePage,
     StandardPage,
-    Weekday,
 )
 from klearmind.pages.video import parse_video_url
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
 
+from klearmind.clinic.tree_version import current_version
 from klearmind.pages.models import ArticlePage, SafetyNotice
-from klearmind.pages.tree_version import current_version
 
 from .factories import ImageFactory
 from .test_pages import SEED_ARTICLE, DemoSiteTestCase, texts

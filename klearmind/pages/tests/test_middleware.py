@@ -6,8 +6,8 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
+from klearmind.clinic.tree_version import cached_for_tree
 from klearmind.pages.models import ArticleIndexPage, HomePage
-from klearmind.pages.tree_version import cached_for_tree
 
 from .test_pages import DemoSiteTestCase
 

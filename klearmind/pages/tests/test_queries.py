@@ -8,10 +8,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
+from klearmind.clinic.models import ClinicSettings
 from klearmind.pages.models import (
     ArticleIndexPage,
     ArticlePage,
-    ClinicSettings,
     HomePage,
     StandardPage,
 )

@@ -1,4 +1,4 @@
-"""Validation shared by the public site's forms (the comment and contact forms)."""
+"""Validation of the text people type, shared by every form, public or back office."""
 
 import unicodedata
 
@@ -18,3 +18,8 @@ def reject_control_characters(value: str) -> None:
                 code="control_character",
                 params={"code": ord(character)},
             )
+
+
+def no_null_bytes_text(value: str) -> None:
+    """Free text may hold any script, emoji and line breaks, but no other control characters."""
+    reject_control_characters(value.replace("\n", "").replace("\r", "").replace("\t", ""))
