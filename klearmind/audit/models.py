@@ -36,6 +36,26 @@ class AppendOnlyQuerySet(models.QuerySet):
         self.refuse()
 
 
+class AppendOnlyModel(models.Model):
+    """A row inserted once, never changed, never deleted; like its QuerySet, a record kept
+    this way names its own error and refusal."""
+
+    error: type[Exception] = AppendOnlyError
+    refusal = REFUSAL
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.error(self.refusal)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.error(self.refusal)
+
+
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def by(self, user):
         return self.filter(actor=user)
@@ -44,7 +64,7 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what to which record, when, from where. Never changed, never deleted."""
 
     class Action(models.TextChoices):
@@ -100,15 +120,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         who = self.actor_label or "anonymous"
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.target}".rstrip()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(REFUSAL)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(REFUSAL)
 
     @property
     def target(self) -> str:

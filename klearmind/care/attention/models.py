@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from klearmind.audit.models import AppendOnlyQuerySet
+from klearmind.audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField
 
 from ..patients.models import LONG_TEXT_MAX_LENGTH, Patient
@@ -29,7 +29,7 @@ class AttentionReviewQuerySet(AppendOnlyQuerySet):
         return {(object_id, raised.isoformat()) for object_id, raised in rows}
 
 
-class AttentionReview(models.Model):
+class AttentionReview(AppendOnlyModel):
     """A clinician's review of one flag. A flag is a source (questionnaire, draft, check-in,
     comment...), an object of that source and the moment it was raised: an object raised again
     later (a new positive answer after a review) is a new flag needing its own review."""
@@ -55,6 +55,8 @@ class AttentionReview(models.Model):
     note = EncryptedTextField("what was done", max_length=LONG_TEXT_MAX_LENGTH)
 
     objects = AttentionReviewQuerySet.as_manager()
+    error = AppendOnlyReviewError
+    refusal = REFUSAL
 
     class Meta:
         ordering = ["-reviewed_at", "-pk"]
@@ -67,12 +69,3 @@ class AttentionReview(models.Model):
 
     def __str__(self):
         return f"Review {self.pk} of {self.source} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyReviewError(REFUSAL)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyReviewError(REFUSAL)

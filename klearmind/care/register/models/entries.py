@@ -40,22 +40,16 @@ class AppendOnlyQuerySet(audit.AppendOnlyQuerySet):
     refusal = REFUSAL
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(audit.AppendOnlyModel):
     """A register row: inserted once, never changed, never deleted."""
+
+    error = AppendOnlyError
+    refusal = REFUSAL
 
     class Meta:
         abstract = True
         base_manager_name = "objects"
         default_permissions = ()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(REFUSAL)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(REFUSAL)
 
 
 def staff_link(related_name: str = "+", *, null: bool = False):
