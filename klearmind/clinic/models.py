@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
@@ -86,3 +87,22 @@ class ClinicSettings(BaseGenericSetting):
     @property
     def phone_href(self) -> str:
         return phone_href(self.phone)
+
+
+class StatusChangeRecord(models.Model):
+    """One step of a record's status history: who moved it, when, from what to what. Each
+    history adds its record's key and the two status fields with its own choices."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    # How the first step names the state before it (`from_status` is empty there).
+    first_label = "new"
+
+    class Meta:
+        abstract = True
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or self.first_label} → {self.to_status}"

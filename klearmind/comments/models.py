@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import get_page_models
 
+from klearmind.clinic.models import StatusChangeRecord
 from klearmind.encryption.keys import keyed_hash
 
 # The longest values WordPress accepts, which the issue keeps.
@@ -202,20 +203,10 @@ class Comment(models.Model):
         self.save(update_fields=["status"])
 
 
-class CommentStatusChange(models.Model):
+class CommentStatusChange(StatusChangeRecord):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="status_changes")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=10, choices=CommentStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=CommentStatus.choices)
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or 'new'} → {self.to_status}"
 
 
 class NotificationKind(models.TextChoices):

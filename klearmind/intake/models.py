@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.contrib.settings.models import BaseGenericSetting
 
+from klearmind.clinic.models import StatusChangeRecord
 from klearmind.encryption.fields import (
     EncryptedCharField,
     EncryptedDateField,
@@ -285,22 +286,13 @@ class Submission(models.Model):
         self.save(update_fields=["assigned_to"])
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusChangeRecord):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="status_changes"
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or 'submitted'} → {self.to_status}"
+    first_label = "submitted"
 
 
 class Note(models.Model):
