@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
@@ -77,25 +78,9 @@ def home_visit_location(zip_code: str) -> Location:
 
 
 class PatientForm(forms.Form):
-    name = forms.CharField(
-        label="Your name",
-        max_length=NAME_MAX_LENGTH,
-        validators=[reject_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={
-            "required": "Please enter your name.",
-            "max_length": "Please shorten your name to %(limit_value)d characters.",
-        },
-    )
-    email = forms.EmailField(
-        label="E-mail",
-        max_length=EMAIL_MAX_LENGTH,
-        help_text="We send your confirmation and a reminder here.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Please enter your e-mail address.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
-        },
+    name = PersonNameField(label="Your name", max_length=NAME_MAX_LENGTH)
+    email = EmailAddressField(
+        max_length=EMAIL_MAX_LENGTH, help_text="We send your confirmation and a reminder here."
     )
     phone = forms.CharField(
         label="Phone",

@@ -4,6 +4,10 @@ own a part of them."""
 from django import forms
 
 from .models import ClinicSettings
+from .text import reject_control_characters
+
+# RFC 5321 limits a forward path to 256 octets, so an address to 254 characters.
+EMAIL_MAX_LENGTH = 254
 
 
 class DescribedFieldsMixin:
@@ -20,6 +24,47 @@ class DescribedFieldsMixin:
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class PersonNameField(forms.CharField):
+    """A person's name as they type it: no control characters, the browser's name autofill,
+    and errors in plain words."""
+
+    def __init__(self, *, label="Name", max_length: int, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "name"}))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Please enter your name.",
+                "max_length": "Please shorten your name to %(limit_value)d characters.",
+            },
+        )
+        super().__init__(
+            label=label, max_length=max_length, validators=[reject_control_characters], **kwargs
+        )
+
+
+class EmailAddressField(forms.EmailField):
+    """A person's e-mail address: the e-mail keyboard and autofill, errors in plain words."""
+
+    def __init__(
+        self,
+        *,
+        label="E-mail",
+        max_length: int = EMAIL_MAX_LENGTH,
+        required_message="Please enter your e-mail address.",
+        **kwargs,
+    ):
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
+        super().__init__(
+            label=label,
+            max_length=max_length,
+            error_messages={
+                "required": required_message,
+                "invalid": "Please enter an e-mail address like name@example.com.",
+            },
+            **kwargs,
+        )
 
 
 class OnCallForm(forms.ModelForm):

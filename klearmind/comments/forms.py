@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from wagtail.models import Page
 
-from klearmind.clinic.text import reject_control_characters
+from klearmind.clinic.forms import EmailAddressField, PersonNameField
 
 from .models import (
     EMAIL_MAX_LENGTH,
@@ -47,22 +47,9 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Please write your comment."},
     )
-    author_name = forms.CharField(
-        label="Name",
-        max_length=NAME_MAX_LENGTH,
-        validators=[reject_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please enter your name."},
-    )
-    author_email = forms.EmailField(
-        label="E-mail",
-        max_length=EMAIL_MAX_LENGTH,
-        help_text="Never published or shared.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Please enter your e-mail address.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
-        },
+    author_name = PersonNameField(max_length=NAME_MAX_LENGTH)
+    author_email = EmailAddressField(
+        max_length=EMAIL_MAX_LENGTH, help_text="Never published or shared."
     )
     author_url = forms.URLField(
         label="Website",

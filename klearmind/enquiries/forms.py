@@ -2,6 +2,7 @@
 
 from django import forms
 
+from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import validate_phone
 from klearmind.comments.forms import rendered_token
@@ -16,21 +17,11 @@ from .models import (
 
 
 class EnquiryForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=NAME_MAX_LENGTH,
-        validators=[reject_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please enter your name."},
-    )
-    email = forms.EmailField(
+    name = PersonNameField(max_length=NAME_MAX_LENGTH)
+    email = EmailAddressField(
         label="Email",
         max_length=EMAIL_MAX_LENGTH,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Please enter your e-mail address, so that we can reply.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
-        },
+        required_message="Please enter your e-mail address, so that we can reply.",
     )
     phone = forms.CharField(
         label="Phone",

@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.forms import DescribedFieldsMixin, EmailAddressField, PersonNameField
 from klearmind.clinic.hours import Weekday
 from klearmind.clinic.text import no_null_bytes_text, reject_control_characters
 from klearmind.clinic.validators import validate_phone, validate_zip_code
@@ -55,13 +55,7 @@ def item_field(number: int, text: str, options, *, measure: str) -> forms.TypedC
 
 
 class AboutForm(IntakeForm):
-    full_name = forms.CharField(
-        label="Full name",
-        max_length=200,
-        validators=[reject_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please enter your name."},
-    )
+    full_name = PersonNameField(label="Full name", max_length=200)
     date_of_birth = forms.DateField(
         label="Date of birth",
         # Browsers with a date picker send year-month-day; others let people type it US-style.
@@ -73,15 +67,7 @@ class AboutForm(IntakeForm):
             "invalid": "Please enter your date of birth as month/day/year, like 04/23/1985.",
         },
     )
-    email = forms.EmailField(
-        label="E-mail",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Please enter your e-mail address.",
-            "invalid": "Please enter an e-mail address like name@example.com.",
-        },
-    )
+    email = EmailAddressField()
     phone = forms.CharField(
         label="Phone",
         max_length=40,
