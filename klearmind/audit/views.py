@@ -7,12 +7,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from klearmind.clinic.exports import text_cell
+
 from . import services
 from .models import AuditEvent
-
-# Spreadsheet programs run a cell that starts with one of these as a formula; failed-login
-# usernames are typed by strangers, so such cells are exported as text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def people_in_the_log(request):
@@ -35,11 +33,6 @@ class AuditEventFilterSet(WagtailFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor", "actor_label", "action", "target_type", "target_id", "occurred_at"]
-
-
-def text_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 class AuditLogReportView(ReportView):
@@ -72,6 +65,7 @@ class AuditLogReportView(ReportView):
         "target_id": "Record id",
         "detail": "Detail",
     }
+    # Failed-login usernames are typed by strangers: text cells are exported defused.
     custom_value_preprocess = {
         **ReportView.custom_value_preprocess,
         str: {ReportView.FORMAT_CSV: text_cell, ReportView.FORMAT_XLSX: text_cell},

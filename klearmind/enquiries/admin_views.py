@@ -1,12 +1,9 @@
 """Back-office screens for enquiries: the list, one enquiry, its status, and the CSV export.
 Each checks its permission itself (with the second factor) and is written to the audit log."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
-from klearmind.audit.views import text_cell
+from klearmind.clinic.exports import csv_download, text_cell
 
 from . import services
 from .forms import EnquiryFilterForm, StatusForm
@@ -82,13 +79,8 @@ def export_csv(request):
         target_type=TARGET_TYPE,
         detail=f"enquiries CSV: {len(enquiries)} rows",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"enquiries-{timezone.localdate()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_row(enquiry) for enquiry in enquiries)
-    return response
+    rows = (csv_row(enquiry) for enquiry in enquiries)
+    return csv_download(f"enquiries-{timezone.localdate()}.csv", rows, header=CSV_HEADER)
 
 
 def csv_row(enquiry: Enquiry) -> list[str]:

@@ -2,11 +2,8 @@
 for their psychiatrist or therapist, and the clinic dashboard with its CSV. Each checks its
 permission and writes every view, change and export to the audit log."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.clinic.exports import csv_download, text_cell
 from klearmind.clinic.models import ClinicSettings
 
 from ..attention.forms import AttentionReviewForm
@@ -142,11 +140,7 @@ def dashboard_csv(request):
         target_type="care.dashboard",
         detail=f"clinic outcomes CSV {period[0]} to {period[1]}",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"clinic-outcomes-{period[0]}-to-{period[1]}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    csv.writer(response).writerows(csv_rows(figures))
-    return response
+    return csv_download(f"clinic-outcomes-{period[0]}-to-{period[1]}.csv", csv_rows(figures))
 
 
 def counting_rule(pcl5_cutoff: int) -> str:
@@ -191,7 +185,7 @@ def csv_rows(figures) -> list[list]:
 
 def group_csv_row(kind: str, row) -> list:
     response, remission = row.response, row.remission
-    cells = [kind, safe_cell(row.group), row.measure, row.patients]
+    cells = [kind, text_cell(row.group), row.measure, row.patients]
     cells += [response.count, response.of, percent_text(response)]
     if remission is None:
         cells += ["", "", "not applicable"]
@@ -202,8 +196,3 @@ def group_csv_row(kind: str, row) -> list:
 
 def percent_text(rate) -> str:
     return "n too small" if rate.percent is None else f"{rate.percent}%"
-
-
-def safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

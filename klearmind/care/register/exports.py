@@ -1,16 +1,13 @@
 """The controlled-substance register for an inspector: the whole register, and one inventory
 count, as CSV. Each needs export_health_record and is written to the audit log."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
+from klearmind.clinic.exports import csv_download, text_cell
 
-from ..outcomes.views import safe_cell
 from .models import CountLine, InventoryCount, RegisterEntry
 from .views import EXPORT, audit
 
@@ -49,15 +46,15 @@ def csv_row(entry: RegisterEntry) -> list:
     chart = entry.chart
     return [
         timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"),
-        safe_cell(str(receipt.location)),
+        text_cell(str(receipt.location)),
         receipt.product_label,
         receipt.strength,
-        safe_cell(receipt.supplier),
-        safe_cell(receipt.lot),
+        text_cell(receipt.supplier),
+        text_cell(receipt.lot),
         receipt.expires_on.isoformat(),
         item.label,
         entry.get_kind_display(),
-        safe_cell(chart.patient.full_name) if chart else "",
+        text_cell(chart.patient.full_name) if chart else "",
         chart.pk if chart else "",
         entry.drawn_mg,
         entry.given_mg,
@@ -65,9 +62,9 @@ def csv_row(entry: RegisterEntry) -> list:
         entry.change_mg,
         entry.balance_mg,
         "" if ml is None else ml,
-        safe_cell(person(entry.recorded_by)),
-        safe_cell(person(entry.witness)),
-        safe_cell(entry.reason),
+        text_cell(person(entry.recorded_by)),
+        text_cell(person(entry.witness)),
+        text_cell(entry.reason),
         entry.reverses_id or "",
     ]
 
@@ -76,13 +73,8 @@ def csv_row(entry: RegisterEntry) -> list:
 def export_csv(request):
     entries = RegisterEntry.objects.for_page().order_by("recorded_at", "pk")
     audit(request, AuditEvent.Action.EXPORT, detail="controlled-substance register CSV")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"controlled-substance-register-{timezone.localdate()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_row(entry) for entry in entries)
-    return response
+    return csv_download(name, (csv_row(entry) for entry in entries), header=CSV_HEADER)
 
 
 COUNT_CSV_HEADER = [
@@ -108,19 +100,19 @@ def count_csv_row(count: InventoryCount, line: CountLine) -> list:
     receipt = line.container.receipt
     review = getattr(line, "review", None)
     return [
-        safe_cell(str(count.location)),
+        text_cell(str(count.location)),
         timezone.localtime(count.counted_at).strftime("%Y-%m-%d %H:%M"),
-        safe_cell(person(count.counted_by)),
+        text_cell(person(count.counted_by)),
         line.container.label,
         receipt.product_label,
-        safe_cell(receipt.lot),
+        text_cell(receipt.lot),
         receipt.expires_on.isoformat(),
         line.expected_mg,
         line.counted_mg,
         line.difference_mg,
-        safe_cell(line.reason),
-        safe_cell(person(review.reviewed_by)) if review else "",
-        safe_cell(review.reason) if review else ("open" if line.is_discrepancy else ""),
+        text_cell(line.reason),
+        text_cell(person(review.reviewed_by)) if review else "",
+        text_cell(review.reason) if review else ("open" if line.is_discrepancy else ""),
         ("yes" if review.adjusted else "no") if review else "",
         ("yes" if review.reported_to_dea else "no") if review else "",
     ]
@@ -133,10 +125,6 @@ def count_csv(request, pk: int):
     )
     lines = inventory.lines.select_related("container__receipt", "review__reviewed_by")
     audit(request, AuditEvent.Action.EXPORT, target=inventory, detail="inventory count CSV")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"inventory-count-{inventory.pk}-{timezone.localtime(inventory.counted_at):%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(COUNT_CSV_HEADER)
-    writer.writerows(count_csv_row(inventory, line) for line in lines.order_by("pk"))
-    return response
+    rows = (count_csv_row(inventory, line) for line in lines.order_by("pk"))
+    return csv_download(name, rows, header=COUNT_CSV_HEADER)

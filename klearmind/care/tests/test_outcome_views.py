@@ -15,7 +15,7 @@ from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import AppointmentStatus
 from klearmind.care.models import AttentionReview, CheckIn, PlanStatus
-from klearmind.care.outcomes.views import safe_cell
+from klearmind.clinic.exports import text_cell
 from klearmind.clinic.models import ClinicSettings
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
@@ -210,5 +210,5 @@ class DashboardTests(TestCase):
 
 class CsvCellTests(SimpleTestCase):
     def test_a_group_name_a_spreadsheet_would_run_is_defused(self):
-        assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-        assert safe_cell("Midtown") == "Midtown"
+        assert text_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+        assert text_cell("Midtown") == "Midtown"
