@@ -36,6 +36,11 @@ class OutgoingMessageQuerySet(models.QuerySet):
     def failed_for_good(self):
         return self.filter(status=Status.FAILED)
 
+    def failed_ids(self, about_type: str, kinds, ids) -> set[int]:
+        """The ids, among `ids`, of the records a message of one of `kinds` failed for good."""
+        failed = self.failed_for_good().filter(kind__in=kinds)
+        return set(failed.about(about_type, *ids).values_list("about_id", flat=True))
+
     def unsent(self):
         return self.filter(status__in=(Status.QUEUED, Status.SENDING))
 

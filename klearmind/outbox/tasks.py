@@ -23,20 +23,25 @@ def deliver(*, message_id: int) -> str:
     """Send one message unless another worker has it or it went out; on failure, count the
     attempt and try again after the backoff."""
     message = OutgoingMessage.objects.filter(pk=message_id).first()
-    if message is None or not message.claim():
+    if message is None:
         return "already sent or gone"
-    kind = registry.kind(message.kind)
-    try:
-        built = kind.build(message)
-        if built is None:
-            message.mark_cancelled()
-            return "not needed any more"
-        registry.channel(message.channel)(
-            template=message.template, built=built, recipient=message.recipient
-        )
-    except Exception as error:  # noqa: BLE001 - any SMTP or network failure is retried
-        return failed(message, error)
+    # The claim and the outcome commit together: a worker killed mid-send rolls its claim
+    # back, so the task run again sends; a second worker waits for the first and finds the
+    # message taken.
     with transaction.atomic():
+        if not message.claim():
+            return "already sent or gone"
+        kind = registry.kind(message.kind)
+        try:
+            built = kind.build(message)
+            if built is None:
+                message.mark_cancelled()
+                return "not needed any more"
+            registry.channel(message.channel)(
+                template=message.template, built=built, recipient=message.recipient
+            )
+        except Exception as error:  # noqa: BLE001 - any SMTP or network failure is retried
+            return failed(message, error)
         message.mark_sent()
         if kind.on_sent is not None:
             kind.on_sent(message)
@@ -49,7 +54,8 @@ def failed(message: OutgoingMessage, error: Exception) -> str:
         logger.error("Gave up on %s message %s: %s", message.kind, message.pk, message.error_type)
         return "gave up"
     if deliver.get_backend().supports_defer:
-        deliver.using(run_after=message.next_attempt_at).enqueue(message_id=message.pk)
+        retry = deliver.using(run_after=message.next_attempt_at)
+        transaction.on_commit(lambda: retry.enqueue(message_id=message.pk))
     return "will retry"
 
 

@@ -39,7 +39,7 @@ ENQUIRY_WRITES = {"enquiries.Enquiry": 1}
 COMMENT_WRITES = {
     "comments.Comment": 1,
     "comments.CommentStatusChange": None,
-    "comments.Notification": None,
+    "outbox.OutgoingMessage": None,
 }
 
 
