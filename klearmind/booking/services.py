@@ -10,11 +10,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.services import enqueue
+
 from . import clearance
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
+from .emails import INVITATION, outbox_kind
 from .models import (
     Appointment,
-    BookingEmail,
     BookingRequest,
     EmailKind,
     Invitation,
@@ -24,7 +27,7 @@ from .models import (
     Series,
     Service,
 )
-from .tasks import send_booking_email, send_invitation, send_reminder
+from .tasks import send_reminder
 
 # How far ahead patients may book, and how soon: the front desk may book any free slot.
 BOOKING_HORIZON_DAYS = 180
@@ -368,14 +371,12 @@ def issue_invitation(*, name: str, email: str, by, services=None) -> Invitation:
         invitation = Invitation.objects.create(name=name, email=email, issued_by=by)
         if services:
             invitation.services.set(services)
-        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+        enqueue(kind=outbox_kind(INVITATION), recipient=email, about=invitation)
     return invitation
 
 
-def queue_email(appointment: Appointment, *, kind: str) -> BookingEmail:
-    email = BookingEmail.objects.create(appointment=appointment, kind=kind)
-    transaction.on_commit(lambda: send_booking_email.enqueue(email_id=email.pk))
-    return email
+def queue_email(appointment: Appointment, *, kind: str) -> OutgoingMessage:
+    return enqueue(kind=outbox_kind(kind), recipient=appointment.patient_email, about=appointment)
 
 
 def _schedule_reminder(appointment: Appointment) -> None:

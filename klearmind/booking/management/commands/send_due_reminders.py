@@ -8,7 +8,7 @@ from klearmind.booking.tasks import send_reminder
 
 class Command(BaseCommand):
     help = (
-        "Send the day-ahead reminder of every visit in the next 24 hours that has not had one "
+        "Queue the day-ahead reminder of every visit in the next 24 hours that has not had one "
         "(a safety net beside the reminders the worker runs on time). Safe to run often."
     )
 
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         sent = 0
         for pk, starts_at in due.values_list("pk", "starts_at"):
             outcome = send_reminder.call(appointment_id=pk, starts_at=starts_at.isoformat())
-            sent += outcome == "sent"
-        self.stdout.write(f"Reminders sent: {sent}.")
+            sent += outcome == "queued"
+        self.stdout.write(f"Reminders queued: {sent}.")
