@@ -9,9 +9,13 @@ class CareConfig(AppConfig):
     def ready(self):
         from klearmind.booking import clearance
 
-        from . import attention_sources  # noqa: F401 - registers the Needs attention sources
+        from . import (
+            attention_sources,  # noqa: F401 - registers the Needs attention sources
+            check_in_tasks,
+        )
 
         clearance.register(has_patient_record)
+        check_in_tasks.register()
 
 
 def has_patient_record(email: str) -> bool:

@@ -27,7 +27,9 @@ class Kind:
     template: str
     # Returns None when the message is not needed any more (a check-in done, a visit moved).
     build: Callable[..., Built | None]
+    # Called in the delivery's transaction, for an app that keeps its own mark of the e-mail.
     on_sent: Callable[..., None] | None = None
+    on_failed: Callable[..., None] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -40,8 +42,9 @@ def register_kind(
     template: str,
     build: Callable[..., Built | None],
     on_sent: Callable[..., None] | None = None,
+    on_failed: Callable[..., None] | None = None,
 ) -> None:
-    KINDS[name] = Kind(name=name, template=template, build=build, on_sent=on_sent)
+    KINDS[name] = Kind(name, template, build, on_sent=on_sent, on_failed=on_failed)
 
 
 def kind(name: str) -> Kind:

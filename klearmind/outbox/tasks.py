@@ -41,7 +41,10 @@ def deliver(*, message_id: int) -> str:
                 template=message.template, built=built, recipient=message.recipient
             )
         except Exception as error:  # noqa: BLE001 - any SMTP or network failure is retried
-            return failed(message, error)
+            outcome = failed(message, error)
+            if kind.on_failed is not None:
+                kind.on_failed(message)
+            return outcome
         message.mark_sent()
         if kind.on_sent is not None:
             kind.on_sent(message)
