@@ -231,6 +231,7 @@ def erase_candidate_data(*, email: str) -> int:
         submissions = Submission.objects.filter(email_hash=email_lookup_hash(email))
         ids = list(submissions.values_list("pk", flat=True))
         submissions.delete()
+        OutgoingMessage.objects.about(SUBMISSION, *ids).delete()
         for pk in ids:
             record(
                 action=AuditEvent.Action.DELETE,

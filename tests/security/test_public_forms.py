@@ -35,7 +35,7 @@ BOOKING_WRITES = {
     "outbox.OutgoingMessage": 1,
     "audit.AuditEvent": None,
 }
-ENQUIRY_WRITES = {"enquiries.Enquiry": 1}
+ENQUIRY_WRITES = {"enquiries.Enquiry": 1, "outbox.OutgoingMessage": 1}
 COMMENT_WRITES = {
     "comments.Comment": 1,
     "comments.CommentStatusChange": None,

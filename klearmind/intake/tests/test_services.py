@@ -154,11 +154,14 @@ class ErasureOnRequestTests(TestCase):
         kept = submission_with(notify=False, email="someone.else@example.org")
         erased = submission_with(notify=False)
         services.add_note(submission=erased, text="Called back", by=None)
+        services.queue_email(erased, "received", erased.email)
+        services.queue_email(kept, "received", kept.email)
         out = io.StringIO()
         call_command("erase_intake_data", "  Avery.Quinlan@EXAMPLE.org ", stdout=out)
         assert out.getvalue() == "Erased 1 questionnaire(s).\n"
         assert list(Submission.objects.values_list("pk", flat=True)) == [kept.pk]
         assert not Note.objects.exists()
+        assert [m.about_id for m in OutgoingMessage.objects.all()] == [kept.pk]
         event = AuditEvent.objects.get(action="delete")
         assert (event.target_id, event.detail) == (
             str(erased.pk),

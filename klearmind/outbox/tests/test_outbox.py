@@ -158,6 +158,8 @@ class SweepTests(TestCase):
 class ConcurrentClaimTests(TransactionTestCase):
     """Two workers given one message at the same moment: one sends, the other does nothing."""
 
+    serialized_rollback = True  # keep Wagtail's root page and default site for other tests
+
     def test_two_workers_never_send_one_message_twice(self):
         group = Group.objects.create(name="Ana")
         message = enqueue(kind=KIND, recipient="ana@example.org", about=group)
