@@ -219,15 +219,10 @@ def drill() -> None:
 def outbox_empty() -> bool:
     from django.db import connections
 
-    from klearmind.booking.models import BookingEmail
-    from klearmind.comments.models import Notification
-    from klearmind.intake.models import OutgoingEmail
+    from klearmind.outbox.models import OutgoingMessage
 
     connections.close_all()
-    return not any(
-        model.objects.filter(sent_at__isnull=True).exists()
-        for model in (Notification, BookingEmail, OutgoingEmail)
-    )
+    return not OutgoingMessage.objects.filter(sent_at__isnull=True).exists()
 
 
 def report(tally: Tally) -> None:

@@ -41,35 +41,19 @@ HEALTH_WORDS = (
 )
 
 
-def outboxes():
-    from klearmind.booking.models import BookingEmail
-    from klearmind.care.models import CheckIn
-    from klearmind.comments.models import Notification
-    from klearmind.intake.models import OutgoingEmail
+def outbox():
+    from klearmind.outbox.models import OutgoingMessage
 
-    return (
-        Notification.objects.all(),
-        BookingEmail.objects.all(),
-        OutgoingEmail.objects.all(),
-        CheckIn.objects.filter(measurement__urgent=True),
-    )
+    return OutgoingMessage.objects.all()
 
 
 def waiting() -> int:
-    """E-mails stored and not yet sent (a check-in's is its on-call alert)."""
-    count = 0
-    for rows in outboxes():
-        field = "alert_sent_at" if rows.model.__name__ == "CheckIn" else "sent_at"
-        count += rows.filter(**{f"{field}__isnull": True}).count()
-    return count
+    """E-mails stored and not yet sent."""
+    return outbox().filter(sent_at__isnull=True).count()
 
 
 def tried_once() -> bool:
-    for rows in outboxes():
-        counter = "alert_attempts" if rows.model.__name__ == "CheckIn" else "attempts"
-        if rows.filter(**{f"{counter}": 0}).exists():
-            return False
-    return True
+    return not outbox().filter(attempts=0).exists()
 
 
 def submit_everything(site: Site) -> None:

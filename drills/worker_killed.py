@@ -71,9 +71,9 @@ def post_held_comment():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
-    from klearmind.comments.models import Notification
     from klearmind.comments.rules import Submission
     from klearmind.comments.services import post_comment
+    from klearmind.outbox.models import OutgoingMessage
     from klearmind.pages.models import ArticlePage
 
     user = get_user_model().objects.create_user("drill-moderator", MODERATOR, None)
@@ -89,18 +89,18 @@ def post_held_comment():
         seconds_on_form=30.0,
     )
     comment = post_comment(page=ArticlePage.objects.live().first(), submission=submission)
-    return Notification.objects.filter(comment=comment)
+    return OutgoingMessage.objects.about("comments.comment", comment.pk)
 
 
 def claims_of_send_tasks(notifications) -> list[list[str]]:
-    """For each finished send task of these notifications, the workers that claimed it."""
+    """For each finished delivery task of these messages, the workers that claimed it."""
     from django_tasks_db.models import DBTaskResult
 
     ids = set(notifications.values_list("pk", flat=True))
     return [
         result.worker_ids
         for result in DBTaskResult.objects.successful()
-        if result.args_kwargs["kwargs"].get("notification_id") in ids
+        if result.args_kwargs["kwargs"].get("message_id") in ids
     ]
 
 

@@ -5,3 +5,8 @@ class BookingConfig(AppConfig):
     name = "klearmind.booking"
     label = "booking"
     verbose_name = "Booking"
+
+    def ready(self):
+        from . import emails
+
+        emails.register()

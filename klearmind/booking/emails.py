@@ -1,20 +1,24 @@
-"""The e-mails a patient gets about a visit, and its calendar file. They carry the service,
-the time, the place, the preparation rules and the private link: never health details. The
-calendar file carries no private link: calendars are shared and synced, so it names the clinic's
-phone and site instead."""
+"""The e-mails a patient gets about a visit, sent by the outbox, and its calendar file. They
+carry the service, the time, the place, the preparation rules and the private link (signed as
+the e-mail is built, stored nowhere): never health details. The calendar file carries no private
+link: calendars are shared and synced, so it names the clinic's phone and site instead."""
 
 import datetime
 
 import icalendar
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from klearmind.clinic.models import ClinicSettings
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.registry import Built, register_kind
 
 from .links import appointment_url
-from .models import Appointment, EmailKind
+from .models import Appointment, AppointmentStatus, EmailKind, Invitation
+
+APPOINTMENT = "booking.appointment"
+REMINDER = "reminder"
+INVITATION = "invitation"
 
 ICS_NAME = "klearmind-visit.ics"
 SUBJECTS = {
@@ -36,7 +40,28 @@ def when(appointment: Appointment) -> str:
     return f"{start:%A %-d %B %Y}, {start:%-I:%M %p} ({start:%Z})"
 
 
-def build_message(appointment: Appointment, kind: str) -> EmailMessage:
+def outbox_kind(kind: str) -> str:
+    return f"booking.{kind}"
+
+
+def appointment_message(message: OutgoingMessage) -> Built | None:
+    kind = message.kind.removeprefix("booking.")
+    appointment = (
+        Appointment.objects.select_related("service", "location__page")
+        .filter(pk=message.about_id)
+        .first()
+    )
+    if appointment is None:
+        return None
+    if kind == REMINDER and (
+        appointment.status != AppointmentStatus.BOOKED
+        or appointment.starts_at.isoformat() != message.params.get("starts_at")
+    ):
+        return None  # cancelled or moved since: the reminder of the new time is its own
+    return build_message(appointment, kind)
+
+
+def build_message(appointment: Appointment, kind: str) -> Built:
     clinic = ClinicSettings.load()
     context = {
         "appointment": appointment,
@@ -51,13 +76,19 @@ def build_message(appointment: Appointment, kind: str) -> EmailMessage:
         if kind == EmailKind.CONFIRMATION
         else [],
     }
-    subject = SUBJECTS[kind].format(when=context["when"])
-    body = render_to_string("booking/email/appointment.txt", context)
-    message = EmailMessage(subject, body, to=[appointment.patient_email])
+    built = Built(subject=SUBJECTS[kind].format(when=context["when"]), context=context)
     if kind != EmailKind.CANCELLED:
         ics = calendar_file(appointment, whole_series=kind == EmailKind.CONFIRMATION)
-        message.attach(ICS_NAME, ics, "text/calendar; method=PUBLISH")
-    return message
+        built.attachments.append((ICS_NAME, ics, "text/calendar; method=PUBLISH"))
+    return built
+
+
+def invitation_message(message: OutgoingMessage) -> Built | None:
+    invitation = Invitation.objects.filter(pk=message.about_id, used_at__isnull=True).first()
+    if invitation is None:
+        return None  # used meanwhile: nothing to invite to
+    context = {"invitation": invitation, "clinic": ClinicSettings.load()}
+    return Built(subject="Your personal link to book treatment", context=context)
 
 
 def series_of(appointment: Appointment) -> list[Appointment]:
@@ -102,3 +133,13 @@ def calendar_event(appointment: Appointment) -> icalendar.Event:
     if appointment.status == "cancelled":
         event.add("status", "CANCELLED")
     return event
+
+
+def register() -> None:
+    for kind in (*EmailKind.values, REMINDER):
+        register_kind(
+            outbox_kind(kind), template="booking/email/appointment", build=appointment_message
+        )
+    register_kind(
+        outbox_kind(INVITATION), template="booking/email/invitation", build=invitation_message
+    )

@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.services import enqueue
 
 from . import clearance
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
+from .emails import INVITATION, outbox_kind
 from .models import (
     Appointment,
-    BookingEmail,
     BookingRequest,
     EmailKind,
     Invitation,
@@ -28,7 +30,7 @@ from .models import (
     Service,
 )
 from .series import SERIES_INFUSIONS
-from .tasks import send_booking_email, send_invitation, send_reminder
+from .tasks import send_reminder
 
 # How far ahead patients may book, and how soon: the front desk may book any free slot.
 BOOKING_HORIZON_DAYS = 180
@@ -426,7 +428,7 @@ def issue_invitation(*, name: str, email: str, by, services=None, request=None) 
         if services:
             invitation.services.set(services)
         audit(AuditEvent.Action.CREATE, invitation, by=by, request=request)
-        transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation.pk))
+        enqueue(kind=outbox_kind(INVITATION), recipient=email, about=invitation)
     return invitation
 
 
@@ -437,10 +439,8 @@ def audit(action: str, target, *, by, request, detail: str = "") -> None:
         record(action=action, request=request, actor=by, target=target, detail=detail)
 
 
-def queue_email(appointment: Appointment, *, kind: str) -> BookingEmail:
-    email = BookingEmail.objects.create(appointment=appointment, kind=kind)
-    transaction.on_commit(lambda: send_booking_email.enqueue(email_id=email.pk))
-    return email
+def queue_email(appointment: Appointment, *, kind: str) -> OutgoingMessage:
+    return enqueue(kind=outbox_kind(kind), recipient=appointment.patient_email, about=appointment)
 
 
 def _schedule_reminder(appointment: Appointment) -> None:

@@ -10,8 +10,10 @@ class CareConfig(AppConfig):
         from klearmind.booking import clearance
 
         from .attention import sources  # noqa: F401 - registers the Needs attention sources
+        from .check_ins import tasks as check_in_tasks
 
         clearance.register(has_patient_record)
+        check_in_tasks.register()
 
 
 def has_patient_record(email: str) -> bool:

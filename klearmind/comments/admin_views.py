@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.outbox.models import OutgoingMessage
 
 from . import services
+from .emails import ABOUT, outbox_kind
 from .forms import BulkActionForm, ClinicReplyForm, PersonalDataForm, QueueFilterForm
 from .models import Comment, CommentStatus, NotificationKind
 
@@ -67,7 +69,9 @@ def detail(request, pk: int):
             return redirect("comments_admin:detail", reply.pk)
     context = {
         "comment": comment,
-        "crisis_sent": comment.notifications.filter(kind=NotificationKind.CRISIS_RESOURCES).first(),
+        "crisis_sent": OutgoingMessage.objects.about(ABOUT, comment.pk)
+        .filter(kind=outbox_kind(NotificationKind.CRISIS_RESOURCES))
+        .first(),
         "history": comment.status_changes.select_related("changed_by"),
         "form": form,
         "bulk_actions": BulkActionForm.base_fields["action"].choices,

@@ -7,6 +7,8 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from . import signals
+        from . import emails, signals
+
+        emails.register()
 
         signals.connect()

@@ -210,45 +210,13 @@ class CommentStatusChange(StatusChangeRecord):
 
 
 class NotificationKind(models.TextChoices):
+    """The e-mails about comments, sent through the outbox as kinds `comments.<value>`."""
+
     HELD = "held", "Comment held for moderation"
     URGENT = "urgent", "Urgent: crisis language"
     APPROVED = "approved", "Your comment was approved"
     REPLY = "reply", "Someone replied to your comment"
     CRISIS_RESOURCES = "crisis", "Crisis resources, privately to the writer"
-
-
-# The outbox gives up on an e-mail after this many failed attempts: failed for good.
-NOTIFICATION_MAX_ATTEMPTS = 8
-
-
-class NotificationQuerySet(models.QuerySet):
-    def failed_for_good(self):
-        return self.filter(sent_at__isnull=True, attempts__gte=NOTIFICATION_MAX_ATTEMPTS)
-
-
-class Notification(models.Model):
-    """One e-mail to send, unique per comment, kind and recipient, marked when sent: a retry
-    or a second approval never sends it twice, and SMTP trouble never loses the comment."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
-    recipient = models.EmailField(max_length=254)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["comment", "kind", "recipient"], name="one_notification_per_recipient"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient}"
 
 
 class ModerationMode(models.TextChoices):

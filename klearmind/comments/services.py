@@ -11,16 +11,18 @@ from wagtail.models import Page
 
 from klearmind.accounts.roles import holders_of
 from klearmind.clinic.models import ClinicSettings
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.services import enqueue
 
 from . import crisis, rules, spam
 from .caching import forget_pages_after_commit, invalidate
+from .emails import ABOUT, outbox_kind
 from .models import (
     Comment,
     CommentSettings,
     CommentStatus,
     CommentStatusChange,
     ModerationMode,
-    Notification,
     NotificationKind,
 )
 
@@ -196,13 +198,7 @@ def queue_notifications_for_approved(comment: Comment) -> None:
 
 
 def queue_notification(comment: Comment, kind: str, recipient: str) -> None:
-    from .tasks import send_notification
-
-    notification, created = Notification.objects.get_or_create(
-        comment=comment, kind=kind, recipient=recipient
-    )
-    if created:
-        transaction.on_commit(lambda: send_notification.enqueue(notification_id=notification.pk))
+    enqueue(kind=outbox_kind(kind), recipient=recipient, about=comment, once=True)
 
 
 # Moderation.
@@ -329,7 +325,7 @@ def erase_personal_data(*, email: str, remove_text: bool) -> int:
     how many comments were changed."""
     email = email.strip()
     with transaction.atomic():
-        Notification.objects.filter(recipient__iexact=email).delete()
+        OutgoingMessage.objects.to(email).filter(about_type=ABOUT).delete()
         comments = Comment.objects.by_email(email)
         forget_pages_after_commit(comments.values_list("page_id", flat=True))
         fields = {

@@ -7,4 +7,9 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Enquiries"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import (
+            checks,  # noqa: F401  (registers the system check)
+            emails,
+        )
+
+        emails.register()

@@ -15,7 +15,9 @@ from klearmind.comments.models import CommentSettings
 from klearmind.comments.rules import Submission
 from klearmind.comments.services import CommentRefused
 from klearmind.encryption.keys import keyed_hash
+from klearmind.outbox.services import enqueue
 
+from .emails import KIND
 from .models import Enquiry, EnquiryStatus
 
 logger = logging.getLogger(__name__)
@@ -42,8 +44,6 @@ def receive_enquiry(*, submission: Submission, phone: str = "", notice: Notice) 
     """Store a contact message and tell staff after the commit; None for a robot (the honeypot
     or the time trap), which is told it was sent. Raise EnquiryRefused past the per-address
     limits."""
-    from .tasks import notify_new_enquiry
-
     if reason := robot_reason(submission):
         logger.info("Contact form: a robot's message was dropped (%s)", reason)
         return None
@@ -57,14 +57,9 @@ def receive_enquiry(*, submission: Submission, phone: str = "", notice: Notice) 
             message=submission.text,
             address_hash=address_hash,
         )
-        transaction.on_commit(
-            lambda: notify_new_enquiry.enqueue(
-                enquiry_id=enquiry.pk,
-                recipients=notice.recipients,
-                subject=notice.subject,
-                from_email=notice.from_email,
-            )
-        )
+        params = {"subject": notice.subject, "from_email": notice.from_email}
+        for recipient in notice.recipients:
+            enqueue(kind=KIND, recipient=recipient, about=enquiry, params=params)
     return enquiry
 
 

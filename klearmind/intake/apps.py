@@ -9,6 +9,8 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from klearmind.booking import clearance
 
+        from . import emails
         from .acceptance import has_accepted_questionnaire
 
         clearance.register(has_accepted_questionnaire)
+        emails.register()

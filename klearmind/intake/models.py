@@ -311,50 +311,8 @@ class Note(models.Model):
 
 
 class EmailKind(models.TextChoices):
+    """The questionnaire's e-mails, sent through the outbox as kinds `intake.<value>`."""
+
     RECEIVED = "received", "Confirmation to the candidate"
     URGENT = "urgent", "Urgent: to the on-call clinician"
     URGENT_DRAFT = "urgent_dft", "Urgent, not sent yet: to the on-call clinician"
-
-
-# The outbox gives up on an e-mail after this many failed attempts: failed for good.
-EMAIL_MAX_ATTEMPTS = 8
-
-
-class OutgoingEmailQuerySet(models.QuerySet):
-    def failed_for_good(self):
-        return self.filter(sent_at__isnull=True, attempts__gte=EMAIL_MAX_ATTEMPTS)
-
-
-class OutgoingEmail(models.Model):
-    """One e-mail to send, at most once per submission (or unsent draft) and kind, retried
-    while SMTP fails. A draft's e-mail moves to its submission when the draft is sent."""
-
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
-    )
-    draft = models.ForeignKey(
-        Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
-    )
-    kind = models.CharField(max_length=10, choices=EmailKind.choices)
-    recipient = EncryptedCharField(max_length=254)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    objects = OutgoingEmailQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["submission", "kind"], name="one_intake_email_per_kind"
-            ),
-            models.UniqueConstraint(fields=["draft", "kind"], name="one_draft_email_per_kind"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} for questionnaire {self.submission_id or '(unsent)'}"
-
-    @property
-    def failed(self) -> bool:
-        return self.sent_at is None and self.attempts >= EMAIL_MAX_ATTEMPTS

@@ -17,14 +17,16 @@ from klearmind.booking.models import Invitation
 from klearmind.booking.services import issue_invitation
 from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.keys import email_lookup_hash, keyed_hash
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.services import about_type, enqueue
 
 from . import scoring, steps
+from .emails import SUBMISSION, outbox_kind
 from .models import (
     Draft,
     EmailKind,
     IntakeSettings,
     Note,
-    OutgoingEmail,
     Status,
     StatusChange,
     Submission,
@@ -123,15 +125,18 @@ def save_step(*, draft: Draft, step: str, data: dict, next_step: str) -> Draft:
 
 
 def queue_draft_alert(draft: Draft) -> None:
-    from .tasks import send_email
+    if not emails_about(draft).filter(kind=outbox_kind(EmailKind.URGENT_DRAFT)).exists():
+        enqueue(
+            kind=outbox_kind(EmailKind.URGENT_DRAFT),
+            recipient=ClinicSettings.load().on_call_address(),
+            about=draft,
+            once=True,
+        )
 
-    email, created = OutgoingEmail.objects.get_or_create(
-        draft=draft,
-        kind=EmailKind.URGENT_DRAFT,
-        defaults={"recipient": ClinicSettings.load().on_call_address()},
-    )
-    if created:
-        transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+
+def emails_about(record: Draft | Submission):
+    """The outbox's messages about a draft or a submission."""
+    return OutgoingMessage.objects.about(about_type(record), record.pk)
 
 
 def find_draft(token: str) -> Draft | None:
@@ -193,8 +198,8 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
         StatusChange.objects.create(submission=submission, to_status=Status.NEW)
         # The on-call clinician was told about the draft already: that e-mail (and whether it
         # failed) now belongs to the submission, and is not sent a second time.
-        told = OutgoingEmail.objects.filter(draft=locked, kind=EmailKind.URGENT_DRAFT)
-        already_told = told.update(submission=submission, draft=None) > 0
+        told = emails_about(locked).filter(kind=outbox_kind(EmailKind.URGENT_DRAFT))
+        already_told = told.update(about_type=SUBMISSION, about_id=submission.pk) > 0
         locked.delete()
         if notify:
             queue_email(submission, EmailKind.RECEIVED, submission.email)
@@ -204,13 +209,9 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
 
 
 def queue_email(submission: Submission, kind: str, recipient: str) -> None:
-    from .tasks import send_email
-
-    email, created = OutgoingEmail.objects.get_or_create(
-        submission=submission, kind=kind, defaults={"recipient": recipient}
-    )
-    if created:
-        transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+    """At most one e-mail of each kind per questionnaire, whatever its recipient."""
+    if not emails_about(submission).filter(kind=outbox_kind(kind)).exists():
+        enqueue(kind=outbox_kind(kind), recipient=recipient, about=submission, once=True)
 
 
 def erase_stale_drafts(*, now: datetime.datetime | None = None) -> int:
@@ -228,6 +229,7 @@ def erase_candidate_data(*, email: str) -> int:
         submissions = Submission.objects.filter(email_hash=email_lookup_hash(email))
         ids = list(submissions.values_list("pk", flat=True))
         submissions.delete()
+        OutgoingMessage.objects.about(SUBMISSION, *ids).delete()
         for pk in ids:
             record(
                 action=AuditEvent.Action.DELETE,

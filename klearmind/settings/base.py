@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "klearmind.pages",
     "klearmind.audit",
     "klearmind.encryption",
+    "klearmind.outbox",
     "klearmind.comments",
     "klearmind.enquiries",
     "klearmind.intake",

@@ -26,20 +26,20 @@ SUBMISSION_WRITES = {
     "intake.Submission": 1,
     "intake.Draft": -1,
     "intake.StatusChange": 1,
-    "intake.OutgoingEmail": 1,
+    "outbox.OutgoingMessage": None,
     "audit.AuditEvent": None,
 }
 BOOKING_WRITES = {
     "booking.Appointment": 1,
     "booking.BookingRequest": 1,
-    "booking.BookingEmail": 1,
+    "outbox.OutgoingMessage": 1,
     "audit.AuditEvent": None,
 }
-ENQUIRY_WRITES = {"enquiries.Enquiry": 1}
+ENQUIRY_WRITES = {"enquiries.Enquiry": 1, "outbox.OutgoingMessage": 1}
 COMMENT_WRITES = {
     "comments.Comment": 1,
     "comments.CommentStatusChange": None,
-    "comments.Notification": None,
+    "outbox.OutgoingMessage": None,
 }
 
 

@@ -19,7 +19,7 @@ from django.test import Client, TestCase
 from klearmind.booking import services
 from klearmind.booking.models import Appointment, AppointmentStatus, OnlineBooking, ServiceKind
 from klearmind.booking.tests.factories import make_clinic
-from klearmind.care.check_ins.tasks import send_check_in
+from klearmind.care.check_ins.tasks import queue_check_in
 from klearmind.care.models import Measurement
 from klearmind.care.tests.factories import make_patient
 from klearmind.care.tests.outcome_factories import make_check_in
@@ -173,7 +173,8 @@ class InvitationTokenStorageTests(TestCase):
 class CheckInTokenStorageTests(TestCase):
     def test_a_check_in_link_answered_leaves_no_token_stored(self):
         check_in = make_check_in(make_patient(), measures=["phq9"])
-        send_check_in.call(check_in_id=check_in.pk)
+        with self.captureOnCommitCallbacks(execute=True):
+            queue_check_in(check_in)
         [(path, token)] = e_mailed_links()
         trail = TokenTrail()
         client = Client(enforce_csrf_checks=True)

@@ -328,20 +328,8 @@ class BookingRequest(models.Model):
 
 
 class EmailKind(models.TextChoices):
+    """The e-mails about a visit, sent through the outbox as kinds `booking.<value>`."""
+
     CONFIRMATION = "confirmation", "Confirmation"
     MOVED = "moved", "Moved"
     CANCELLED = "cancelled", "Cancelled"
-
-
-class BookingEmail(models.Model):
-    """The outbox: one e-mail about an appointment, sent once by the task worker."""
-
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=16, choices=EmailKind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    def __str__(self):
-        return f"{self.get_kind_display()} e-mail for appointment {self.appointment_id}"

@@ -25,6 +25,7 @@ from klearmind.booking.models import (
 from klearmind.booking.models.appointments import BookingRequestQuerySet
 from klearmind.booking.models.setup import TREATMENT_OPEN_TO_ANYONE
 from klearmind.booking.services import SlotUnavailable
+from klearmind.outbox.models import OutgoingMessage
 
 from .factories import PATIENT, book, make_clinic, make_location, make_service
 
@@ -104,7 +105,7 @@ class BookAppointmentTests(TestCase):
         assert "UID:appointment-" in content
         assert appointment_token(appointment) not in content  # calendars are shared
         assert "/book/" not in content
-        assert appointment.emails.get().sent_at is not None
+        assert OutgoingMessage.objects.about("booking.appointment", appointment.pk).get().sent_at
 
     def test_refuses_a_slot_already_taken_and_stores_nothing(self):
         book(self.clinic, self.clinic.at(DAY, 10))

@@ -1,4 +1,3 @@
-import contextlib
 import datetime
 import io
 from unittest import mock
@@ -10,7 +9,9 @@ from django.test import TestCase, override_settings
 from django_tasks import task_backends
 
 from klearmind.booking import services, tasks
-from klearmind.booking.models import BookingEmail, EmailKind
+from klearmind.booking.models import EmailKind
+from klearmind.outbox.models import OutgoingMessage, Status
+from klearmind.outbox.tasks import deliver, sweep
 
 from .factories import PATIENT, book, make_clinic
 
@@ -26,12 +27,13 @@ class ReminderTests(TestCase):
 
     def remind(self, starts_at=None):
         starts_at = starts_at or self.visit.starts_at
-        return tasks.send_reminder.call(
-            appointment_id=self.visit.pk, starts_at=starts_at.isoformat()
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            return tasks.send_reminder.call(
+                appointment_id=self.visit.pk, starts_at=starts_at.isoformat()
+            )
 
     def test_running_the_reminder_twice_sends_one_e_mail(self):
-        assert self.remind() == "sent"
+        assert self.remind() == "queued"
         assert self.remind() == "nothing to send"
         assert len(mail.outbox) == 1
         assert "Reminder: your visit tomorrow" in mail.outbox[0].subject
@@ -43,7 +45,7 @@ class ReminderTests(TestCase):
         mail.outbox.clear()
         assert self.remind(old_start) == "nothing to send"
         self.visit.refresh_from_db()
-        assert self.remind() == "sent"
+        assert self.remind() == "queued"
         assert "2:00 PM" in mail.outbox[0].subject
 
     def test_a_cancelled_visit_gets_no_reminder(self):
@@ -52,20 +54,38 @@ class ReminderTests(TestCase):
         assert self.remind() == "nothing to send"
         assert mail.outbox == []
 
-    def test_a_failed_send_keeps_the_reminder_for_the_sweep(self):
-        with (
-            mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")),
-            contextlib.suppress(OSError),
-        ):
-            self.remind()
-        self.visit.refresh_from_db()
-        assert self.visit.reminder_sent_at is None
+    def test_a_failed_send_stays_in_the_outbox_and_the_sweep_queues_no_second_reminder(self):
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
+            assert self.remind() == "queued"
+        reminder = OutgoingMessage.objects.get(kind="booking.reminder")
+        assert (reminder.status, reminder.attempts) == (Status.QUEUED, 1)
         with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)):
             out = io.StringIO()
             call_command("send_due_reminders", stdout=out)
-            call_command("send_due_reminders", stdout=out)
-        assert out.getvalue() == "Reminders sent: 1.\nReminders sent: 0.\n"
+            sweep()
+        assert out.getvalue() == "Reminders queued: 0.\n"
         assert len(mail.outbox) == 1
+        assert "Reminder: your visit tomorrow" in mail.outbox[0].subject
+
+    def test_the_sweep_command_queues_reminders_the_worker_missed(self):
+        with (
+            time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            out = io.StringIO()
+            call_command("send_due_reminders", stdout=out)
+            call_command("send_due_reminders", stdout=out)
+        assert out.getvalue() == "Reminders queued: 1.\nReminders queued: 0.\n"
+        assert len(mail.outbox) == 1
+
+    def test_a_reminder_queued_before_a_move_is_not_sent(self):
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
+            self.remind()
+        services.move_appointment(appointment=self.visit, starts_at=self.clinic.at(DAY, 14))
+        mail.outbox.clear()
+        reminder = OutgoingMessage.objects.get(kind="booking.reminder")
+        assert deliver.call(message_id=reminder.pk) == "not needed any more"
+        assert mail.outbox == []
 
     def test_the_sweep_sends_the_reminders_due_and_says_how_many(self):
         later = book(self.clinic, self.clinic.at(DAY + datetime.timedelta(days=3), 10))
@@ -92,7 +112,7 @@ class ReminderTests(TestCase):
             "appointment_id": visit.pk,
             "starts_at": visit.starts_at.isoformat(),
         }
-        assert "send_booking_email" in queued
+        assert "deliver" in queued
 
 
 @time_machine.travel(NOW, tick=False)
@@ -100,15 +120,17 @@ class OutboxTests(TestCase):
     def test_a_failed_confirmation_is_kept_and_sent_once_later(self):
         clinic = make_clinic()
         visit = book(clinic, clinic.at(DAY, 10))
-        email = BookingEmail.objects.create(appointment=visit, kind=EmailKind.CONFIRMATION)
+        mail.outbox.clear()
+        email = services.queue_email(visit, kind=EmailKind.CONFIRMATION)
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            assert tasks.send_booking_email.call(email_id=email.pk) == "will retry"
+            assert deliver.call(message_id=email.pk) == "will retry"
         email.refresh_from_db()
-        assert (email.attempts, email.sent_at) == (1, None)
-        assert "OSError: down" in email.last_error
-        assert tasks.send_booking_email.call(email_id=email.pk) == "sent"
-        assert tasks.send_booking_email.call(email_id=email.pk) == "already sent or gone"
+        assert (email.attempts, email.sent_at, email.error_type) == (1, None, "OSError")
+        assert deliver.call(message_id=email.pk) == "sent"
+        assert deliver.call(message_id=email.pk) == "already sent or gone"
         assert len(mail.outbox) == 1
+        assert mail.outbox[0].subject.startswith("Your visit is booked")
+        assert mail.outbox[0].attachments[0][0] == "klearmind-visit.ics"
 
     def test_a_cancellation_e_mail_has_no_calendar_file(self):
         clinic = make_clinic()

@@ -11,15 +11,22 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from klearmind.comments.models import Comment, CommentStatus, Notification, NotificationKind
-from klearmind.intake.models import Draft, EmailKind, OutgoingEmail, Submission
+from klearmind.comments.emails import ABOUT as COMMENT
+from klearmind.comments.emails import outbox_kind
+from klearmind.comments.models import Comment, CommentStatus, NotificationKind
+from klearmind.intake.emails import DRAFT, SUBMISSION
+from klearmind.intake.emails import outbox_kind as intake_kind
+from klearmind.intake.models import Draft, EmailKind, Submission
+from klearmind.outbox.models import OutgoingMessage
 
 from ..check_ins.tasks import MAX_ATTEMPTS as CHECK_IN_MAX_ATTEMPTS
 from ..models import ChartAlert, CountLine, Measurement, MeasurementSource, RemsRecord
 from .services import Flag, attention_source
 
-URGENT_INTAKE_KINDS = (EmailKind.URGENT, EmailKind.URGENT_DRAFT)
-URGENT_COMMENT_KINDS = (NotificationKind.URGENT, NotificationKind.CRISIS_RESOURCES)
+URGENT_INTAKE_KINDS = [intake_kind(kind) for kind in (EmailKind.URGENT, EmailKind.URGENT_DRAFT)]
+URGENT_COMMENT_KINDS = [
+    outbox_kind(kind) for kind in (NotificationKind.URGENT, NotificationKind.CRISIS_RESOURCES)
+]
 
 
 def note_kept_on_review(close):
@@ -32,10 +39,8 @@ def urgent_questionnaires(patient):
     submissions = Submission.objects.filter(urgent=True).select_related("patient")
     if patient is not None:
         submissions = submissions.filter(patient=patient)
-    failed = set(
-        OutgoingEmail.objects.failed_for_good()
-        .filter(kind__in=URGENT_INTAKE_KINDS, submission__in=submissions)
-        .values_list("submission_id", flat=True)
+    failed = OutgoingMessage.objects.failed_ids(
+        SUBMISSION, URGENT_INTAKE_KINDS, submissions.values_list("pk", flat=True)
     )
     return [
         Flag(
@@ -75,10 +80,8 @@ def urgent_drafts(patient):
     if patient is not None:  # a draft belongs to nobody's record yet
         return []
     drafts = list(Draft.objects.urgent_unreviewed())
-    failed = set(
-        OutgoingEmail.objects.failed_for_good()
-        .filter(kind=EmailKind.URGENT_DRAFT, draft__in=drafts)
-        .values_list("draft_id", flat=True)
+    failed = OutgoingMessage.objects.failed_ids(
+        DRAFT, [intake_kind(EmailKind.URGENT_DRAFT)], [draft.pk for draft in drafts]
     )
     return [draft_flag(draft, email_failed=draft.pk in failed) for draft in drafts]
 
@@ -163,10 +166,8 @@ def crisis_comments(patient):
     if patient is not None:
         return []
     comments = list(Comment.objects.filter(urgent=True).exclude(status=CommentStatus.SPAM))
-    failed = set(
-        Notification.objects.failed_for_good()
-        .filter(kind__in=URGENT_COMMENT_KINDS, comment__in=comments)
-        .values_list("comment_id", flat=True)
+    failed = OutgoingMessage.objects.failed_ids(
+        COMMENT, URGENT_COMMENT_KINDS, [comment.pk for comment in comments]
     )
     return [
         Flag(

@@ -78,7 +78,7 @@ def create_check_in(
 ) -> CheckIn | None:
     """Make the check-in with this key unless it exists; e-mail its link after commit. Returns
     the new check-in, or None when it was made before."""
-    from .tasks import send_check_in
+    from .tasks import queue_check_in
 
     with transaction.atomic():
         check_in, created = CheckIn.objects.get_or_create(
@@ -93,7 +93,7 @@ def create_check_in(
             },
         )
         if created:
-            transaction.on_commit(lambda: send_check_in.enqueue(check_in_id=check_in.pk))
+            queue_check_in(check_in)
     return check_in if created else None
 
 
@@ -165,7 +165,7 @@ def complete_check_in(*, check_in_id: int, answers: dict) -> Measurement:
     """Store the answers as one measurement, once; alert the on-call clinician after commit
     when PHQ-9 item 9 is above "not at all". ValidationError when completed or expired. The
     PCL-5 is judged at the clinic's cut-off, the one intake uses."""
-    from .tasks import send_check_in_alert
+    from .tasks import queue_check_in_alert
 
     scores = measurement_scores(**answers, pcl5_cutoff=clinic_pcl5_cutoff())
     with transaction.atomic():
@@ -178,5 +178,5 @@ def complete_check_in(*, check_in_id: int, answers: dict) -> Measurement:
         )
         check_in.complete(measurement)
         if measurement.urgent:
-            transaction.on_commit(lambda: send_check_in_alert.enqueue(check_in_id=check_in.pk))
+            queue_check_in_alert(check_in)
     return measurement

@@ -1,109 +1,85 @@
-"""Check-in e-mail, sent by the task worker and retried on failure: the patient's private
-link, and the on-call clinician's alert. Neither carries a score, a condition or a measure."""
+"""Check-in e-mail, sent by the outbox and retried on failure: the patient's private link, and
+the on-call clinician's alert. Neither carries a score, a condition or a measure; the link is
+signed as the e-mail is built and stored nowhere."""
 
-import datetime
-import logging
-
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from wagtail.admin.utils import get_admin_base_url
 
 from klearmind.clinic.models import ClinicSettings
+from klearmind.outbox.models import MAX_ATTEMPTS, OutgoingMessage
+from klearmind.outbox.registry import Built, register_kind
+from klearmind.outbox.services import enqueue
 
 from .models import CheckIn
 
-logger = logging.getLogger(__name__)
+__all__ = ["MAX_ATTEMPTS"]
 
-MAX_ATTEMPTS = 8
-FIRST_RETRY_SECONDS = 60
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """1, 2, 4, 8 ... minutes, like the questionnaire e-mails."""
-    return datetime.timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1))
+INVITATION = "care.check_in"
+ALERT = "care.check_in_alert"
 
 
-@task()
-def send_check_in(*, check_in_id: int) -> str:
-    """E-mail the patient their check-in link unless it went out already or is done."""
-    with transaction.atomic():
-        check_in = (
-            CheckIn.objects.select_for_update()
-            .select_related("patient")
-            .filter(pk=check_in_id, sent_at__isnull=True, completed_at__isnull=True)
-            .first()
-        )
-        if check_in is None:
-            return "already sent or gone"
-        try:
-            invitation_message(check_in).send()
-        except Exception as error:  # noqa: BLE001 - any SMTP or network failure is retried
-            return retry(check_in, error, task=send_check_in, counter="attempts")
-        check_in.sent_at = timezone.now()
-        check_in.save(update_fields=["sent_at"])
-    return "sent"
+def queue_check_in(check_in: CheckIn) -> OutgoingMessage:
+    """E-mail the patient their check-in link after the commit, once."""
+    return enqueue(kind=INVITATION, recipient=check_in.patient.email, about=check_in, once=True)
 
 
-@task()
-def send_check_in_alert(*, check_in_id: int) -> str:
-    """Tell the on-call clinician that a check-in needs same-day review."""
-    with transaction.atomic():
-        check_in = (
-            CheckIn.objects.select_for_update()
-            .filter(pk=check_in_id, alert_sent_at__isnull=True)
-            .first()
-        )
-        if check_in is None:
-            return "already sent or gone"
-        try:
-            alert_message(check_in).send()
-        except Exception as error:  # noqa: BLE001 - any SMTP or network failure is retried
-            return retry(check_in, error, task=send_check_in_alert, counter="alert_attempts")
-        check_in.alert_sent_at = timezone.now()
-        check_in.save(update_fields=["alert_sent_at"])
-    return "sent"
+def queue_check_in_alert(check_in: CheckIn) -> OutgoingMessage:
+    """Tell the on-call clinician, once, that a check-in needs same-day review."""
+    recipient = ClinicSettings.load().on_call_address()
+    return enqueue(kind=ALERT, recipient=recipient, about=check_in, once=True)
 
 
-def retry(check_in: CheckIn, error: Exception, *, task, counter: str) -> str:
-    attempts = getattr(check_in, counter) + 1
-    setattr(check_in, counter, attempts)
-    check_in.last_error = type(error).__name__[:300]
-    check_in.save(update_fields=[counter, "last_error"])
-    if attempts >= MAX_ATTEMPTS:
-        logger.error("Gave up on e-mail for check-in %s: %s", check_in.pk, check_in.last_error)
-        return "gave up"
-    if task.get_backend().supports_defer:
-        run_after = timezone.now() + retry_delay(attempts)
-        transaction.on_commit(
-            lambda: task.using(run_after=run_after).enqueue(check_in_id=check_in.pk)
-        )
-    return "will retry"
-
-
-def invitation_message(check_in: CheckIn) -> EmailMessage:
+def invitation_message(message: OutgoingMessage) -> Built | None:
     from .services import check_in_url
 
+    check_in = CheckIn.objects.filter(pk=message.about_id, completed_at__isnull=True).first()
+    if check_in is None:
+        return None  # answered (or gone) before the e-mail went: nothing to ask
     context = {
         "check_in": check_in,
         "link": check_in_url(check_in),
         "clinic": ClinicSettings.load(),
     }
-    body = render_to_string("care/email/check_in.txt", context)
-    return EmailMessage("A short check-in from your clinic", body, to=[check_in.patient.email])
+    return Built(subject="A short check-in from your clinic", context=context)
 
 
-def alert_message(check_in: CheckIn) -> EmailMessage:
+def alert_message(message: OutgoingMessage) -> Built | None:
+    check_in = CheckIn.objects.filter(pk=message.about_id).first()
+    if check_in is None:
+        return None
     link = get_admin_base_url() + reverse("care_admin:progress", args=[check_in.patient_id])
-    body = (
-        "A check-in questionnaire needs same-day review by a clinician.\n\n"
-        f"Sign in to read it:\n{link}\n"
+    return Built(subject="URGENT: a check-in needs same-day review", context={"link": link})
+
+
+def marker(sent: str, attempts: str):
+    """The check-in keeps when its e-mail went and how often it failed, for its own screens."""
+
+    def on_sent(message: OutgoingMessage) -> None:
+        CheckIn.objects.filter(pk=message.about_id).update(**{sent: timezone.now()})
+
+    def on_failed(message: OutgoingMessage) -> None:
+        CheckIn.objects.filter(pk=message.about_id).update(
+            **{attempts: message.attempts, "last_error": message.error_type}
+        )
+
+    return {"on_sent": on_sent, "on_failed": on_failed}
+
+
+def register() -> None:
+    register_kind(
+        INVITATION,
+        template="care/email/check_in",
+        build=invitation_message,
+        **marker("sent_at", "attempts"),
     )
-    to = [ClinicSettings.load().on_call_address()]
-    return EmailMessage("URGENT: a check-in needs same-day review", body, to=to)
+    register_kind(
+        ALERT,
+        template="care/email/check_in_alert",
+        build=alert_message,
+        **marker("alert_sent_at", "alert_attempts"),
+    )
 
 
 @task()

@@ -26,11 +26,13 @@ from klearmind.care.models import (
     MeasurementSource,
 )
 from klearmind.care.register.services import record_count, review_discrepancy
-from klearmind.comments.models import CommentStatus, Notification, NotificationKind
+from klearmind.comments.models import CommentStatus
 from klearmind.comments.tests.factories import CommentFactory, article_site
 from klearmind.intake import services as intake_services
-from klearmind.intake.models import Draft, EmailKind, OutgoingEmail
+from klearmind.intake.models import Draft
 from klearmind.intake.tests.factories import cleaned, csrf_token, step_answers, submission_with
+from klearmind.outbox.models import OutgoingMessage, Status
+from klearmind.outbox.services import enqueue
 
 from .chart_factories import make_chart, vital
 from .factories import PATIENT_NAME, make_patient
@@ -164,9 +166,9 @@ class AttentionListTests(TestCase):
 
     def test_a_failed_on_call_e_mail_is_shown(self):
         draft = urgent_draft()
-        OutgoingEmail.objects.filter(draft=draft, kind=EmailKind.URGENT_DRAFT).update(
-            attempts=8, last_error="SMTPServerDisconnected"
-        )
+        OutgoingMessage.objects.about("intake.draft", draft.pk).filter(
+            kind="intake.urgent_dft"
+        ).update(status=Status.FAILED, attempts=8, error_type="SMTPServerDisconnected")
         patient = make_patient()
         measurement = urgent_measurement(patient)
         CheckIn.objects.create(
@@ -184,7 +186,9 @@ class AttentionListTests(TestCase):
 
     def test_a_draft_e_mail_that_failed_still_shows_once_the_questionnaire_is_sent(self):
         draft = urgent_draft()
-        OutgoingEmail.objects.filter(draft=draft).update(attempts=8)
+        OutgoingMessage.objects.about("intake.draft", draft.pk).update(
+            status=Status.FAILED, attempts=8
+        )
         answers = cleaned(step_answers(phq9=(1,) * 8 + (2,)))
         for slug in ("gad7", "pcl5", "pain", "finish"):
             draft.save_step(step=slug, data=answers[slug], next_step=slug)
@@ -196,15 +200,14 @@ class AttentionListTests(TestCase):
 
     def test_an_e_mail_still_being_retried_is_not_shown_as_failed(self):
         draft = urgent_draft()
-        OutgoingEmail.objects.filter(draft=draft).update(attempts=7)
+        OutgoingMessage.objects.about("intake.draft", draft.pk).update(attempts=7)
         assert not open_flags()[0].email_failed
         assert "E-mail failed" not in self.client.get(LIST).content.decode()
 
     def test_a_failed_crisis_e_mail_of_a_comment_is_shown(self):
         comment = CommentFactory(page=article_site(), urgent=True, text="I can't go on")
-        Notification.objects.create(
-            comment=comment, kind=NotificationKind.URGENT, recipient="m@example.org", attempts=8
-        )
+        enqueue(kind="comments.urgent", recipient="m@example.org", about=comment, once=True)
+        OutgoingMessage.objects.update(status=Status.FAILED, attempts=8)
         assert open_flags()[0].email_failed
 
     def test_a_reviewed_questionnaire_marks_its_baseline_score_reviewed(self):

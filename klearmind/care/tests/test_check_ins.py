@@ -21,12 +21,13 @@ from klearmind.care.check_ins.services import (
     create_due_check_ins,
     request_check_in,
 )
-from klearmind.care.check_ins.tasks import send_check_in
+from klearmind.care.check_ins.tasks import queue_check_in
 from klearmind.care.models import CheckIn, CheckInReason, Measurement, PlanStatus
 from klearmind.clinic.models import ClinicSettings
 from klearmind.intake import questionnaires as q
 from klearmind.intake.models import IntakeSettings
 from klearmind.intake.tests.factories import csrf_token
+from klearmind.outbox.tasks import deliver
 
 from .factories import make_patient, make_plan
 from .outcome_factories import PHQ9_URGENT, Treatment, make_check_in, open_check_in
@@ -116,11 +117,22 @@ class CheckInEmailTests(TestCase):
     def test_a_failed_send_is_counted_and_left_for_a_retry(self):
         check_in = make_check_in(self.patient)
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            assert send_check_in.call(check_in_id=check_in.pk) == "will retry"
+            message = queue_check_in(check_in)
+            assert deliver.call(message_id=message.pk) == "will retry"
         check_in.refresh_from_db()
         assert (check_in.attempts, check_in.last_error, check_in.sent_at) == (1, "OSError", None)
-        assert send_check_in.call(check_in_id=check_in.pk) == "sent"
-        assert send_check_in.call(check_in_id=check_in.pk) == "already sent or gone"
+        assert deliver.call(message_id=message.pk) == "sent"
+        assert deliver.call(message_id=message.pk) == "already sent or gone"
+        check_in.refresh_from_db()
+        assert check_in.sent_at is not None
+        assert mail.outbox[0].subject == "A short check-in from your clinic"
+
+    def test_a_check_in_answered_before_its_e_mail_went_is_not_e_mailed(self):
+        check_in = make_check_in(self.patient)
+        message = queue_check_in(check_in)
+        CheckIn.objects.filter(pk=check_in.pk).update(completed_at=timezone.now())
+        assert deliver.call(message_id=message.pk) == "not needed any more"
+        assert mail.outbox == []
 
 
 def answers(measure: str, count: int, value: int = 1) -> dict:

@@ -45,12 +45,3 @@ class PersonFieldsTests(SimpleTestCase):
         assert 'autocomplete="name"' in html
         assert 'type="email"' in html and 'autocomplete="email"' in html
         assert 'maxlength="254"' in html
-
-
-def test_every_status_history_reads_from_its_first_step():
-    from klearmind.comments.models import CommentStatusChange
-    from klearmind.intake.models import StatusChange
-
-    assert str(CommentStatusChange(from_status="", to_status="approved")) == "new → approved"
-    assert str(StatusChange(from_status="", to_status="new")) == "submitted → new"
-    assert str(StatusChange(from_status="new", to_status="accepted")) == "new → accepted"

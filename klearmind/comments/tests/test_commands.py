@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from klearmind.comments.models import Comment, CommentSettings, Notification
+from klearmind.comments.models import Comment, CommentSettings
 from klearmind.comments.tasks import erase_network_data_task
+from klearmind.outbox.models import OutgoingMessage
+from klearmind.outbox.services import enqueue
 
 from .factories import CommentFactory, article_site
 
@@ -70,11 +72,11 @@ class PersonalDataCommandTests(TestCase):
 
     def test_erase_keeps_the_text_unless_asked_and_drops_pending_e_mail(self):
         keep = CommentFactory(page=self.article, author_email="ana@example.org", text="Kept")
-        Notification.objects.create(comment=keep, kind="approved", recipient="ana@example.org")
+        enqueue(kind="comments.approved", recipient="ana@example.org", about=keep, once=True)
         run("erase_comment_data", "ana@example.org")
         keep.refresh_from_db()
         assert (keep.author_name, keep.author_email, keep.text) == ("Anonymous", "", "Kept")
-        assert Notification.objects.count() == 0
+        assert OutgoingMessage.objects.count() == 0
         gone = CommentFactory(page=self.article, author_email="bo@example.org", text="Secret")
         run("erase_comment_data", "bo@example.org", "--remove-text")
         gone.refresh_from_db()

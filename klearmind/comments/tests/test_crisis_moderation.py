@@ -4,11 +4,12 @@ a confirmation step before approving one, and crisis resources sent privately to
 
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import TestCase
 
 from klearmind.audit.models import AuditEvent
-from klearmind.comments.models import Comment, CommentStatus, Notification, NotificationKind
-from klearmind.comments.tasks import CRISIS_RESOURCES_BODY
+from klearmind.comments.models import Comment, CommentStatus
+from klearmind.outbox.models import OutgoingMessage
 
 from .factories import CommentFactory, article_site
 from .test_admin_views import QUEUE, csrf_client, csrf_token, staff
@@ -73,7 +74,7 @@ class CrisisModerationTests(TestCase):
         assert "Crisis resources are on their way" in page.content.decode()
         assert [m.to for m in mail.outbox] == [["writer@example.org"]]
         body = mail.outbox[0].body
-        assert body == CRISIS_RESOURCES_BODY
+        assert body == render_to_string("comments/email/crisis_resources.txt")
         assert "988" in body and "911" in body
         assert CRISIS_TEXT not in body and "patient" not in body.lower()
         assert "Crisis resources were e-mailed privately" in client.get(detail).content.decode()
@@ -91,7 +92,7 @@ class CrisisModerationTests(TestCase):
         )
         self.later.refresh_from_db()
         assert self.later.urgent
-        assert Notification.objects.filter(kind=NotificationKind.CRISIS_RESOURCES).count() == 1
+        assert OutgoingMessage.objects.filter(kind="comments.crisis").count() == 1
 
     def test_a_comment_without_an_address_cannot_be_sent_resources(self):
         client = csrf_client(self.moderator)
@@ -103,7 +104,7 @@ class CrisisModerationTests(TestCase):
             f"{detail}crisis-resources/", {"csrfmiddlewaretoken": token}, follow=True
         )
         assert "no e-mail address" in page.content.decode()
-        assert not Notification.objects.exists()
+        assert not OutgoingMessage.objects.exists()
 
     def test_only_moderators_send_crisis_resources(self):
         viewer = staff("view_comment", username="viewer")
@@ -113,4 +114,4 @@ class CrisisModerationTests(TestCase):
             f"{detail}crisis-resources/", {"csrfmiddlewaretoken": csrf_token(client, QUEUE)}
         )
         assert response.status_code in (302, 403)
-        assert not Notification.objects.exists()
+        assert not OutgoingMessage.objects.exists()

@@ -19,9 +19,9 @@ from klearmind.comments.models import (
     CommentSettings,
     CommentStatus,
     ModerationMode,
-    Notification,
 )
 from klearmind.comments.rules import Submission
+from klearmind.outbox.models import OutgoingMessage
 
 from .factories import CommentFactory, article_site
 
@@ -286,7 +286,8 @@ class AuthorMailTests(CommentServiceTestCase):
             services.moderate_comments(comments=[comment], action="unapprove", by=staff)
             services.moderate_comments(comments=[comment], action="approve", by=staff)
         assert len(mail.outbox) == 1
-        assert Notification.objects.filter(comment=comment, kind="approved").count() == 1
+        approved = OutgoingMessage.objects.about("comments.comment", comment.pk)
+        assert approved.filter(kind="comments.approved").count() == 1
 
 
 class BulkModerationTests(CommentServiceTestCase):

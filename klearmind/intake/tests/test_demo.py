@@ -2,7 +2,8 @@ from django.test import TestCase
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.intake.demo import load_intake_demo
-from klearmind.intake.models import Draft, OutgoingEmail, Status, Submission
+from klearmind.intake.models import Draft, Status, Submission
+from klearmind.outbox.models import OutgoingMessage
 
 
 class DemoTests(TestCase):
@@ -18,7 +19,7 @@ class DemoTests(TestCase):
         assert draft.urgent and draft.reviewed_at is None
         assert draft.answers["about"]["full_name"] == "Riley Chen"
         assert [entry["answer"] for entry in draft.item9_history] == [2]
-        assert not OutgoingEmail.objects.filter(draft=draft).exists()
+        assert not OutgoingMessage.objects.about("intake.draft", draft.pk).exists()
         by_name = {s.full_name: s for s in Submission.objects.all()}
         urgent = by_name["Jordan Avery"]
         assert urgent.urgent and urgent.status == Status.NEW

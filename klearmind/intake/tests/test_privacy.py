@@ -9,7 +9,8 @@ from django.test import Client, TestCase, override_settings
 
 from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.rotation import encrypted_fields
-from klearmind.intake.models import Draft, EmailKind, Note, Submission
+from klearmind.intake.models import Draft, Note, Submission
+from klearmind.intake.services import emails_about
 
 from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, MEDICATION, TREATMENTS, step_answers, walk
 
@@ -70,9 +71,9 @@ class PrivacyTests(TestCase):
         assert submission.urgent
         # The on-call clinician heard when item 9 was saved, before sending; the e-mail then
         # belongs to the submission and is not sent again (CLINICAL.md, suicide risk).
-        assert sorted(e.kind for e in submission.emails.all()) == [
-            EmailKind.RECEIVED,
-            EmailKind.URGENT_DRAFT,
+        assert sorted(e.kind for e in emails_about(submission)) == [
+            "intake.received",
+            "intake.urgent_dft",
         ]
         assert len(mail.outbox) == 2
         by_recipient = {message.to[0]: message for message in mail.outbox}
@@ -123,5 +124,5 @@ class PrivacyTests(TestCase):
             "intake.Submission.answers",
             "intake.Submission.results",
             "intake.Note.text",
-            "intake.OutgoingEmail.recipient",
+            "outbox.OutgoingMessage.recipient",
         } <= found

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from klearmind.accounts.tests.factories import staff
 from klearmind.audit.models import AuditEvent
-from klearmind.intake import services, tasks
-from klearmind.intake.models import Draft, IntakeSettings, Note, OutgoingEmail, Status, Submission
+from klearmind.intake import services
+from klearmind.intake.models import Draft, IntakeSettings, Note, Status, Submission
+from klearmind.outbox.models import MAX_ATTEMPTS, OutgoingMessage, retry_delay
+from klearmind.outbox.tasks import deliver
 
 from .factories import draft_with, submission_with
 
@@ -85,23 +87,23 @@ class OutboxTests(TestCase):
             self.captureOnCommitCallbacks(execute=True),
         ):
             submission = submission_with()
-        email = OutgoingEmail.objects.get(submission=submission)
-        assert (email.attempts, email.sent_at, email.last_error) == (1, None, "OSError")
-        assert tasks.send_email.call(email_id=email.pk) == "sent"
-        assert tasks.send_email.call(email_id=email.pk) == "already sent or gone"
+        email = services.emails_about(submission).get()
+        assert (email.attempts, email.sent_at, email.error_type) == (1, None, "OSError")
+        assert deliver.call(message_id=email.pk) == "sent"
+        assert deliver.call(message_id=email.pk) == "already sent or gone"
         assert len(mail.outbox) == 1
 
     def test_gives_up_after_the_last_attempt(self):
         submission = submission_with(notify=False)
         services.queue_email(submission, "received", "x@example.org")
-        email = OutgoingEmail.objects.get()
-        email.attempts = tasks.MAX_ATTEMPTS - 1
+        email = OutgoingMessage.objects.get()
+        email.attempts = MAX_ATTEMPTS - 1
         email.save()
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            assert tasks.send_email.call(email_id=email.pk) == "gave up"
+            assert deliver.call(message_id=email.pk) == "gave up"
 
     def test_retries_wait_longer_each_time(self):
-        assert [tasks.retry_delay(n).seconds for n in (1, 2, 3)] == [60, 120, 240]
+        assert [retry_delay(n).seconds for n in (1, 2, 3)] == [60, 120, 240]
 
 
 class DraftErasureTests(TestCase):
@@ -152,11 +154,14 @@ class ErasureOnRequestTests(TestCase):
         kept = submission_with(notify=False, email="someone.else@example.org")
         erased = submission_with(notify=False)
         services.add_note(submission=erased, text="Called back", by=None)
+        services.queue_email(erased, "received", erased.email)
+        services.queue_email(kept, "received", kept.email)
         out = io.StringIO()
         call_command("erase_intake_data", "  Avery.Quinlan@EXAMPLE.org ", stdout=out)
         assert out.getvalue() == "Erased 1 questionnaire(s).\n"
         assert list(Submission.objects.values_list("pk", flat=True)) == [kept.pk]
         assert not Note.objects.exists()
+        assert [m.about_id for m in OutgoingMessage.objects.all()] == [kept.pk]
         event = AuditEvent.objects.get(action="delete")
         assert (event.target_id, event.detail) == (
             str(erased.pk),

@@ -11,8 +11,10 @@ from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
 from klearmind.accounts.tests.factories import sign_in, staff
-from klearmind.intake import services, tasks
-from klearmind.intake.models import Draft, EmailKind, OutgoingEmail, Submission
+from klearmind.intake import services
+from klearmind.intake.models import Draft, Submission
+from klearmind.outbox.models import MAX_ATTEMPTS, OutgoingMessage
+from klearmind.outbox.tasks import deliver
 
 from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, draft_with, post_step, step_answers, walk
 from .test_privacy import HEALTH_DETAILS, SCORE_WORDS
@@ -47,7 +49,7 @@ class UnsentUrgentDraftTests(TestCase):
             post_step(self.client, "phq9", self.answers["phq9"])
             post_step(self.client, "phq9", self.answers["phq9"], action="back")
         assert len(mail.outbox) == 1
-        assert OutgoingEmail.objects.filter(kind=EmailKind.URGENT_DRAFT).count() == 1
+        assert OutgoingMessage.objects.filter(kind="intake.urgent_dft").count() == 1
 
     def test_item_9_counts_on_a_page_sent_back_for_a_missing_answer(self):
         walk(self.client, self.answers, until="history")
@@ -77,13 +79,13 @@ class UnsentUrgentDraftTests(TestCase):
         assert [entry["answer"] for entry in submission.item9_history] == [3, 0]
         # The on-call clinician was told once; the e-mail now belongs to the submission.
         assert [m.to for m in mail.outbox].count([ON_CALL]) == 1
-        assert submission.emails.filter(kind=EmailKind.URGENT_DRAFT).exists()
+        assert services.emails_about(submission).filter(kind="intake.urgent_dft").exists()
 
     def test_a_zero_item_9_leaves_the_draft_as_it_was(self):
         walk(self.client, step_answers(conditions=("depression",)), until="phq9")
         draft = Draft.objects.get()
         assert not draft.urgent and draft.item9_history == []
-        assert not OutgoingEmail.objects.exists()
+        assert not OutgoingMessage.objects.exists()
 
     def test_a_new_positive_answer_after_a_review_raises_the_flag_again(self):
         draft, _ = draft_with(phq9=(1,) * 8 + (2,))
@@ -153,12 +155,12 @@ class DraftAlertFailureTests(TestCase):
         with self.captureOnCommitCallbacks(execute=False):
             draft, _ = draft_with(phq9=(1,) * 8 + (0,))
             services.save_step(draft=draft, step="phq9", data={"phq9_9": 2}, next_step="finish")
-        email = OutgoingEmail.objects.get(draft=draft)
-        email.attempts = tasks.MAX_ATTEMPTS - 1
+        email = services.emails_about(draft).get()
+        email.attempts = MAX_ATTEMPTS - 1
         email.save()
-        assert not OutgoingEmail.objects.failed_for_good().exists()
+        assert not OutgoingMessage.objects.failed_for_good().exists()
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
-            assert tasks.send_email.call(email_id=email.pk) == "gave up"
-        assert list(OutgoingEmail.objects.failed_for_good()) == [email]
+            assert deliver.call(message_id=email.pk) == "gave up"
+        assert list(OutgoingMessage.objects.failed_for_good()) == [email]
         email.refresh_from_db()
         assert email.failed

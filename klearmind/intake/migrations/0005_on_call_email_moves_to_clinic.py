@@ -24,7 +24,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0002_urgent_drafts'),
+        ('intake', '0004_remove_outgoingemail'),
         ('clinic', '0002_on_call_email'),
     ]
 
