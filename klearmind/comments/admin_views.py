@@ -119,16 +119,10 @@ def safe_next(request) -> str:
 def crisis_resources(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     try:
-        services.send_crisis_resources(comment=comment, by=request.user)
+        services.send_crisis_resources(comment=comment, by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        record(
-            action=AuditEvent.Action.CREATE,
-            request=request,
-            target=comment,
-            detail="crisis resources e-mailed privately to the writer",
-        )
         messages.success(
             request,
             "Crisis resources are on their way to the writer privately; the comment is on the "
@@ -146,13 +140,10 @@ def personal_data(request):
             if not request.user.has_perm("comments.delete_comment"):
                 raise PermissionDenied
             changed = services.erase_personal_data(
-                email=email, remove_text=form.cleaned_data["remove_text"]
-            )
-            record(
-                action=AuditEvent.Action.DELETE,
+                email=email,
+                remove_text=form.cleaned_data["remove_text"],
+                by=request.user,
                 request=request,
-                target_type="comments.comment",
-                detail=f"erased one commenter's personal data from {changed} comment(s)",
             )
             messages.success(request, f"Erased the personal data of {changed} comment(s).")
             return redirect("comments_admin:personal_data")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from klearmind.accounts.roles import holders_of
+from klearmind.audit.models import AuditEvent
+from klearmind.audit.services import record
 from klearmind.clinic.models import ClinicSettings
 from klearmind.outbox.models import OutgoingMessage
 from klearmind.outbox.services import enqueue
@@ -232,7 +234,7 @@ def moderate_comments(*, comments, action: str, by) -> tuple[int, int]:
     return done, skipped
 
 
-def send_crisis_resources(*, comment: Comment, by) -> Comment:
+def send_crisis_resources(*, comment: Comment, by, request=None) -> Comment:
     """E-mail the writer, privately and once, the standard message with 988 and 911, and mark
     the comment urgent so that it stands on the clinicians' Needs attention list (care reads
     `Comment.urgent`; comments never reach into care)."""
@@ -245,6 +247,13 @@ def send_crisis_resources(*, comment: Comment, by) -> Comment:
             comment.urgent = True
             comment.save(update_fields=["urgent"])
         queue_notification(comment, NotificationKind.CRISIS_RESOURCES, comment.author_email)
+        record(
+            action=AuditEvent.Action.CREATE,
+            request=request,
+            actor=by,
+            target=comment,
+            detail="crisis resources e-mailed privately to the writer",
+        )
     return comment
 
 
@@ -320,9 +329,9 @@ def export_personal_data(*, email: str) -> dict:
     }
 
 
-def erase_personal_data(*, email: str, remove_text: bool) -> int:
-    """Anonymise every comment of this e-mail address (and remove its text if asked); return
-    how many comments were changed."""
+def erase_personal_data(*, email: str, remove_text: bool, by=None, request=None) -> int:
+    """Anonymise every comment of this e-mail address (and remove its text if asked), audited
+    in the same transaction; return how many comments were changed."""
     email = email.strip()
     with transaction.atomic():
         OutgoingMessage.objects.to(email).filter(about_type=ABOUT).delete()
@@ -339,5 +348,12 @@ def erase_personal_data(*, email: str, remove_text: bool) -> int:
         if remove_text:
             fields["text"] = REMOVED_TEXT
         changed = comments.update(**fields)
+        record(
+            action=AuditEvent.Action.DELETE,
+            request=request,
+            actor=by,
+            target_type="comments.comment",
+            detail=f"erased one commenter's personal data from {changed} comment(s)",
+        )
         transaction.on_commit(invalidate)  # update() sends no signal for the cache purge
     return changed

@@ -2,17 +2,18 @@
 
 import datetime
 import threading
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
+from klearmind.audit.models import AuditEvent
 from klearmind.comments import services
 from klearmind.comments.models import (
     Comment,
@@ -332,3 +333,34 @@ class ConcurrentDoubleSubmitTests(TransactionTestCase):
             thread.join()
         assert sorted(outcomes) == ["duplicate", "stored"]
         assert Comment.objects.count() == 1
+
+
+class AuditedInTheTransactionTests(CommentServiceTestCase):
+    def test_an_erasure_is_audited_with_who_asked_and_how_many_comments(self):
+        CommentFactory(page=self.article, author_email="ana@example.org")
+        staff = moderator()
+        changed = services.erase_personal_data(email="ana@example.org", remove_text=False, by=staff)
+        event = AuditEvent.objects.get(action=AuditEvent.Action.DELETE)
+        assert changed == 1
+        assert (event.actor, event.target_type) == (staff, "comments.comment")
+        assert event.detail == "erased one commenter's personal data from 1 comment(s)"
+
+    def test_an_erasure_that_fails_leaves_neither_changes_nor_an_audit_event(self):
+        CommentFactory(page=self.article, author_email="ana@example.org")
+        with (
+            mock.patch.object(services, "record", side_effect=DatabaseError("disk full")),
+            pytest.raises(DatabaseError),
+        ):
+            services.erase_personal_data(email="ana@example.org", remove_text=True)
+        assert Comment.objects.get().author_email == "ana@example.org"
+        assert not AuditEvent.objects.exists()
+
+    def test_crisis_resources_that_cannot_be_queued_leave_no_audit_event(self):
+        comment = CommentFactory(page=self.article, author_email="ana@example.org")
+        with (
+            mock.patch.object(services, "enqueue", side_effect=DatabaseError("disk full")),
+            pytest.raises(DatabaseError),
+        ):
+            services.send_crisis_resources(comment=comment, by=moderator())
+        assert not AuditEvent.objects.exists()
+        assert not Comment.objects.get().urgent
