@@ -194,7 +194,7 @@ class RowChoicesField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for key in value:
-            if not str(key).isdigit() or int(key) > LARGEST_ID:
+            if not str(key).isdecimal() or int(key) > LARGEST_ID:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -95,7 +95,7 @@ def section_context(request, page) -> dict | None:
         return None
     is_open = comment_settings.is_open_for(page)
     number = request.GET.get("cpage", "1")
-    number = int(number) if number.isdigit() and len(number) < 7 else 1
+    number = int(number) if number.isdecimal() and len(number) < 7 else 1
     listing = remembered(
         f"listing:{page.pk}:{number}:{is_open}",
         lambda: render_listing(page, comment_settings, number, is_open),
@@ -186,7 +186,8 @@ def form_fields_template(replying: bool) -> str:
 def replying_to(request, page) -> Comment | None:
     bound = getattr(request, "comment_form", None)
     raw = bound.data.get("parent") if bound is not None else request.GET.get("replytocom")
-    if not raw or not str(raw).isdigit():
+    # isdecimal(), not isdigit(): "²" is a digit but not a number int() reads.
+    if not raw or not str(raw).isdecimal():
         return None
     return (
         Comment.objects.on(page)

@@ -136,7 +136,7 @@ class CommentIdsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not str(pk).isdigit() or len(str(pk)) > 18:
+            if not str(pk).isdecimal() or len(str(pk)) > 18:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

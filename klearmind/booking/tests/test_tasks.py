@@ -87,9 +87,12 @@ class ReminderTests(TestCase):
         assert deliver.call(message_id=reminder.pk) == "not needed any more"
         assert mail.outbox == []
 
-    def test_the_sweep_sends_the_reminders_due_and_says_how_many(self):
+    def test_the_sweep_queues_the_reminders_due_and_says_how_many(self):
         later = book(self.clinic, self.clinic.at(DAY + datetime.timedelta(days=3), 10))
-        with time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)):
+        with (
+            time_machine.travel(self.visit.starts_at - datetime.timedelta(hours=20)),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             assert tasks.send_due_reminders.call() == 1
             assert tasks.send_due_reminders.call() == 0
         later.refresh_from_db()
