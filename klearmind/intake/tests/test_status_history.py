@@ -1,4 +1,4 @@
-"""The status history of a questionnaire and of a comment read the same way, from their first step."""
+"""A questionnaire's and a comment's status histories read the same, from the first step."""
 
 
 def test_every_status_history_reads_from_its_first_step():
