@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from klearmind.care.charts.services import open_chart
 from klearmind.care.check_ins.services import create_due_check_ins
 from klearmind.care.models import CheckIn, CheckInReason, Patient, RemsRecord
 from klearmind.care.outcomes.progress import outcomes_of_many, patient_progress
+from klearmind.clinic.exports import csv_stream, text_cell
 from klearmind.intake.models import Status, Submission
 from klearmind.intake.tests.factories import submission_with
 
@@ -283,3 +284,25 @@ class BulkOutcomesTests(TestCase):
         for patient in Patient.objects.all():
             own = patient_progress(patient, until=until, pcl5_cutoff=33).outcomes
             assert bulk.get(patient.pk, []) == own
+
+
+class StreamedCsvTests(SimpleTestCase):
+    def test_rows_are_read_only_as_the_file_is_sent_and_typed_cells_stay_defused(self):
+        read = []
+
+        def rows():
+            for name in ("Midtown", "=HYPERLINK(1)"):
+                read.append(name)
+                yield [text_cell(name), 3]
+
+        response = csv_stream("figures.csv", rows(), header=["Group", "Patients"])
+        assert response.streaming and read == []
+        assert response["Content-Disposition"] == 'attachment; filename="figures.csv"'
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        text = b"".join(response.streaming_content).decode()
+        assert read == ["Midtown", "=HYPERLINK(1)"]
+        assert list(csv.reader(io.StringIO(text))) == [
+            ["Group", "Patients"],
+            ["Midtown", "3"],
+            ["'=HYPERLINK(1)", "3"],
+        ]
