@@ -106,6 +106,8 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The patient list, newest first, read a page at a time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="care_patient_newest_idx")]
         # Bookings reach a record by e-mail address, so one address is one patient; it also
         # stops a double-clicked "open the record" from making two.
         constraints = [models.UniqueConstraint(fields=["email_hash"], name="one_patient_per_email")]
@@ -203,6 +205,8 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["taken_at", "pk"]
+        # A patient's scores up to a day: progress, and the dashboard over many patients.
+        indexes = [models.Index(fields=["patient", "taken_at"], name="care_score_patient_time_idx")]
 
     def __str__(self):
         return f"Measurement {self.pk} of patient {self.patient_id}"
