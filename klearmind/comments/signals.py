@@ -1,11 +1,11 @@
-"""Cache purges, the only work signals do here: any saved or deleted comment, or a change to
-the comment settings, makes every cached comment listing unreachable; a change a reader can
-see makes the cached copies of its page stale (the comment settings are a setting, so
-`pages.signals` makes every cached page stale for them)."""
+"""Cache purges, the only work signals do here: a saved or deleted comment makes its page's
+cached comment listings unreachable, a change to the comment settings every page's; a change a
+reader can see makes the cached copies of its page stale (the comment settings are a setting,
+so `pages.signals` makes every cached page stale for them)."""
 
 from django.db.models.signals import post_delete, post_save
 
-from .caching import forget_pages_after_commit, invalidate
+from .caching import forget_pages_after_commit, invalidate, invalidate_page
 from .models import Comment, CommentSettings, CommentStatus
 
 
@@ -27,10 +27,14 @@ def comment_deleted(instance: Comment, **kwargs) -> None:
     forget_pages_after_commit([instance.page_id])
 
 
+def comment_changed(instance: Comment, **kwargs) -> None:
+    invalidate_page(instance.page_id)
+
+
 def connect() -> None:
     post_save.connect(comment_saved, sender=Comment, dispatch_uid="comment-page-saved")
     post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comment-page-deleted")
-    post_save.connect(invalidate, sender=Comment, dispatch_uid="comments-saved")
+    post_save.connect(comment_changed, sender=Comment, dispatch_uid="comments-saved")
+    post_delete.connect(comment_changed, sender=Comment, dispatch_uid="comments-deleted")
     post_save.connect(settings_changed, sender=CommentSettings, dispatch_uid="settings-saved")
-    for sender in (Comment, CommentSettings):
-        post_delete.connect(invalidate, sender=sender, dispatch_uid=f"comments-deleted-{sender}")
+    post_delete.connect(invalidate, sender=CommentSettings, dispatch_uid="settings-deleted")
