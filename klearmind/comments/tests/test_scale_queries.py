@@ -2,6 +2,7 @@
 number of queries whatever their number, no read of every comment, and a comment on one
 article leaves the other articles' listings cached (docs/decisions/036)."""
 
+import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -146,3 +147,38 @@ class QueueQueryTests(TestCase):
         add_held(self.other, 1)
         offered = list(QueueFilterForm().fields["page"].queryset)
         assert offered == [self.page.page_ptr, self.other.page_ptr]
+
+
+@pytest.mark.postgres
+class QueuePlanTests(TestCase):
+    """PostgreSQL's plans for the pending count on every back-office page and the queue's
+    first page, over 3,000 comments with statistics (ANALYZE); sequential scans stay on."""
+
+    @classmethod
+    def setUpTestData(cls):
+        if connection.vendor != "postgresql":
+            return
+        page = article_site()
+        add_threads(page, 3000)
+        add_held(page, 20, status=CommentStatus.PENDING)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE comments_comment")
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest(
+                "query plans are PostgreSQL's: SQLite has no planner statistics to test "
+                "against (run with DATABASE_URL set to a PostgreSQL database)"
+            )
+
+    def assert_uses_an_index(self, queryset):
+        plan = queryset.explain()
+        assert "Seq Scan on comments_comment" not in plan, plan
+        assert "Index" in plan, plan
+
+    def test_the_pending_count_reads_the_status_index(self):
+        self.assert_uses_an_index(Comment.objects.pending().values("pk"))
+
+    def test_the_queues_first_page_reads_the_status_index(self):
+        first_page = Comment.objects.pending().order_by("-urgent", "-submitted_at", "-pk")[:50]
+        self.assert_uses_an_index(first_page)
