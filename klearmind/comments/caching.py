@@ -35,10 +35,6 @@ def generations(*keys: str) -> str:
     return ":".join(found[key] for key in keys)
 
 
-def generation() -> str:
-    return generations(GENERATION_KEY)
-
-
 def invalidate(**kwargs) -> None:
     """Every cached listing is stale: the settings changed, or comments on many pages did."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)

@@ -104,6 +104,14 @@ class ArticleQueryTests(TestCase):
         assert after_other == warm
         assert "Said on the other article" not in html
 
+    def test_a_comment_held_for_moderation_leaves_the_listing_cached(self):
+        self.cold_queries(self.few)
+        warm, _ = self.queries(self.few)
+        CommentFactory(page=self.few, status=CommentStatus.PENDING, text="Waiting its turn")
+        after, html = self.queries(self.few)
+        assert after == warm
+        assert "Waiting its turn" not in html
+
     def test_a_comment_on_this_article_is_shown_at_once(self):
         self.cold_queries(self.few)
         warm, _ = self.queries(self.few)
