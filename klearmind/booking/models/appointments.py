@@ -55,9 +55,18 @@ class AppointmentQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
-    def occupying(self, start: datetime.datetime, end: datetime.datetime):
-        """Active appointments whose time, with buffers and travel, overlaps [start, end)."""
-        return self.active().filter(occupied_from__lt=end, occupied_until__gt=start)
+    def occupying(
+        self, start: datetime.datetime, end: datetime.datetime, *, longest: datetime.timedelta
+    ):
+        """Active appointments whose time, with buffers and travel, overlaps [start, end).
+        `longest` is the longest time one visit can hold: no visit that began before
+        `start - longest` can reach `start`, so the read is bounded on both sides and an index
+        on `occupied_from` finds only the visits near the window, however long the history."""
+        return self.active().filter(
+            occupied_from__gte=start - longest,
+            occupied_from__lt=end,
+            occupied_until__gt=start,
+        )
 
     def for_calendar(self):
         return self.select_related("service", "provider", "location__page")
@@ -200,6 +209,9 @@ class Appointment(models.Model):
             models.Index(fields=["location", "occupied_from"]),
             models.Index(fields=["provider", "occupied_from"]),
             models.Index(fields=["patient_email_hash"]),
+            # A location's day and week calendars, and the reminder sweep (docs/decisions/036).
+            models.Index(fields=["location", "starts_at"], name="appointment_location_start"),
+            models.Index(fields=["starts_at"], name="appointment_start"),
         ]
         constraints = [
             models.CheckConstraint(
