@@ -4,6 +4,10 @@ dispatch fee. The one reading of the price list, for the booking steps and the p
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models.signals import post_delete, post_save
+
+from klearmind.pages.signals import after_commit_invalidate_site
+
 from .models import BookingSettings, Service, ServiceVariant, VariantKind
 
 NO_DRIP = "Please choose a drip from the menu."
@@ -43,6 +47,19 @@ class DripChoice:
         appointment.add_ons.set(self.add_ons)
 
 
+def dollars(amount) -> str:
+    """$149 for whole dollars, $149.50 otherwise, with thousands separated."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def variant_label(variant: ServiceVariant) -> str:
+    if variant.kind == VariantKind.ADD_ON:
+        extra = f", {variant.minutes} more minutes" if variant.minutes else ""
+        return f"{variant.name}: {dollars(variant.price)}{extra}"
+    return f"{variant.name}: {variant.minutes} minutes, {dollars(variant.price)}"
+
+
 def has_menu(service: Service) -> bool:
     return service.variants.drips().exists()
 
@@ -68,3 +85,20 @@ def read_choice(
         chosen.append(add_on)
     chosen.sort(key=lambda item: item.sort_order or 0)
     return DripChoice(variant, tuple(chosen), dispatch_fee(at_home=at_home))
+
+
+def service_menu(page) -> Service | None:
+    """The active service that `page` describes and whose drips it lists, if any."""
+    services = Service.objects.active().filter(info_page=page, variants__kind=VariantKind.DRIP)
+    return services.filter(variants__active=True).distinct().first()
+
+
+def menu_changed(sender, **kwargs) -> None:
+    # A service's page shows its menu, and public pages are cached whole.
+    after_commit_invalidate_site()
+
+
+def connect() -> None:
+    for model in (Service, ServiceVariant):
+        for signal in (post_save, post_delete):
+            signal.connect(menu_changed, sender=model, dispatch_uid=f"menu-{model.__name__}")

@@ -8,72 +8,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0006_remove_bookingemail'),
+        ("booking", "0006_remove_bookingemail"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BookingSettings',
+            name="BookingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('home_visit_fee', models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text='Added to the price of every IV hydration drip given at home.', max_digits=7, validators=[django.core.validators.MinValueValidator(0)], verbose_name='home-visit dispatch fee')),
-                ('good_faith_exam_by', models.CharField(choices=[('phone', 'By phone'), ('video', 'By secure video')], default='video', help_text='How a clinician holds the good-faith exam before a first drip.', max_length=10, verbose_name='good-faith exam held')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "home_visit_fee",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("50.00"),
+                        help_text="Added to the price of every IV hydration drip given at home.",
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="home-visit dispatch fee",
+                    ),
+                ),
+                (
+                    "good_faith_exam_by",
+                    models.CharField(
+                        choices=[("phone", "By phone"), ("video", "By secure video")],
+                        default="video",
+                        help_text="How a clinician holds the good-faith exam before a first drip.",
+                        max_length=10,
+                        verbose_name="good-faith exam held",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booking settings',
+                "verbose_name": "booking settings",
             },
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='dispatch_fee',
-            field=models.DecimalField(decimal_places=2, default=0, help_text='The home-visit fee when booked.', max_digits=7),
+            model_name="appointment",
+            name="dispatch_fee",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                help_text="The home-visit fee when booked.",
+                max_digits=7,
+            ),
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='price',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='The drip and its add-ons at their prices when booked.', max_digits=8, null=True),
+            model_name="appointment",
+            name="price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="The drip and its add-ons at their prices when booked.",
+                max_digits=8,
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='service',
-            name='kind',
-            field=models.CharField(choices=[('consultation', 'Free phone consultation'), ('ketamine', 'IV ketamine infusion'), ('spravato', 'Spravato session'), ('hydration', 'IV hydration drip'), ('booster', 'Booster infusion'), ('good_faith_exam', 'Good-faith exam (before IV hydration)')], max_length=20),
+            model_name="service",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("consultation", "Free phone consultation"),
+                    ("ketamine", "IV ketamine infusion"),
+                    ("spravato", "Spravato session"),
+                    ("hydration", "IV hydration drip"),
+                    ("booster", "Booster infusion"),
+                    ("good_faith_exam", "Good-faith exam (before IV hydration)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceVariant',
+            name="ServiceVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('drip', 'Drip'), ('add_on', 'Add-on')], default='drip', max_length=10)),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.CharField(blank=True, help_text='What is in the bag, in a sentence.', max_length=300)),
-                ('minutes', models.PositiveSmallIntegerField(help_text='How long it takes; for an add-on, the minutes it adds (often none).', validators=[django.core.validators.MaxValueValidator(480)])),
-                ('price', models.DecimalField(decimal_places=2, max_digits=7)),
-                ('active', models.BooleanField(default=True)),
-                ('service', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='booking.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("drip", "Drip"), ("add_on", "Add-on")],
+                        default="drip",
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, help_text="What is in the bag, in a sentence.", max_length=300
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        help_text="How long it takes; for an add-on, the minutes it adds (often none).",
+                        validators=[django.core.validators.MaxValueValidator(480)],
+                    ),
+                ),
+                ("price", models.DecimalField(decimal_places=2, max_digits=7)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "service",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="booking.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='add_ons',
-            field=models.ManyToManyField(blank=True, related_name='+', to='booking.servicevariant'),
+            model_name="appointment",
+            name="add_ons",
+            field=models.ManyToManyField(blank=True, related_name="+", to="booking.servicevariant"),
         ),
         migrations.AddField(
-            model_name='appointment',
-            name='variant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='booking.servicevariant'),
+            model_name="appointment",
+            name="variant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="booking.servicevariant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicevariant',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'add_on'), ('minutes__gt', 0), _connector='OR'), name='service_variant_drip_takes_time'),
+            model_name="servicevariant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "add_on"), ("minutes__gt", 0), _connector="OR"),
+                name="service_variant_drip_takes_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicevariant',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='service_variant_price_not_negative'),
+            model_name="servicevariant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="service_variant_price_not_negative"
+            ),
         ),
     ]

@@ -276,6 +276,14 @@ class Appointment(models.Model):
         return self.status == AppointmentStatus.BOOKED
 
     @property
+    def booked_service(self) -> Service:
+        """The service as booked: for a drip, lasting the drip's and add-ons' minutes."""
+        if self.variant_id is None:
+            return self.service
+        minutes = int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return self.service.lasting(minutes)
+
+    @property
     def total(self):
         """The price when booked with the home-visit fee; None when no price was recorded."""
         return None if self.price is None else self.price + self.dispatch_fee

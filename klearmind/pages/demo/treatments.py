@@ -105,9 +105,9 @@ IV_HYDRATION = page(
         heading("About the drips"),
         paragraph(
             "<p>Every drip is given by a registered nurse. Prices in the menu are per drip and "
-            "include your nurse's time and supplies; add-ons are priced on their own. The evidence for vitamin drips in "
-            "healthy people is limited; we will tell you honestly which one, if any, makes "
-            "sense for you.</p>"
+            "include your nurse's time and supplies; add-ons are priced on their own. The "
+            "evidence for vitamin drips in healthy people is limited; we will tell you "
+            "honestly which one, if any, makes sense for you.</p>"
         ),
         heading("At home or in the clinic"),
         paragraph(

@@ -4,13 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pages', '0004_phone_and_zip_rules'),
+        ("pages", "0004_phone_and_zip_rules"),
+        # The menu is copied into the booking's service variants before it goes.
+        ("booking", "0008_drip_menu_from_service_pages"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Drip',
+            name="Drip",
         ),
     ]
