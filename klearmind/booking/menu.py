@@ -60,6 +60,16 @@ def variant_label(variant: ServiceVariant) -> str:
     return f"{variant.name}: {variant.minutes} minutes, {dollars(variant.price)}"
 
 
+def menu_summary(service: Service) -> str:
+    """ "45–120 minutes · from $149" for a service with drips, "" for one without."""
+    drips = [v for v in service.variants.all() if v.active and v.kind == VariantKind.DRIP]
+    if not drips:
+        return ""
+    shortest, longest = min(d.minutes for d in drips), max(d.minutes for d in drips)
+    minutes = f"{shortest}" if shortest == longest else f"{shortest}–{longest}"
+    return f"{len(drips)} drips, {minutes} minutes · from {dollars(min(d.price for d in drips))}"
+
+
 def has_menu(service: Service) -> bool:
     return service.variants.drips().exists()
 

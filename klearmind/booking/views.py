@@ -59,9 +59,9 @@ def show_booked(request, appointment):
 @booking_step
 def start(request):
     invitation = granted_invitation(request)
+    offered = Service.objects.bookable_online().prefetch_related("locations__page", "variants")
     services = [
-        (service, offered_online(service=service, invitation=invitation))
-        for service in Service.objects.bookable_online().prefetch_related("locations__page")
+        (service, offered_online(service=service, invitation=invitation)) for service in offered
     ]
     return TemplateResponse(request, "booking/start.html", {"services": services})
 

@@ -40,6 +40,11 @@ def dollars(amount) -> str:
     return "" if amount in (None, "") else menu.dollars(amount)
 
 
+@register.filter
+def menu_summary(service) -> str:
+    return menu.menu_summary(service)
+
+
 @register.simple_tag
 def booking_exam_by() -> str:
     """How the clinic holds the good-faith exam, as the booking steps say it."""

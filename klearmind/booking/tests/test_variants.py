@@ -130,6 +130,14 @@ class DripBookingStepsTests(TestCase):
     def choice(self, drip="NAD+", *add_ons) -> dict:
         return {"drip": self.menu[drip].pk, "add": [self.menu[name].pk for name in add_ons]}
 
+    def test_the_service_list_gives_the_menus_range_instead_of_one_price(self):
+        page = BeautifulSoup(self.client.get("/book/").content, "html.parser")
+        assert (
+            page.select_one(".booking-services .meta")
+            .get_text()
+            .startswith("2 drips, 45–120 minutes · from $149")
+        )
+
     def test_the_first_step_offers_the_active_drips_and_add_ons_with_minutes_and_prices(self):
         page = BeautifulSoup(self.client.get("/book/drip/").content, "html.parser")
         drips = [label.get_text() for label in page.select("fieldset label[for^=id_drip]")]

@@ -56,7 +56,7 @@ class DripMenuPageTests(TestCase):
     def test_lists_the_add_ons_the_dispatch_fee_and_a_way_to_book(self):
         soup = self.soup()
         add_ons = rows(soup, 1)
-        assert ["Anti-nausea medicine", "$34.50"] == [add_ons[0][0], add_ons[0][3]]
+        assert [add_ons[0][0], add_ons[0][3]] == ["Anti-nausea medicine", "$34.50"]
         section = soup.find("section", attrs={"aria-labelledby": "menu-heading"})
         assert "Home visits add a dispatch fee of $50." in section.get_text()
         assert section.find("a", string="Book a drip")["href"] == "/book/iv-hydration/"
