@@ -2,7 +2,9 @@
 staff as "exam due" on a drip with no exam before it (CLINICAL.md, IV hydration)."""
 
 import datetime
+from decimal import Decimal
 
+import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.template import Context, Template
@@ -18,6 +20,8 @@ from klearmind.booking.models import (
 )
 from klearmind.booking.models.setup import ExamBy
 from klearmind.booking.services import Patient
+from klearmind.encryption.keys import email_lookup_hash
+from klearmind.pages.tests.test_pages import load_demo
 
 from .factories import Clinic, book, make_clinic, make_provider, make_service
 from .test_variants import summary
@@ -160,3 +164,36 @@ class ExamFirstStepTests(TestCase):
         fieldset = page.find("input", {"name": "exam"}).find_parent("fieldset")
         assert "id_exam_error" in fieldset["aria-describedby"]
         assert page.find("input", {"name": "drip", "value": str(self.drip.pk)}).has_attr("checked")
+
+
+@pytest.mark.clock
+class DemoDripTests(TestCase):
+    """The demo's drips: Morgan had the exam first, Avery (at home) has not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def visit(self, email: str) -> Appointment:
+        return (
+            Appointment.objects.for_calendar()
+            .filter(patient_email_hash=email_lookup_hash(email), service__kind="hydration")
+            .get()
+        )
+
+    def test_the_demo_drips_carry_their_choice_price_and_exam(self):
+        morgan = self.visit("morgan.lee@example.com")
+        assert (morgan.variant.name, morgan.total, morgan.exam_due) == (
+            "Myers' cocktail",
+            Decimal("199.00"),
+            False,
+        )
+        avery = self.visit("avery.patel@example.com")
+        assert [a.name for a in avery.add_ons.all()] == ["Anti-nausea medicine"]
+        assert (avery.variant.name, avery.dispatch_fee, avery.total) == (
+            "NAD+",
+            Decimal("50.00"),
+            Decimal("483.50"),
+        )
+        assert avery.exam_due
+        assert avery.ends_at - avery.starts_at == datetime.timedelta(minutes=120)

@@ -7,13 +7,22 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.test import Client, TestCase
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client, TestCase, TransactionTestCase
+from wagtail.models import Page
 
 from klearmind.booking import menu
-from klearmind.booking.models import Appointment, BookingSettings, ServiceVariant, VariantKind
+from klearmind.booking.models import (
+    Appointment,
+    BookingSettings,
+    Service,
+    ServiceVariant,
+    VariantKind,
+)
+from klearmind.pages.models import ServicePage
 
-from .factories import make_clinic, make_provider
+from .factories import make_clinic, make_provider, make_service
 from .test_views import DETAILS, csrf_token, hidden_fields, text
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
@@ -226,3 +235,66 @@ class DripBookingStepsTests(TestCase):
         assert response.status_code == 400
         assert "Please choose a drip from the menu." in text(response)
         assert not Appointment.objects.exists()
+
+
+BEFORE_MENU = [
+    ("booking", "0007_service_variants_and_good_faith_exam"),
+    ("pages", "0004_phone_and_zip_rules"),
+]
+
+
+def migrate(targets) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+class MenuMigrationTests(TransactionTestCase):
+    serialized_rollback = True  # keep Wagtail's root page and default site for other tests
+
+    def tearDown(self):
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    def test_each_pages_drips_become_variants_of_its_service_and_none_is_lost(self):
+        root = Page.get_first_root_node()
+        linked = root.add_child(
+            instance=ServicePage(title="IV hydration", slug="drips", summary="x")
+        )
+        alone = root.add_child(instance=ServicePage(title="Spa drips", slug="spa", summary="x"))
+        service = make_service(slug="iv-hydration", info_page=linked)
+        migrate(BEFORE_MENU)
+        apps = MigrationExecutor(connection).loader.project_state(BEFORE_MENU).apps
+        drip = apps.get_model("pages", "Drip")
+        drip.objects.create(
+            service_id=linked.pk,
+            name="NAD+",
+            contents="NAD+",
+            minutes=120,
+            price="399.00",
+            sort_order=1,
+        )
+        drip.objects.create(
+            service_id=linked.pk,
+            name="Hydration",
+            contents="Saline",
+            minutes=45,
+            price="149.00",
+            sort_order=0,
+        )
+        drip.objects.create(
+            service_id=alone.pk,
+            name="Glow",
+            contents="Biotin",
+            minutes=30,
+            price="99.50",
+            sort_order=0,
+        )
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        menu_of = {
+            v.name: (v.service_id, v.kind, v.description, v.minutes, v.price)
+            for v in ServiceVariant.objects.order_by("sort_order")
+        }
+        assert menu_of["Hydration"] == (service.pk, "drip", "Saline", 45, Decimal("149.00"))
+        assert menu_of["NAD+"][0::3] == (service.pk, 120)
+        kept = Service.objects.get(variants__name="Glow")
+        assert (kept.info_page_id, kept.active, kept.online_booking) == (alone.pk, False, "staff")
