@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, TestCase, TransactionTestCase
 from wagtail.models import Page
 
+from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.booking import menu
 from klearmind.booking.models import (
     Appointment,
@@ -298,3 +299,16 @@ class MenuMigrationTests(TransactionTestCase):
         assert menu_of["NAD+"][0::3] == (service.pk, 120)
         kept = Service.objects.get(variants__name="Glow")
         assert (kept.info_page_id, kept.active, kept.online_booking) == (alone.pk, False, "staff")
+
+
+class MenuEditingTests(TestCase):
+    def test_the_clinic_edits_the_menu_on_the_service(self):
+        clinic = make_clinic(slug="midtown")
+        add_menu(clinic.service)
+        client = Client()
+        sign_in(client, staff(is_superuser=True))
+        response = client.get(f"/admin/snippets/booking/service/edit/{clinic.service.pk}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Drips and add-ons" in page
+        assert 'value="NAD+"' in page
