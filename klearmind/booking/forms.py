@@ -69,6 +69,8 @@ class PlaceForm(forms.Form):
         error_messages={"required": "Please tell us whether you need a good-faith exam first."},
     )
 
+    field_order = ["exam", "drip", "add", "place", "zip"]  # as the step shows them
+
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
@@ -79,7 +81,8 @@ class PlaceForm(forms.Form):
         self.menu_fields(service)
 
     def menu_fields(self, service: Service) -> None:
-        """The drip, add-on and exam questions, only for a service with a drip menu."""
+        """The drip and add-on questions for a service with a menu; the exam question for
+        IV hydration while the clinic books the good-faith exam online."""
         variants = list(service.variants.active())
         drips = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.DRIP]
         add_ons = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.ADD_ON]
