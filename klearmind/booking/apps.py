@@ -7,6 +7,7 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
-        from . import emails
+        from . import emails, menu
 
         emails.register()
+        menu.connect()

@@ -9,7 +9,8 @@ from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
-from .models import Location, Provider, Service
+from .menu import NO_DRIP, variant_label
+from .models import Location, Provider, Service, VariantKind
 from .models.appointments import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -18,6 +19,7 @@ from .models.appointments import (
 )
 
 HOME = "home"
+EXAM_HELD, EXAM_DUE = "held", "due"
 
 
 class PlaceForm(forms.Form):
@@ -36,6 +38,39 @@ class PlaceForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
 
+    drip = forms.ChoiceField(
+        label="Which drip would you like?",
+        widget=forms.RadioSelect,
+        error_messages={"required": NO_DRIP, "invalid_choice": NO_DRIP},
+    )
+    add = forms.MultipleChoiceField(
+        label="Add-ons (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "That add-on is no longer on our menu."},
+    )
+    exam = forms.ChoiceField(
+        label="Your good-faith exam",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                EXAM_HELD,
+                "I had my good-faith exam with you in the last 12 months, and my health and "
+                "medicines have not changed since",
+            ),
+            (
+                EXAM_DUE,
+                "This is my first drip with you, my last exam was over a year ago, or my health "
+                "or medicines have changed",
+            ),
+        ],
+        help_text="California requires a short exam by a clinician before a first drip, "
+        "every year, and after a change in your health.",
+        error_messages={"required": "Please tell us whether you need a good-faith exam first."},
+    )
+
+    field_order = ["exam", "drip", "add", "place", "zip"]  # as the step shows them
+
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
@@ -43,6 +78,27 @@ class PlaceForm(forms.Form):
         if service.offered_at_home():
             choices.append((HOME, "At home: we come to you"))
         self.fields["place"].choices = choices
+        self.menu_fields(service)
+
+    def menu_fields(self, service: Service) -> None:
+        """The drip and add-on questions for a service with a menu; the exam question for
+        IV hydration while the clinic books the good-faith exam online."""
+        variants = list(service.variants.active())
+        drips = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.DRIP]
+        add_ons = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.ADD_ON]
+        self.fields["drip"].choices = drips
+        self.fields["add"].choices = add_ons
+        if not drips:
+            del self.fields["drip"]
+        if not add_ons:
+            del self.fields["add"]
+        exams = Service.objects.good_faith_exams().bookable_online()
+        if not (service.needs_good_faith_exam and exams.exists()):
+            del self.fields["exam"]
+
+    @property
+    def exam_due(self) -> bool:
+        return getattr(self, "cleaned_data", {}).get("exam") == EXAM_DUE
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,14 @@ from django.utils import timezone
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
 
-from .setup import Location, Provider, Service
+from .setup import (
+    GOOD_FAITH_EXAM_VALID_DAYS,
+    Location,
+    Provider,
+    Service,
+    ServiceKind,
+    ServiceVariant,
+)
 
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -69,7 +76,28 @@ class AppointmentQuerySet(models.QuerySet):
         )
 
     def for_calendar(self):
-        return self.select_related("service", "provider", "location__page")
+        return self.select_related("service", "provider", "location__page").with_exam_due()
+
+    def with_exam_due(self):
+        """Annotates `exam_due`: an IV hydration visit with no good-faith exam booked or held
+        for the same person in the year before it (see docs/decisions/030)."""
+        exam = Appointment.objects.active().filter(
+            service__kind=ServiceKind.GOOD_FAITH_EXAM,
+            patient_email_hash=models.OuterRef("patient_email_hash"),
+            starts_at__lte=models.OuterRef("starts_at"),
+            starts_at__gt=models.OuterRef("starts_at")
+            - datetime.timedelta(days=GOOD_FAITH_EXAM_VALID_DAYS),
+        )
+        return self.annotate(
+            exam_due=models.Case(
+                models.When(
+                    models.Q(service__kind=ServiceKind.HYDRATION) & ~models.Exists(exam),
+                    then=True,
+                ),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
     def due_reminders(self, *, now: datetime.datetime, ahead: datetime.timedelta):
         return self.filter(
@@ -200,6 +228,21 @@ class Appointment(models.Model):
     )
     cancel_reason = models.CharField(max_length=200, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # What a service with drips was booked as, and its price then (docs/decisions/030).
+    variant = models.ForeignKey(
+        ServiceVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    add_ons = models.ManyToManyField(ServiceVariant, blank=True, related_name="+")
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The drip and its add-ons at their prices when booked.",
+    )
+    dispatch_fee = models.DecimalField(
+        max_digits=7, decimal_places=2, default=0, help_text="The home-visit fee when booked."
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -243,6 +286,33 @@ class Appointment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AppointmentStatus.BOOKED
+
+    @property
+    def booked_service(self) -> Service:
+        """The service as booked: for a drip, lasting the drip's and add-ons' minutes."""
+        if self.variant_id is None:
+            return self.service
+        minutes = int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return self.service.lasting(minutes)
+
+    @property
+    def total(self):
+        """The price when booked with the home-visit fee; None when no price was recorded."""
+        return None if self.price is None else self.price + self.dispatch_fee
+
+    @property
+    def exam_due(self) -> bool:
+        """Whether this drip still waits for its good-faith exam (queried when the row was
+        not read through `with_exam_due`)."""
+        if "exam_due" in self.__dict__:
+            return self.__dict__["exam_due"]
+        if self.pk is None:
+            return False
+        return Appointment.objects.filter(pk=self.pk).with_exam_due().get().exam_due
+
+    @exam_due.setter
+    def exam_due(self, value: bool) -> None:
+        self.__dict__["exam_due"] = value
 
     def notice_deadline(self) -> datetime.datetime:
         return self.starts_at - datetime.timedelta(hours=self.service.cancellation_notice_hours)
