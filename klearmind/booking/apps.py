@@ -7,6 +7,10 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
+        from klearmind.clinic import link_targets
+
         from . import emails
+        from .flow import place_choices, service_choices
 
         emails.register()
+        link_targets.register(services=service_choices, places=place_choices)

@@ -120,3 +120,14 @@ def parse_start(value: str) -> datetime.datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def service_choices() -> list[tuple[str, str]]:
+    """The services a "Book…" button of the public site may open the flow at."""
+    return list(Service.objects.bookable_online().values_list("slug", "name"))
+
+
+def place_choices() -> list[tuple[str, str]]:
+    """The clinics such a button may choose in advance (a home visit needs its ZIP code)."""
+    locations = Location.objects.select_related("page").order_by("page__title")
+    return [(location.page.slug, location.page.title) for location in locations]

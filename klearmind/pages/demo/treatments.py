@@ -6,8 +6,8 @@ from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, Servic
 from .spec import (
     NIMH_DEPRESSION,
     book_consultation,
+    book_hydration,
     both_notices,
-    call_to_action,
     heading,
     notice,
     page,
@@ -124,12 +124,7 @@ IV_HYDRATION = page(
             "repeat it every year or whenever your health changes. It is included in the price "
             "of your first drip.</p>"
         ),
-        call_to_action(
-            "Book a drip",
-            "Tell us where and when suits you; the front desk will confirm your visit.",
-            "contact",
-            "Book IV hydration",
-        ),
+        book_hydration(),
     ],
     drips=[
         {

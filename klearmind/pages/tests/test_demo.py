@@ -209,7 +209,8 @@ class ClinicContentTests(DemoTestCase):
         home = HomePage.objects.get()
         assert "Sacramento" in home.hero_heading and "Roseville" in home.hero_heading
         [action] = blocks_of(home.body, "call_to_action")
-        assert action["page"].specific == ContactPage.objects.get()
+        assert (action["kind"], action["service"]) == ("service", "free-consultation")
+        assert action.url() == "/book/free-consultation/"
 
     def test_the_drip_menu_has_priced_items(self):
         drips = list(ServicePage.objects.get(slug="iv-hydration").drips.all())
@@ -280,7 +281,9 @@ class ClinicContentTests(DemoTestCase):
         clinic = ClinicSettings.load()
         assert clinic.clinic_name == "Klearmind Ketamine & IV Hydration Clinic"
         assert (clinic.phone, clinic.email) == ("(916) 555-0142", "hello@klearmind.example")
-        assert clinic.booking_page.specific == ContactPage.objects.get()
+        assert (clinic.booking_kind, clinic.booking_service) == ("service", "free-consultation")
+        assert clinic.booking_page is None
+        assert clinic.booking_url == "/book/free-consultation/"
         assert [link.value["page"].slug for link in clinic.footer_links] == [
             "important-safety-information", "off-label-use", "privacy", "faq",
         ]  # fmt: skip
