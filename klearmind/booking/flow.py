@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from . import hooks
 from .availability import Place
 from .forms import HOME, home_visit_location
 from .links import INVITATION_GRANTED, BadLink, invitation_id
@@ -105,6 +106,16 @@ def read_place(request, service: Service, place_key: str) -> tuple[Place, str]:
         back = reverse("booking:place", args=[service.slug])
         raise StepRefused(refusal.messages[0], back=back) from None
     return Place(location, at_home=True), zip_code
+
+
+def known_details(request, flow: Flow) -> dict[str, str]:
+    """What the details step starts filled in with: what this browser already typed in the
+    questionnaire (read from the session by the app that owns it, see `hooks`), and the name
+    and e-mail of the clinician's invitation. Never from the address."""
+    details = hooks.known_details(request)
+    if flow.invitation is not None:
+        details.update(name=flow.invitation.name, email=flow.invitation.email)
+    return details
 
 
 def parse_day(value: str) -> datetime.date:
