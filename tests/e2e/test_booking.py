@@ -24,7 +24,7 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
 
     tab.goto("/book/")
     violations["services"] = serious_violations_without_js(browser, live_site, "/book/")
-    tab.get_by_role("link", name=re.compile("Book iv hydration drip")).click()
+    tab.get_by_role("link", name=re.compile("Book IV hydration drip")).click()
     tab.get_by_label("Sacramento clinic").check()
     tab.get_by_role("button", name="Show free days").click()
     tab.wait_for_url(re.compile(r"/book/iv-hydration/sacramento/"))
