@@ -185,7 +185,7 @@ def condition(title, slug, summary, *paragraphs, spravato=False):
         summary=summary,
         search_description=summary,
         body=[
-            heading(f"Living with {title.lower()}"),
+            heading(f"Living with {title if title.isupper() else title.lower()}"),
             paragraph(paragraphs[0]),
             heading("How ketamine therapy may help"),
             *(paragraph(html) for html in paragraphs[1:]),
