@@ -111,6 +111,8 @@ class ClinicSettings(BaseGenericSetting):
 
     def clean(self):
         super().clean()
+        if self.booking_kind == LinkKind.PAGE:
+            return  # no page chosen: no button
         errors = target_errors(
             self.booking_kind,
             page=self.booking_page,
