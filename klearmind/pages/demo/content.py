@@ -119,7 +119,7 @@ SAFETY_PAGE = page(
             "<p>Some things call for a careful conversation rather than a no: past problems "
             "with alcohol or drugs (including ketamine), regular opioids, benzodiazepines or "
             "heavy drinking, MAOIs or stimulant medicines, bipolar disorder without a mood "
-            "stabiliser, treated high blood pressure, serious liver disease and interstitial "
+            "stabilizer, treated high blood pressure, serious liver disease and interstitial "
             "cystitis. A clinician goes through these questions with you before any "
             "treatment.</p>"
         ),
