@@ -13,6 +13,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import ServiceKind
 from klearmind.booking.services import Patient, book_appointment
 from klearmind.booking.tests.factories import make_clinic, make_provider, make_service
+from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.models import Status, Submission
 
 from .factories import CANDIDATE_EMAIL, CANDIDATE_NAME, csrf_token, step_answers, walk
@@ -168,3 +169,21 @@ class MatchTests(TestCase):
         ).exists()
         again = client.get(f"/admin/intake/{submission.pk}/")
         assert "Consultation booked with this questionnaire" not in again.content.decode()
+
+
+class DemoLeadTests(TestCase):
+    def test_the_demo_lead_booked_online_and_her_questionnaire_moved_by_itself(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        output = StringIO()
+        call_command("load_demo", stdout=output)
+        assert "Demo lead: Grace Whitmore booked a consultation online." in output.getvalue()
+        grace = Submission.objects.get(email_hash=email_lookup_hash("grace.whitmore@example.org"))
+        assert grace.status == Status.CONSULTATION_BOOKED
+        assert grace.consultation.service.kind == ServiceKind.CONSULTATION
+        assert grace.consultation_moved_from == Status.REVIEWING
+        again = StringIO()
+        call_command("load_demo", stdout=again)
+        assert "Demo lead" not in again.getvalue()
