@@ -94,6 +94,22 @@ class LinkTargetTests(TestCase):
         }
         assert dict(place_choices()) == {"": "Let the patient choose", "midtown": "Midtown"}
 
+    def test_the_settings_screen_lists_the_services_and_clinics_to_choose(self):
+        from klearmind.accounts.tests.factories import sign_in, staff
+
+        sign_in(self.client, staff("Editor"))
+        page = self.client.get("/admin/settings/clinic/clinicsettings/", follow=True)
+        soup = BeautifulSoup(page.content, "html.parser")
+        services = soup.find("select", {"name": "booking_service"})
+        assert [o["value"] for o in services.find_all("option")] == ["", "drip", "phone-chat"]
+        places = soup.find("select", {"name": "booking_place"})
+        assert [o["value"] for o in places.find_all("option")] == ["", "midtown"]
+        assert (
+            soup.find("label", {"for": services["id"]})
+            .get_text(strip=True)
+            .startswith("Booking service")
+        )
+
     def test_a_place_chosen_in_advance_opens_the_calendar(self):
         url = booking_url("drip", "midtown")
         assert url == "/book/drip/midtown/"
