@@ -82,7 +82,7 @@ SERVICES = [
         "name": "Spravato session",
         "kind": ServiceKind.SPRAVATO,
         "summary": "Esketamine nasal spray under supervision, with at least two hours of "
-        "observation afterwards, as the REMS programme requires.",
+        "observation afterwards, as the REMS program requires.",
         "duration_minutes": 135,
         "buffer_before_minutes": 15,
         "buffer_after_minutes": 15,

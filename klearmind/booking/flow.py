@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from . import hooks
 from .availability import Place
 from .forms import HOME, home_visit_location
 from .links import INVITATION_GRANTED, BadLink, invitation_id
@@ -138,6 +139,16 @@ def read_place(request, service: Service, place_key: str) -> tuple[Place, str]:
     return Place(location, at_home=True), zip_code
 
 
+def known_details(request, flow: Flow) -> dict[str, str]:
+    """What the details step starts filled in with: what this browser already typed in the
+    questionnaire (read from the session by the app that owns it, see `hooks`), and the name
+    and e-mail of the clinician's invitation. Never from the address."""
+    details = hooks.known_details(request)
+    if flow.invitation is not None:
+        details.update(name=flow.invitation.name, email=flow.invitation.email)
+    return details
+
+
 def parse_day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
@@ -151,3 +162,14 @@ def parse_start(value: str) -> datetime.datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def service_choices() -> list[tuple[str, str]]:
+    """The services a "Book…" button of the public site may open the flow at."""
+    return list(Service.objects.bookable_online().values_list("slug", "name"))
+
+
+def place_choices() -> list[tuple[str, str]]:
+    """The clinics such a button may choose in advance (a home visit needs its ZIP code)."""
+    locations = Location.objects.select_related("page").order_by("page__title")
+    return [(location.page.slug, location.page.title) for location in locations]

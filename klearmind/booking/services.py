@@ -15,7 +15,7 @@ from klearmind.audit.services import record
 from klearmind.outbox.models import OutgoingMessage
 from klearmind.outbox.services import enqueue
 
-from . import clearance
+from . import clearance, hooks
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
 from .emails import INVITATION, outbox_kind
 from .models import (
@@ -328,6 +328,7 @@ def _finish(appointment: Appointment, *, invitation, token: str) -> None:
         appointment.save(update_fields=["invitation"])
     if token:
         BookingRequest.objects.record(token=token, appointment=appointment)
+    hooks.booked(appointment)
     queue_email(appointment, kind=EmailKind.CONFIRMATION)
     _schedule_reminder(appointment)
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .availability import epoch, load_schedule
-from .flow import StepRefused, granted_invitation, parse_day, parse_start, read_flow
+from .flow import (
+    StepRefused,
+    granted_invitation,
+    known_details,
+    parse_day,
+    parse_start,
+    read_flow,
+)
 from .forms import HOME, PatientForm, PlaceForm
 from .links import VISITS_GRANTED, grant, visit_path
 from .models import Service
@@ -172,6 +179,7 @@ def details(request, service: str, place: str):
         )
     form = PatientForm(
         request.POST if request.method == "POST" else None,
+        initial=known_details(request, flow),
         at_home=flow.place.at_home,
         offers_series=flow.service.offers_series,
     )

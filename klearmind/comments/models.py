@@ -166,7 +166,7 @@ class Comment(models.Model):
 
     @property
     def avatar_tone(self) -> int:
-        """One of six background colours, stable for a name (no hash leaks anywhere)."""
+        """One of six background colors, stable for a name (no hash leaks anywhere)."""
         return sum(map(ord, self.author_name)) % 6
 
     # State changes. Each records who moved the comment, when, from and to.

@@ -60,7 +60,7 @@ class SafetyNotice(models.Model):
 
 
 class SitePage(Page):
-    """Fields and behaviour every public page shares; not creatable on its own."""
+    """Fields and behavior every public page shares; not creatable on its own."""
 
     og_type = "website"
 

@@ -25,7 +25,7 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
 
     tab.goto("/book/")
     violations["services"] = serious_violations_without_js(browser, live_site, "/book/")
-    tab.get_by_role("link", name=re.compile("Book iv hydration drip")).click()
+    tab.get_by_role("link", name=re.compile("Book IV hydration drip")).click()
     tab.get_by_label(re.compile("^I had my good-faith exam")).check()
     tab.get_by_label(re.compile("^Myers' cocktail: 45 minutes")).check()
     tab.get_by_label(re.compile("^Vitamin B12 shot")).check()

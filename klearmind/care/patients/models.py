@@ -90,7 +90,7 @@ class Patient(models.Model):
     status = models.CharField(
         max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
     )
-    # Spravato REMS: the patient is enrolled in the programme before the first dose.
+    # Spravato REMS: the patient is enrolled in the program before the first dose.
     rems_enrolled_on = EncryptedDateField("enrolled in the Spravato REMS on", null=True, blank=True)
     rems_patient_id = EncryptedCharField("Spravato REMS patient ID", max_length=40, blank=True)
     rems_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -138,7 +138,7 @@ class Patient(models.Model):
         ]
 
     def record_rems_enrolment(self, *, by, enrolled_on: datetime.date, patient_id: str) -> None:
-        """Record the patient's Spravato REMS enrolment: the day and the programme's ID."""
+        """Record the patient's Spravato REMS enrolment: the day and the program's ID."""
         if enrolled_on > timezone.localdate():
             raise ValidationError(
                 {"enrolled_on": "That day is still to come: enter the day of enrolment."},

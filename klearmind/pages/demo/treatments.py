@@ -4,8 +4,8 @@ from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, Servic
 from .spec import (
     NIMH_DEPRESSION,
     book_consultation,
+    book_hydration,
     both_notices,
-    call_to_action,
     heading,
     notice,
     page,
@@ -123,12 +123,7 @@ IV_HYDRATION = page(
             "health or medicines change. When you book a drip online we ask whether you "
             "need one and take you to its booking first.</p>"
         ),
-        call_to_action(
-            "Book a drip",
-            "Choose your drip from the menu above and book it online, or ask us first.",
-            "contact",
-            "Ask us about a drip",
-        ),
+        book_hydration(),
     ],
 )
 
@@ -155,7 +150,7 @@ def condition(title, slug, summary, *paragraphs, spravato=False):
         summary=summary,
         search_description=summary,
         body=[
-            heading(f"Living with {title.lower()}"),
+            heading(f"Living with {title if title.isupper() else title.lower()}"),
             paragraph(paragraphs[0]),
             heading("How ketamine therapy may help"),
             *(paragraph(html) for html in paragraphs[1:]),

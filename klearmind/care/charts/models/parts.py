@@ -268,7 +268,7 @@ REQUIRED_REMS_FIELDS = {
     "sedation": "sedation",
     "dissociation": "dissociation",
     "respiratory_depression": "respiratory depression",
-    "hospitalised": "hospitalisation or emergency visit",
+    "hospitalised": "hospitalization or emergency visit",
 }
 
 
