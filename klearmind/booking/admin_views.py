@@ -19,7 +19,7 @@ from klearmind.audit.services import record
 from . import desk
 from .availability import Place
 from .forms import CalendarFilterForm, InvitationForm, MoveForm, StaffBookingForm
-from .models import Appointment, Location
+from .models import Appointment, AppointmentStatus, Location
 from .models.appointments import new_form_token, posted_form_token
 from .services import (
     Patient,
@@ -123,9 +123,21 @@ def render_appointment(request, visit, move_form, *, status: int = 200):
         "visit": visit,
         "show_contact": show_contact,
         "move_form": move_form,
-        "actions": ACTIONS,
+        "actions": allowed_actions(visit),
     }
     return TemplateResponse(request, "booking/admin/appointment.html", context, status=status)
+
+
+def allowed_actions(visit) -> dict[str, str]:
+    """The status buttons that would succeed now: the rest are hidden, not refused later."""
+    booked = visit.status == AppointmentStatus.BOOKED
+    allowed = {
+        "arrived": booked and visit.arrival_refusal() is None,
+        "completed": visit.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED),
+        "no_show": booked and visit.no_show_refusal() is None,
+        "cancel": booked,
+    }
+    return {action: label for action, label in ACTIONS.items() if allowed[action]}
 
 
 @require_POST
