@@ -18,8 +18,14 @@ from klearmind.audit.services import record
 
 from . import desk
 from .availability import Place
-from .forms import CalendarFilterForm, InvitationForm, MoveForm, StaffBookingForm
-from .models import Appointment, AppointmentStatus, Location
+from .forms import (
+    CalendarFilterForm,
+    InvitationForm,
+    MoveForm,
+    ScheduleForm,
+    StaffBookingForm,
+)
+from .models import Appointment, AppointmentStatus, Location, Provider
 from .models.appointments import new_form_token, posted_form_token
 from .services import (
     Patient,
@@ -51,7 +57,7 @@ def read_filters(request):
     return form, location, day, data.get("view") or "day", data.get("provider")
 
 
-def audit_listing(request, location, detail: str, visits) -> None:
+def audit_listing(request, place, detail: str, visits) -> None:
     """One event per page that shows patients' names, naming the appointments shown."""
     if request.user.has_perm(CONTACT):
         shown = ", ".join(str(visit.pk) for visit in visits) or "none"
@@ -59,7 +65,7 @@ def audit_listing(request, location, detail: str, visits) -> None:
             action=AuditEvent.Action.VIEW,
             request=request,
             target_type="booking.appointment",
-            detail=f"{detail} at {location}: appointments {shown}",
+            detail=f"{detail} at {place}: appointments {shown}",
         )
 
 
@@ -85,6 +91,32 @@ def calendar(request):
 
 
 @protected_view(MANAGE)
+def my_schedule(request):
+    """The signed-in clinician's own visits, a day or a week, at every location."""
+    provider = Provider.objects.filter(user=request.user).first()
+    form = ScheduleForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    zone = timezone.get_current_timezone()
+    day, view = data.get("day") or timezone.localdate(), data.get("view") or "day"
+    first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
+    days = [first + datetime.timedelta(days=n) for n in range(7 if view == "week" else 1)]
+    context = {"provider": provider, "filters": form, "view": view, "day": day}
+    if provider is not None:
+        start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
+        visits = desk.schedule_of(provider, start, start + datetime.timedelta(days=len(days)))
+        step = datetime.timedelta(days=len(days))
+        context |= {
+            "days": desk.by_day(visits, days, zone),
+            "count": len(visits),
+            "show_names": request.user.has_perm(CONTACT),
+            "previous": "?" + urlencode({"view": view, "day": first - step}),
+            "next": "?" + urlencode({"view": view, "day": first + step}),
+        }
+        audit_listing(request, provider, f"schedule {view} of {first}", visits)
+    return TemplateResponse(request, "booking/admin/my_schedule.html", context)
+
+
+@protected_view(MANAGE)
 def day_sheet(request):
     form, location, day, _, provider = read_filters(request)
     if location is None:  # nothing set up yet: the calendar says what to do
@@ -106,7 +138,10 @@ def day_sheet(request):
 @protected_view(MANAGE)
 def appointment(request, pk: int):
     visit = get_object_or_404(
-        Appointment.objects.for_calendar().select_related("series", "booked_by"), pk=pk
+        Appointment.objects.for_calendar().select_related(
+            "series", "booked_by", "status_changed_by"
+        ),
+        pk=pk,
     )
     local = visit.local_start
     move_form = MoveForm(

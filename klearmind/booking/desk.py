@@ -79,3 +79,21 @@ def _fill(grid: Grid, visits, *, column_of, zone) -> Grid:
     grid.count = len(visits)
     grid.visits = list(visits)
     return grid
+
+
+def schedule_of(provider, start, end) -> list[Appointment]:
+    """One provider's visits in [start, end), at every location, cancelled ones left out."""
+    return list(
+        Appointment.objects.for_calendar()
+        .filter(provider=provider, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status="cancelled")
+        .order_by("starts_at")
+    )
+
+
+def by_day(visits, days: list[datetime.date], zone) -> list[tuple[datetime.date, list]]:
+    """The visits grouped under each of `days`, in `zone`, an empty list for a free day."""
+    grouped = {day: [] for day in days}
+    for visit in visits:
+        grouped.setdefault(visit.starts_at.astimezone(zone).date(), []).append(visit)
+    return [(day, grouped[day]) for day in days]

@@ -184,6 +184,11 @@ class CalendarFilterForm(forms.Form):
     )
 
 
+class ScheduleForm(forms.Form):
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
+
+
 # The largest id a database row can have (a signed 64-bit integer).
 LARGEST_ID = 2**63 - 1
 
