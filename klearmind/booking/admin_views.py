@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.encryption.keys import email_lookup_hash
 
 from . import desk
 from .availability import Place
@@ -24,10 +25,13 @@ from .forms import (
     MoveForm,
     ScheduleForm,
     StaffBookingForm,
+    VisitChooserForm,
 )
 from .models import Appointment, AppointmentStatus, Location, Provider
 from .models.appointments import new_form_token, posted_form_token
+from .month import build_month, month_bounds, parse_month
 from .services import (
+    BOOKING_HORIZON_DAYS,
     Patient,
     SlotUnavailable,
     book_appointment,
@@ -214,7 +218,17 @@ def appointment_move(request, pk: int):
 
 @protected_view(MANAGE)
 def book(request):
-    form = StaffBookingForm(request.POST or None)
+    """Book for a caller: choose the visit, a day from the month of free times and a time
+    (with its chair and provider), then the patient, found by e-mail or typed in."""
+    chooser = VisitChooserForm(request.GET if "service" in request.GET else None)
+    context = {"chooser": chooser, "token": new_form_token()}
+    initial = {}
+    if chooser.is_valid():
+        initial = choose_visit(chooser.cleaned_data, context)
+    initial |= find_patient(request, context)
+    form = StaffBookingForm(request.POST or None, initial=initial)
+    if context.get("times") is not None:
+        form.offer_times(context["times"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = Place(data["location"], at_home=data["at_home_visit"])
@@ -234,9 +248,57 @@ def book(request):
         else:
             messages.success(request, "Booked; the patient gets a confirmation e-mail.")
             return redirect("booking_admin:appointment", visit.pk)
-    context = {"form": form, "token": new_form_token()}
+    context["form"] = form
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "booking/admin/book.html", context, status=status)
+
+
+def choose_visit(data, context) -> dict:
+    """The month of free days for the chosen visit and, once a day is chosen, its free times."""
+    service, location, at_home = data["service"], data["location"], data["at_home_visit"]
+    place = Place(location, at_home=at_home)
+    today = timezone.now().astimezone(location.zone).date()
+    last_month = (today + datetime.timedelta(days=BOOKING_HORIZON_DAYS)).replace(day=1)
+    first = min(parse_month(data["month"] or None, today=today), last_month)
+    month_start, month_end = month_bounds(first)
+    free = desk.free_days(service, place, max(month_start, today), month_end)
+    query = {"service": service.pk, "location": location.pk, "at_home_visit": at_home or ""}
+    context |= {
+        "month": build_month(first, free, today=today, last_month=last_month),
+        "month_query": "?" + urlencode(query) + "&month=",
+        "day_base": "?" + urlencode({**query, "month": f"{first:%Y-%m}"}) + "&day=",
+        "place": place,
+    }
+    day = data.get("day")
+    if day is None:
+        return {}
+    context |= {"chosen_day": day, "times": desk.free_times(service, place, day)}
+    return {"service": service, "location": location, "at_home_visit": at_home, "day": day}
+
+
+def find_patient(request, context) -> dict:
+    """A caller who booked before, found by the keyed hash of their e-mail; only for a role
+    that may see patients' contact details, and audited."""
+    email = request.GET.get("find", "").strip()
+    context["may_find"] = request.user.has_perm(CONTACT)
+    if not email or not context["may_find"]:
+        return {}
+    context["find"] = email
+    found = (
+        Appointment.objects.filter(patient_email_hash=email_lookup_hash(email))
+        .order_by("-created_at")
+        .first()
+    )
+    context["found"] = found
+    if found is None:
+        return {}
+    record(
+        action=AuditEvent.Action.VIEW,
+        request=request,
+        target=found,
+        detail="found by e-mail to book for a caller",
+    )
+    return {"name": found.patient_name, "email": found.patient_email, "phone": found.patient_phone}
 
 
 @protected_view("booking.add_invitation")
