@@ -220,7 +220,9 @@ def appointment_move(request, pk: int):
 def book(request):
     """Book for a caller: choose the visit, a day from the month of free times and a time
     (with its chair and provider), then the patient, found by e-mail or typed in."""
-    chooser = VisitChooserForm(request.GET if "service" in request.GET else None)
+    chooser = VisitChooserForm(
+        request.GET if "service" in request.GET else None, auto_id="visit_%s"
+    )
     context = {"chooser": chooser, "token": new_form_token()}
     initial = {}
     if chooser.is_valid():

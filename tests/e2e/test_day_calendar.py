@@ -53,3 +53,19 @@ def test_on_a_phone_the_chairs_scroll_under_a_fixed_time_column(page, sign_in, s
     assert scroller.evaluate("box => box.scrollLeft") > 0
     assert abs(time_cell.bounding_box()["x"] - before) < 1  # the time column stays
     screenshots(page, "21-day-calendar-390")
+
+
+def test_the_desk_picks_a_free_time_with_its_chair_and_provider(page, sign_in, screenshots):
+    sign_in(page, "rosa.delgado")
+    page.goto("/admin/booking/book/")
+    visit = page.get_by_role("form", name="Choose the visit")
+    visit.get_by_label("Service").select_option(label="IV hydration drip")
+    visit.get_by_label("Location").select_option(label="Sacramento")
+    visit.get_by_role("button", name="Show free days").click()
+    page.locator(".booking-admin__month td a").first.click()
+    page.wait_for_load_state("networkidle")
+    times = page.locator(".booking-admin__times label").all_inner_texts()
+    assert times, "the first free day lists free times"
+    assert all(" · chair " in label and " · " in label.split("chair")[-1] for label in times)
+    assert page.get_by_label("Patient's full name").is_visible()
+    screenshots(page, "22-book-for-a-caller")
