@@ -202,6 +202,8 @@ PROVIDERS = [
     ("Sam Whitfield, RN", NURSING, {"roseville": WEEKDAYS}, [0, 2, 4]),
 ]
 
+PROVIDER_LOGINS = {"Dr. Maya Ellison, MD": roles.CLINICIAN}
+
 UPCOMING = [  # days from today, location, service, patient
     (1, "sacramento", "good-faith-exam", ("Morgan Lee", "morgan.lee@example.com")),
     (1, "sacramento", "iv-hydration", ("Morgan Lee", "morgan.lee@example.com")),
@@ -315,6 +317,7 @@ def ensure_providers(report, locations, services) -> None:
                 provider=provider, weekday=day, starts="10:00", ends="17:00"
             )
         report.created.append(f"provider {name}")
+    link_demo_logins(report)
     reyes = Provider.objects.filter(name="Jordan Reyes, NP").first()
     if reyes and not reyes.time_off.exists():
         day = timezone.localdate() + datetime.timedelta(days=8)
@@ -326,6 +329,17 @@ def ensure_providers(report, locations, services) -> None:
             reason="Conference",
         )
         report.created.append("one day of time off")
+
+
+def link_demo_logins(report) -> None:
+    """Providers are staff: the demo clinician's login is the provider of the demo's series,
+    so "My schedule" and the charts' "given by" have something to show."""
+    for name, role in PROVIDER_LOGINS.items():
+        user = demo_user(role)
+        if user is None or Provider.objects.filter(user=user).exists():
+            continue
+        if Provider.objects.filter(name=name, user__isnull=True).update(user=user):
+            report.created.append(f"{name} linked to the login {user.get_username()}")
 
 
 def ensure_closures(report, locations) -> None:

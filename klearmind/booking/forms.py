@@ -10,7 +10,7 @@ from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
 from .menu import NO_DRIP, variant_label
-from .models import Location, Provider, Service, VariantKind
+from .models import Location, OnlineBooking, Provider, Service, VariantKind
 from .models.appointments import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -190,6 +190,33 @@ class PatientForm(forms.Form):
         return self.cleaned_data.get("series") == "series"
 
 
+def staff_service_label(service: Service) -> str:
+    if service.online_booking == OnlineBooking.STAFF:
+        return f"{service.name} (staff only)"
+    return service.name
+
+
+def free_time_label(free) -> str:
+    where = f"chair {free.chair}" if free.chair else "no chair"
+    return f"{free.starts_at:%-I:%M %p} · {where} · {free.provider}"
+
+
+class VisitChooserForm(forms.Form):
+    """The front desk's first step: which visit, where, and which month and day to show."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.active(), label="Service")
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("page"), label="Location"
+    )
+    at_home_visit = forms.BooleanField(label="Home visit sent from this location", required=False)
+    month = forms.CharField(required=False, widget=forms.HiddenInput)
+    day = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].label_from_instance = staff_service_label
+
+
 class StaffBookingForm(PatientForm):
     """The front desk books for a caller: the same checks, plus the service, place and time."""
 
@@ -202,11 +229,33 @@ class StaffBookingForm(PatientForm):
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
 
     field_order = ["service", "location", "at_home_visit", "day", "time"]
+    # Written for the person at the desk, not for the patient.
+    STAFF_WORDING = {
+        "name": ("Patient's full name", ""),
+        "email": ("Patient's e-mail", "The confirmation and the reminder go here."),
+        "phone": ("Patient's phone", ""),
+        "home_address": ("Address of the home visit", "Street, number, apartment, city."),
+    }
 
     def __init__(self, *args, **kwargs):
         data = args[0] if args else kwargs.get("data")
-        at_home = bool(data and data.get("at_home_visit"))
+        initial = kwargs.get("initial") or {}
+        at_home = bool((data and data.get("at_home_visit")) or initial.get("at_home_visit"))
         super().__init__(*args, at_home=at_home, offers_series=False, **kwargs)
+        for name, (label, help_text) in self.STAFF_WORDING.items():
+            if name in self.fields:
+                self.fields[name].label, self.fields[name].help_text = label, help_text
+        self.fields["service"].label_from_instance = staff_service_label
+
+    def offer_times(self, times) -> None:
+        """The visit and its day were chosen above: they ride along hidden, and the time is
+        one of the day's free times, each named with its chair and provider."""
+        for name in ("service", "location", "at_home_visit", "day"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["time"].label = "Free time"
+        self.fields["time"].widget = forms.RadioSelect(
+            choices=[(f"{free.starts_at:%H:%M}", free_time_label(free)) for free in times]
+        )
 
     def starts_at(self) -> datetime.datetime:
         zone = self.cleaned_data["location"].zone
@@ -238,6 +287,11 @@ class CalendarFilterForm(forms.Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.all(), required=False, empty_label="All providers"
     )
+
+
+class ScheduleForm(forms.Form):
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
 
 
 # The largest id a database row can have (a signed 64-bit integer).

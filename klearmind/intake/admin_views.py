@@ -196,7 +196,10 @@ def assign(request, pk: int):
         submission=submission, clinician=clinician, by=request.user, request=request
     )
     messages.success(
-        request, f"Assigned to {clinician.get_username()}." if clinician else "Unassigned."
+        request,
+        f"Assigned to {clinician.get_full_name() or clinician.get_username()}."
+        if clinician
+        else "Unassigned.",
     )
     return redirect("intake_admin:detail", pk)
 

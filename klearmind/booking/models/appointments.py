@@ -28,6 +28,8 @@ EMAIL_MAX_LENGTH = 254
 PHONE_MAX_LENGTH = 30
 ADDRESS_MAX_LENGTH = 300
 INVITATION_DAYS = 30
+# How long before its start a visit can be marked arrived (a patient early for a visit).
+ARRIVAL_OPENS = datetime.timedelta(hours=1)
 NOTICE_REFUSALS = {
     "cancel": "This visit is less than %(hours)s hours away, so it can no longer be cancelled "
     "online.",
@@ -330,7 +332,33 @@ class Appointment(models.Model):
                 params={"hours": self.service.cancellation_notice_hours},
             )
 
+    def arrival_refusal(self, *, now: datetime.datetime | None = None) -> ValidationError | None:
+        """Why the visit cannot be marked arrived now, or None: only on its own day in the
+        location's time, from ARRIVAL_OPENS before its start, so a visit days away cannot be."""
+        now = now or timezone.now()
+        today = now.astimezone(self.location.zone).date()
+        if today > self.local_start.date():
+            return ValidationError(
+                "This visit's day is over; it can no longer be marked arrived.", code="day_over"
+            )
+        if today < self.local_start.date() or now < self.starts_at - ARRIVAL_OPENS:
+            return ValidationError(
+                "A visit can be marked arrived only on its day, from an hour before it starts.",
+                code="too_early",
+            )
+        return None
+
+    def no_show_refusal(self, *, now: datetime.datetime | None = None) -> ValidationError | None:
+        """Why the visit cannot be marked a no-show now, or None: only once it has started."""
+        if self.starts_at > (now or timezone.now()):
+            return ValidationError(
+                "A visit that has not started yet cannot be a no-show.", code="not_started"
+            )
+        return None
+
     def mark_arrived(self, *, by) -> None:
+        if refusal := self.arrival_refusal():
+            raise refusal
         self._change_status(AppointmentStatus.ARRIVED, by=by, allowed=(AppointmentStatus.BOOKED,))
 
     def mark_completed(self, *, by) -> None:
@@ -341,10 +369,8 @@ class Appointment(models.Model):
         )
 
     def mark_no_show(self, *, by) -> None:
-        if self.starts_at > timezone.now():
-            raise ValidationError(
-                "A visit that has not started yet cannot be a no-show.", code="not_started"
-            )
+        if refusal := self.no_show_refusal():
+            raise refusal
         self._change_status(AppointmentStatus.NO_SHOW, by=by, allowed=(AppointmentStatus.BOOKED,))
 
     def cancel(self, *, by=None, reason: str = "") -> None:

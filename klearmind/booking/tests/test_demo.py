@@ -19,6 +19,8 @@ class DemoBookingTests(TestCase):
         assert Service.objects.get(slug="iv-hydration").online_booking == "anyone"
         assert Service.objects.get(slug="iv-ketamine-infusion").online_booking == "invited"
         assert Provider.objects.count() == 4
+        linked = Provider.objects.get(name="Dr. Maya Ellison, MD").user
+        assert linked is not None and linked.username == "daniel.okafor"
         assert Closure.objects.filter(reason="Christmas Day").count() == 2
         assert Appointment.objects.filter(starts_at__gt=timezone.now(), series=None).count() >= 3
 
