@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+comma := ,
 
 .PHONY: run test install lint audit browser bench drills clean
 
@@ -35,8 +36,12 @@ browser:
 test: $(STAMP) browser lint
 	@bash scripts/run-tests.sh $(PY)
 
+# `make bench`: the public pages under load. `make bench BENCH_SCALE=large`: every staff screen
+# and periodic job on a small and a large clinic (bench/README.md, "Years of data").
+BENCH_SCALE ?=
 bench: $(STAMP)
-	@bash bench/run.sh $(PY)
+	@if [ -n "$(BENCH_SCALE)" ]; then $(PY) -m bench.scale --sizes $(if $(filter small,$(BENCH_SCALE)),small,small$(comma)$(BENCH_SCALE)); \
+	else bash bench/run.sh $(PY); fi
 
 # The load and fault drills, one after another (about 20 minutes); see README, Reliability.
 drills: $(STAMP)

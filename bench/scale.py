@@ -538,6 +538,7 @@ def run_on(database: str, sizes: list[str], runs: int) -> list[Row]:
             with throwaway.reporting_failures(site):
                 site.manage("migrate", "--no-input")
                 site.manage("load_demo")
+                site.manage("collectstatic", "--no-input")
             done = subprocess.run(
                 [
                     sys.executable,
