@@ -590,8 +590,12 @@ def main(argv: list[str] | None = None) -> int:
     databases = options.databases.split(",")
     if databases == ["auto"]:
         databases = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
+    load = os.getloadavg()[0]
     results = {database: run_on(database, sizes, options.runs) for database in databases}
-    print("Staff screens and periodic jobs: medians of", options.runs, "runs")
+    print(
+        f"Staff screens and periodic jobs: medians of {options.runs} runs; {os.cpu_count()} "
+        f"CPUs, load average {load:.2f} before the run"
+    )
     print(
         f"budgets: screens <= {SCREEN_BUDGET_MS} ms, jobs with nothing due <= {JOB_BUDGET_MS} "
         f"ms, one booking <= {BOOKING_BUDGET_MS} ms at the {sizes[-1]} size; queries equal at "
