@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-comma := ,
 
 .PHONY: run test install lint audit browser bench drills clean
 
@@ -40,7 +39,8 @@ test: $(STAMP) browser lint
 # and periodic job on a small and a large clinic (bench/README.md, "Years of data").
 BENCH_SCALE ?=
 bench: $(STAMP)
-	@if [ -n "$(BENCH_SCALE)" ]; then $(PY) -m bench.scale --sizes $(if $(filter small,$(BENCH_SCALE)),small,small$(comma)$(BENCH_SCALE)); \
+	@if [ -n "$(BENCH_SCALE)" ]; then sizes=small; [ "$(BENCH_SCALE)" = small ] || sizes=small,$(BENCH_SCALE); \
+		$(PY) -m bench.scale --sizes $$sizes; \
 	else bash bench/run.sh $(PY); fi
 
 # The load and fault drills, one after another (about 20 minutes); see README, Reliability.
