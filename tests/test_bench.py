@@ -114,8 +114,8 @@ def test_wrk_errors_are_counted_and_named():
 
 
 class ScaleTests(TestCase):
-    """`python -m bench.scale` at a tiny size on the demo clinic: every row measured at both
-    sizes, with a verdict."""
+    """`python -m bench.scale` at the tiny size on the demo clinic: every row measured, with
+    a verdict."""
 
     @classmethod
     def setUpTestData(cls):
@@ -125,15 +125,15 @@ class ScaleTests(TestCase):
         from klearmind.scheduler.jobs import enabled_jobs
 
         with override_settings(PAGE_CACHE_SECONDS=0), self.captureOnCommitCallbacks():
-            rows = scale.measure(["none", "tiny"], runs=1)
+            rows = scale.measure(["tiny"], runs=1)
         names = [row.name for row in rows]
         for name in ("patient record", "audit list", "calendar, week", "sitemap", "one booking"):
             assert name in names
         assert {job.name for job in enabled_jobs()} <= set(names)
         for row in rows:
             assert not row.error, row.error
-            assert set(row.ms) == set(row.queries) == {"none", "tiny"}, row.name
-        printed = scale.table(rows, ["none", "tiny"], "sqlite").splitlines()
+            assert set(row.ms) == set(row.queries) == {"tiny"}, row.name
+        printed = scale.table(rows, ["tiny"], "sqlite").splitlines()
         assert printed[0].split(" | ")[-1].strip() == "verdict"
         assert len(printed) == 2 + len(rows)
         assert all(line.split(" | ")[-1].strip() in ("PASS", "FAIL") for line in printed[2:])

@@ -307,3 +307,13 @@ class AuditListCostTests(TestCase):
         page = self.client.get(REPORT).content.decode()
         assert "rn.alvarez" in page
         assert "never.logged" not in page
+
+    def test_a_page_of_the_list_is_read_through_the_time_index(self):
+        page = AuditEvent.objects.order_by("-occurred_at", "-pk")[50:100]
+        sql, params = page.query.sql_with_params()
+        if connection.vendor != "sqlite":  # PostgreSQL's planner scans a table this small
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "audit_occurred_at_idx" in plan, plan
