@@ -145,6 +145,10 @@ class AuditLogReportView(ReportView):
         )
         return streamed_csv_download(f"{self.get_filename()}.csv", rows, header=header)
 
+    def write_xlsx(self, queryset, output):
+        """Read a chunk at a time too; the workbook itself is built in memory."""
+        return super().write_xlsx(queryset.iterator(chunk_size=EXPORT_CHUNK), output)
+
     def render_to_response(self, context, **response_kwargs):
         if self.is_export:
             services.record(

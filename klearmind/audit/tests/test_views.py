@@ -249,6 +249,16 @@ class AuditExportRangeTests(TestCase):
         query = f"?occurred_at_from={start}&occurred_at_to={end}&export=csv"
         assert self.exported(query) == ["day-90", "day-91", "last-year"]
 
+    def test_the_spreadsheet_holds_the_same_range(self):
+        from openpyxl import load_workbook
+
+        response = self.client.get(REPORT + "?action=view&export=xlsx")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        assert [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+            "today",
+            "day-90",
+        ]
+
     def test_a_start_after_the_end_is_refused_with_the_dates_kept(self):
         response = self.client.get(
             REPORT + "?occurred_at_from=2026-11-20&occurred_at_to=2026-11-02&export=csv"
