@@ -35,8 +35,13 @@ browser:
 test: $(STAMP) browser lint
 	@bash scripts/run-tests.sh $(PY)
 
+# `make bench`: the public pages under load. `make bench BENCH_SCALE=large`: every staff screen
+# and periodic job on a small and a large clinic (bench/README.md, "Years of data").
+BENCH_SCALE ?=
 bench: $(STAMP)
-	@bash bench/run.sh $(PY)
+	@if [ -n "$(BENCH_SCALE)" ]; then sizes=small; [ "$(BENCH_SCALE)" = small ] || sizes=small,$(BENCH_SCALE); \
+		$(PY) -m bench.scale --sizes $$sizes; \
+	else bash bench/run.sh $(PY); fi
 
 # The load and fault drills, one after another (about 20 minutes); see README, Reliability.
 drills: $(STAMP)

@@ -1,10 +1,12 @@
 """The benchmark's pieces that decide what it reports: the comment poster and the verdicts."""
 
+import io
 import json
 
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, TestCase, override_settings
 
-from bench import commenter, report, wrk
+from bench import commenter, report, scale, wrk
 from bench.loadgen import LoadResult
 from klearmind.comments.models import Comment, CommentStatus
 from klearmind.comments.tests.test_views import CommentFormTestCase
@@ -109,3 +111,55 @@ def test_wrk_errors_are_counted_and_named():
     assert (result.requests, result.errors, result.rps) == (100, 10, 100.0)
     assert (result.p50_ms, result.p99_ms) == (1.5, 1200.0)
     assert result.error_detail == "read 2, timeout 5, non-2xx/3xx 3"
+
+
+class ScaleTests(TestCase):
+    """`python -m bench.scale` at the tiny size on the demo clinic: every row measured, with
+    a verdict."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo", stdout=io.StringIO())
+
+    def test_the_table_has_every_screen_and_job_with_a_verdict(self):
+        from klearmind.scheduler.jobs import enabled_jobs
+
+        with override_settings(PAGE_CACHE_SECONDS=0), self.captureOnCommitCallbacks():
+            rows = scale.measure(["tiny"], runs=1)
+        names = [row.name for row in rows]
+        for name in ("patient record", "audit list", "calendar, week", "sitemap", "one booking"):
+            assert name in names
+        assert {job.name for job in enabled_jobs()} <= set(names)
+        for row in rows:
+            assert not row.error, row.error
+            assert set(row.ms) == set(row.queries) == {"tiny"}, row.name
+        printed = scale.table(rows, ["tiny"], "sqlite").splitlines()
+        assert printed[0].split(" | ")[-1].strip() == "verdict"
+        assert len(printed) == 2 + len(rows)
+        assert all(line.split(" | ")[-1].strip() in ("PASS", "FAIL") for line in printed[2:])
+
+    def test_the_clinic_grows_to_the_size_asked(self):
+        from klearmind.audit.models import AuditEvent
+        from klearmind.care.models import Patient
+
+        grower = scale.Grower()
+        patients, events = Patient.objects.count(), AuditEvent.objects.count()
+        grower.grow(scale.size_counts("tiny"))
+        assert Patient.objects.count() == patients + 3
+        assert AuditEvent.objects.count() == events + 100
+        assert Patient.objects.with_email("bench.patient3@example.org").exists()
+        grower.grow(scale.size_counts("tiny"))  # already that size: nothing more
+        assert Patient.objects.count() == patients + 3
+
+
+def test_a_slow_screen_or_changing_query_count_fails():
+    fast = scale.Row(
+        "screen", "a", 150, ms={"small": 10, "large": 149}, queries={"small": 3, "large": 3}
+    )
+    slow = scale.Row(
+        "screen", "b", 150, ms={"small": 10, "large": 151}, queries={"small": 3, "large": 3}
+    )
+    growing = scale.Row(
+        "screen", "c", 150, ms={"small": 1, "large": 1}, queries={"small": 3, "large": 4}
+    )
+    assert [row.verdict("large") for row in (fast, slow, growing)] == ["PASS", "FAIL", "FAIL"]

@@ -214,12 +214,21 @@ def queue_email(submission: Submission, kind: str, recipient: str) -> None:
         enqueue(kind=outbox_kind(kind), recipient=recipient, about=submission, once=True)
 
 
+# The stale drafts erased per statement: each found by the index on updated_at, each batch
+# deleted by key without reading (or decrypting) the answers.
+DRAFT_ERASURE_BATCH = 500
+
+
 def erase_stale_drafts(*, now: datetime.datetime | None = None) -> int:
     """Delete unfinished drafts untouched for the retention period, except urgent ones no
-    clinician has reviewed yet; return how many."""
+    clinician has reviewed yet; return how many. With none stale, one look-up of the index."""
     days = IntakeSettings.load().draft_retention_days
-    deleted, _ = Draft.objects.stale(days=days, now=now).delete()
-    return deleted
+    stale = Draft.objects.stale(days=days, now=now).order_by("updated_at", "pk")
+    erased = 0
+    while ids := list(stale.values_list("pk", flat=True)[:DRAFT_ERASURE_BATCH]):
+        deleted, _ = Draft.objects.filter(pk__in=ids).only("pk").delete()
+        erased += deleted
+    return erased
 
 
 def erase_candidate_data(*, email: str) -> int:

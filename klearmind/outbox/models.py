@@ -87,7 +87,12 @@ class OutgoingMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["about_type", "about_id"], name="outbox_about")]
+        indexes = [
+            models.Index(fields=["about_type", "about_id"], name="outbox_about"),
+            # The sweep's two questions, each answered from an index whatever the history.
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due"),
+            models.Index(fields=["status", "claimed_at"], name="outbox_status_claimed"),
+        ]
         constraints = [
             # A message sent once per recipient (a comment's approval, a questionnaire's
             # receipt) is one row, however often the service runs.

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 # A message still queued this long after it was due, or claimed this long ago and not
 # finished, has lost its task. An SMTP send gives up well within it (EMAIL_TIMEOUT).
 SWEEP_GRACE = datetime.timedelta(minutes=5)
+# At most this many messages are re-queued by one sweep; the next sweep takes the rest.
+SWEEP_BATCH = 500
 
 
 @task()
@@ -70,9 +72,12 @@ def sweep_outbox() -> str:
 
 
 def sweep(*, now: datetime.datetime | None = None) -> list[int]:
+    """One indexed query when nothing is lost, however many messages were ever sent; the
+    work done is the lost messages', at most SWEEP_BATCH of them."""
     now = now or timezone.now()
     ids = []
-    for message in OutgoingMessage.objects.lost(now=now, grace=SWEEP_GRACE).order_by("pk"):
+    lost = OutgoingMessage.objects.lost(now=now, grace=SWEEP_GRACE)
+    for message in lost.only("pk", "status", "claimed_at").order_by("pk")[:SWEEP_BATCH]:
         # Conditional, like the claim: a worker that finished meanwhile keeps its result.
         if OutgoingMessage.objects.filter(
             pk=message.pk, status=message.status, claimed_at=message.claimed_at
