@@ -12,7 +12,7 @@ from django.utils import timezone
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
 
-from .setup import Location, Provider, Service
+from .setup import Location, Provider, Service, ServiceKind
 
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -191,6 +191,9 @@ class Appointment(models.Model):
     )
     cancel_reason = models.CharField(max_length=200, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The calendar event's SEQUENCE (RFC 5545): one more on every change of time or status,
+    # so a calendar app takes the newest e-mailed .ics over an older one.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -231,6 +234,11 @@ class Appointment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AppointmentStatus.BOOKED
+
+    @property
+    def by_phone(self) -> bool:
+        """A phone consultation: the clinic calls the patient, nobody comes to a place."""
+        return self.service.kind == ServiceKind.CONSULTATION
 
     def notice_deadline(self) -> datetime.datetime:
         return self.starts_at - datetime.timedelta(hours=self.service.cancellation_notice_hours)
@@ -287,7 +295,9 @@ class Appointment(models.Model):
         self.status = status
         self.status_changed_at = timezone.now()
         self.status_changed_by = by
-        self.save(update_fields=["status", "status_changed_at", "status_changed_by", *extra])
+        self.sequence += 1
+        fields = ["status", "status_changed_at", "status_changed_by", "sequence", *extra]
+        self.save(update_fields=fields)
 
 
 def new_form_token() -> str:
