@@ -120,7 +120,9 @@ class CalendarFollowsChangesTests(TestCase):
     def test_the_file_is_built_when_the_e_mail_is_sent_from_the_visit_as_it_stands(self):
         visit = book(self.clinic, self.clinic.at(DAY, 10))
         confirmation = services.queue_email(visit, kind=EmailKind.CONFIRMATION)
-        services.move_appointment(appointment=visit, starts_at=self.clinic.at(DAY, 15), by=self.desk)
+        services.move_appointment(
+            appointment=visit, starts_at=self.clinic.at(DAY, 15), by=self.desk
+        )
         mail.outbox.clear()
         assert deliver.call(message_id=confirmation.pk) == "sent"
         _, event = the_event(mail.outbox[0])
