@@ -5,6 +5,7 @@ names the number we call, never an address."""
 import datetime
 
 import icalendar
+import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
@@ -110,10 +111,8 @@ class CalendarFollowsChangesTests(TestCase):
     def test_a_refused_move_changes_no_sequence(self):
         visit = book(self.clinic, self.clinic.at(DAY, 10))
         book(self.clinic, self.clinic.at(DAY, 14), patient=PATIENT)
-        try:
+        with pytest.raises(services.SlotUnavailable):
             services.move_appointment(appointment=visit, starts_at=self.clinic.at(DAY, 14))
-        except services.SlotUnavailable:
-            pass
         visit.refresh_from_db()
         assert visit.sequence == 0
 
