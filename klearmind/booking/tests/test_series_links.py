@@ -2,6 +2,7 @@
 one visit or all the remaining ones; moving all keeps the series' spacing and is all or none."""
 
 import datetime
+from unittest import mock
 
 import icalendar
 import pytest
@@ -10,13 +11,13 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client, TestCase
 
-from klearmind.accounts.tests.factories import staff
+from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking import services
-from klearmind.booking.models import AppointmentStatus, Closure
+from klearmind.booking.models import AppointmentStatus, Closure, Series, ServiceKind
 from klearmind.booking.services import SlotUnavailable, plan_series
 
-from .factories import PATIENT, make_clinic, open_visit
+from .factories import PATIENT, make_clinic, make_provider, make_service, open_visit
 
 NOW = datetime.datetime(2026, 12, 1, 16, tzinfo=datetime.UTC)  # Tuesday 8:00 in Sacramento
 DAY = datetime.date(2026, 12, 3)
@@ -246,3 +247,99 @@ class PatientLinkTests(SeriesCase):
         assert "changed in another window" in text(response)
         statuses = set(self.series.appointments.values_list("status", flat=True))
         assert statuses == {AppointmentStatus.CANCELLED}
+
+
+@time_machine.travel(NOW, tick=False)
+class StaffSeriesTests(SeriesCase):
+    def setUp(self):
+        super().setUp()
+        self.desk = staff("Front desk")
+        self.client = Client(enforce_csrf_checks=True)
+        sign_in(self.client, self.desk)
+        self.url = f"/admin/booking/series/{self.series.pk}/"
+
+    def test_the_series_page_lists_every_visit_and_is_audited(self):
+        page = self.client.get(self.url)
+        for visit in self.visits:
+            assert f"{visit.local_start:%A %-d %B %Y}, 10:00 AM" in text(page)
+        assert "Dana Reyes" in text(page)
+        event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, target_type="booking.series")
+        assert event.actor == self.desk and str(self.visits[5].pk) in event.detail
+        visit_page = self.client.get(f"/admin/booking/appointments/{self.visits[2].pk}/")
+        assert self.url in visit_page.content.decode()
+
+    def test_the_front_desk_moves_the_whole_series_for_a_caller(self):
+        fields = form_fields(self.client.get(self.url))
+        fields.update(
+            {
+                "location": self.clinic.location.pk,
+                "day": (DAY + days(1)).isoformat(),
+                "time": "13:00",
+            }
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url + "move/", fields)
+        assert response["Location"] == self.url
+        assert self.local_starts() == [self.clinic.at(DAY + days(1 + 2 * n), 13) for n in range(6)]
+        assert AuditEvent.objects.filter(detail="move series", actor=self.desk).count() == 6
+        assert len(mail.outbox) == 1
+
+    def test_a_move_without_room_for_every_visit_is_refused_with_the_reason(self):
+        Closure.objects.create(
+            location=self.clinic.location,
+            starts_on=DAY + days(5),
+            ends_on=DAY + days(40),
+            reason="Renovation",
+        )
+        fields = form_fields(self.client.get(self.url))
+        fields.update(
+            {
+                "location": self.clinic.location.pk,
+                "day": (DAY + days(1)).isoformat(),
+                "time": "13:00",
+            }
+        )
+        response = self.client.post(self.url + "move/", fields)
+        assert response.status_code == 400
+        assert "so nothing has changed" in text(response)
+        assert self.local_starts() == self.starts
+
+    def test_the_front_desk_cancels_the_remaining_visits(self):
+        fields = form_fields(self.client.get(self.url))
+        self.client.post(self.url + "cancel/", fields)
+        statuses = set(self.series.appointments.values_list("status", flat=True))
+        assert statuses == {AppointmentStatus.CANCELLED}
+        assert AuditEvent.objects.filter(detail="cancel series", actor=self.desk).count() == 6
+        assert "No visit of this series is left" in text(self.client.get(self.url))
+
+    def test_the_front_desk_books_a_whole_series_for_a_caller(self):
+        ketamine = make_service(self.clinic.location, slug="ketamine", kind=ServiceKind.KETAMINE)
+        make_provider("Nurse", [ketamine], location=self.clinic.location)
+        url = "/admin/booking/series/book/"
+        fields = form_fields(self.client.get(url))
+        fields.update(
+            {
+                "service": ketamine.pk,
+                "location": self.clinic.location.pk,
+                "day": (DAY + days(1)).isoformat(),
+                "time": "09:00",
+                "name": "Sam Ortiz",
+                "email": "sam@example.org",
+                "phone": "(916) 555-0100",
+            }
+        )
+        with mock.patch("klearmind.booking.clearance.is_accepted", return_value=True):
+            proposed = self.client.post(url, fields)
+            assert "Friday 4 December 2026, 9:00 AM" in text(proposed)
+            soup = BeautifulSoup(proposed.content, "html.parser")
+            starts = [field["value"] for field in soup.find_all("input", {"name": "series_start"})]
+            assert len(starts) == 6
+            confirm = {**fields, "series_start": starts, "confirm": "1"}
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post(url, confirm)
+            self.client.post(url, confirm)  # a double click books nothing more
+        booked = Series.objects.exclude(pk=self.series.pk).get()
+        assert response["Location"] == f"/admin/booking/series/{booked.pk}/"
+        assert booked.appointments.count() == 6
+        assert set(booked.appointments.values_list("booked_by", flat=True)) == {self.desk.pk}
+        assert len(mail.outbox) == 1
