@@ -2,6 +2,7 @@
 one visit or all the remaining ones; moving all keeps the series' spacing and is all or none."""
 
 import datetime
+import threading
 from unittest import mock
 
 import icalendar
@@ -9,7 +10,9 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.test import Client, TestCase
+from django.db import connection, connections
+from django.test import Client, TestCase, TransactionTestCase
+from django.utils import timezone
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
@@ -343,3 +346,47 @@ class StaffSeriesTests(SeriesCase):
         assert booked.appointments.count() == 6
         assert set(booked.appointments.values_list("booked_by", flat=True)) == {self.desk.pk}
         assert len(mail.outbox) == 1
+
+
+@pytest.mark.clock  # the series starts a week from today
+@pytest.mark.postgres
+class TwoTabsRaceTests(TransactionTestCase):
+    """Two tabs open on the same series send "move all" at the same moment: one moves it,
+    the other is told the series changed, and every visit moved once."""
+
+    serialized_rollback = True  # keep Wagtail's root page and default site for other tests
+
+    def test_on_postgresql_one_of_two_tabs_moves_the_series(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("runs on PostgreSQL")
+        clinic = make_clinic(chairs=2)
+        first_day = timezone.localdate() + days(7)
+        starts = [clinic.at(first_day + days(2 * n), 10) for n in range(6)]
+        series = services.book_series(
+            service=clinic.service, place=clinic.place, starts=starts, patient=PATIENT
+        )
+        seen = plan_series(series).version
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def tab(hour: int) -> None:
+            try:
+                barrier.wait()
+                services.move_series(
+                    series=series, starts_at=clinic.at(first_day + days(1), hour), version=seen
+                )
+                outcomes.append("moved")
+            except SlotUnavailable as refusal:
+                outcomes.append(refusal.code)
+            finally:
+                connections["default"].close()
+
+        threads = [threading.Thread(target=tab, args=(hour,)) for hour in (13, 15)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["moved", "series_changed"]
+        visits = series.appointments.all()
+        assert set(visits.values_list("sequence", flat=True)) == {1}
+        assert len({visit.local_start.hour for visit in visits}) == 1
