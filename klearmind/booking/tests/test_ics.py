@@ -172,3 +172,10 @@ class PhoneConsultationTests(TestCase):
         where = page.find("main").get_text()  # the footer lists the clinics, as on every page
         assert "Phone call — we will call you on (916) 555-0199" in where
         assert "1 Test Street" not in where
+
+    def test_the_booking_steps_say_we_call_before_the_number_is_given(self):
+        start = self.clinic.at(DAY, 11).isoformat()
+        page = Client().get("/book/drip/midtown/details/", {"start": start})
+        where = BeautifulSoup(page.content, "html.parser").find("main").get_text()
+        assert "Phone call — we will call you on the phone number you give us" in where
+        assert "1 Test Street" not in where
