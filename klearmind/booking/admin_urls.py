@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views
+from . import admin_views, series_admin_views
 
 app_name = "booking_admin"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("appointments/<int:pk>/", admin_views.appointment, name="appointment"),
     path("appointments/<int:pk>/status/", admin_views.appointment_action, name="action"),
     path("appointments/<int:pk>/move/", admin_views.appointment_move, name="move"),
+    path("series/book/", series_admin_views.series_book, name="series_book"),
+    path("series/<int:pk>/", series_admin_views.series_detail, name="series"),
+    path("series/<int:pk>/move/", series_admin_views.series_move, name="series_move"),
+    path("series/<int:pk>/cancel/", series_admin_views.series_cancel, name="series_cancel"),
 ]

@@ -430,6 +430,7 @@ def book_series_in_progress(location: Location, service: Service) -> int:
             occupied_from=occupied_from,
             occupied_until=occupied_until,
             status=AppointmentStatus.COMPLETED if done else AppointmentStatus.BOOKED,
+            sequence=1 if done else 0,  # marked completed: its calendar event changed once
             patient_name="Jamie Fox",
             patient_email="jamie.fox@example.com",
             patient_phone="(916) 555-0133",

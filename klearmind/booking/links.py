@@ -49,6 +49,18 @@ def is_granted(session, key: str, pk: int) -> bool:
     return pk in session.get(key, [])
 
 
+def may_open_visit(session, appointment) -> bool:
+    """A visit opened with its link in this browser, or one of the same induction series: the
+    e-mail names the series by one link, and the patient acts on every visit of it."""
+    granted = session.get(VISITS_GRANTED, [])
+    if appointment.pk in granted:
+        return True
+    return (
+        bool(appointment.series_id)
+        and appointment.series.appointments.filter(pk__in=granted).exists()
+    )
+
+
 def appointment_token(appointment) -> str:
     return sign(appointment.pk, salt=APPOINTMENT_SALT)
 

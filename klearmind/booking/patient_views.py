@@ -28,19 +28,24 @@ from .links import (
     BadLink,
     appointment_id,
     grant,
-    is_granted,
+    may_open_visit,
     visit_link_expired,
     visit_path,
 )
 from .models import Appointment, Service
+from .models.appointments import new_form_token, posted_form_token
 from .month import build_month, month_bounds, parse_month
 from .services import (
     BOOKING_HORIZON_DAYS,
+    SeriesPlan,
     SlotUnavailable,
     cancel_appointment,
+    cancel_series,
     check_changeable,
     earliest_start,
     move_appointment,
+    move_series,
+    plan_series,
 )
 
 BAD_LINK = (
@@ -93,10 +98,8 @@ def by_grant(view):
 
     @private_page
     def wrapped(request, pk: int, *args, **kwargs):
-        appointment = None
-        if is_granted(request.session, VISITS_GRANTED, pk):
-            appointment = find_appointment(pk)
-        if appointment is None:
+        appointment = find_appointment(pk)
+        if appointment is None or not may_open_visit(request.session, appointment):
             return refused(request, NOT_OPENED, status=404)
         if visit_link_expired(appointment):
             return expired(request, appointment)
@@ -106,20 +109,34 @@ def by_grant(view):
 
 
 def describe(appointment: Appointment) -> dict:
-    series = []
-    if appointment.series_id:
-        series = list(
-            appointment.series.appointments.select_related("location__page").order_by("starts_at")
-        )
+    plan = plan_series(appointment.series) if appointment.series_id else None
     return {
         "appointment": appointment,
         "when": when(appointment),
         "where": where(appointment),
         "preparation": appointment.service.preparation(),
-        "series": series,
+        "series": series_rows(plan),
+        "plan": plan,
         "phone": appointment.location.page.phone,
         "inside_notice": appointment.inside_notice_window(),
     }
+
+
+def series_rows(plan: SeriesPlan | None) -> list[dict]:
+    """Each visit of the series with its time and place in words and what may be done now."""
+    if plan is None:
+        return []
+    return [
+        {
+            "visit": visit,
+            "number": number,
+            "when": when(visit),
+            "where": where(visit),
+            "changeable": visit in plan.changeable,
+            "kept": visit in plan.kept,
+        }
+        for number, visit in enumerate(plan.visits, start=1)
+    ]
 
 
 @by_grant
@@ -127,6 +144,8 @@ def appointment(request, appointment):
     context = describe(appointment)
     context["booked"] = "booked" in request.GET
     context["moved"] = "moved" in request.GET
+    context["series_moved"] = "series_moved" in request.GET
+    context["series_cancelled"] = "series_cancelled" in request.GET
     return TemplateResponse(request, "booking/appointment.html", context)
 
 
@@ -174,7 +193,69 @@ def reschedule(request, appointment):
     return TemplateResponse(request, "booking/reschedule.html", context, status=status)
 
 
-def choices(request, appointment, place) -> dict:
+@require_http_methods(["GET", "POST"])
+@by_grant
+def series_cancel(request, appointment):
+    """Cancel every remaining visit of the series at once (those inside the notice window
+    stay, and the page says so before anything is done)."""
+    if not appointment.series_id:
+        return redirect(visit_path(appointment, "booking:cancel"))
+    context = describe(appointment)
+    if request.method == "POST":
+        try:
+            cancel_series(
+                series=appointment.series,
+                reason="Cancelled by the patient online",
+                version=request.POST.get("version", ""),
+                token=posted_form_token(request.POST),
+            )
+        except SlotUnavailable as refusal:
+            context = describe(appointment)  # the series as it stands now
+            context["refusal"] = refusal.message
+        else:
+            return redirect(visit_path(appointment) + "?series_cancelled=1")
+    context["token"] = new_form_token()
+    status = 409 if context.get("refusal") else 200
+    return TemplateResponse(request, "booking/series_cancel.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@by_grant
+def series_reschedule(request, appointment):
+    """Move every remaining visit at once: the patient picks the first new time, the others
+    follow every two to three days; all of them move, or none."""
+    if not appointment.series_id:
+        return redirect(visit_path(appointment, "booking:reschedule"))
+    context = describe(appointment)
+    plan = context["plan"]
+    place = Place(appointment.location, appointment.at_home)
+    if request.method == "POST":
+        starts_at = parse_start(request.POST.get("start"))
+        try:
+            if starts_at is None:
+                raise SlotUnavailable("Please choose a new time.", code="no_time")
+            move_series(
+                series=appointment.series,
+                starts_at=starts_at,
+                place=place,
+                version=request.POST.get("version", ""),
+                token=posted_form_token(request.POST),
+            )
+        except SlotUnavailable as refusal:
+            context = describe(appointment)
+            plan = context["plan"]
+            context["error"] = refusal.message
+        else:
+            return redirect(visit_path(appointment) + "?series_moved=1")
+    if plan.changeable:
+        exclude = tuple(visit.pk for visit in plan.changeable)
+        context.update(choices(request, appointment, place, exclude=exclude))
+    context["token"] = new_form_token()
+    status = 409 if context.get("error") else 200
+    return TemplateResponse(request, "booking/series_reschedule.html", context, status=status)
+
+
+def choices(request, appointment, place, *, exclude: tuple[int, ...] = ()) -> dict:
     zone = place.location.zone
     today = timezone.now().astimezone(zone).date()
     last_day = today + datetime.timedelta(days=BOOKING_HORIZON_DAYS)
@@ -182,7 +263,11 @@ def choices(request, appointment, place) -> dict:
     start, end = month_bounds(first)
     start, end = max(start, today), min(end, last_day)
     schedule = load_schedule(
-        service=appointment.service, place=place, first=start, last=end, exclude=(appointment.pk,)
+        service=appointment.service,
+        place=place,
+        first=start,
+        last=end,
+        exclude=exclude or (appointment.pk,),
     )
     days = schedule.days(start, end, not_before=epoch(earliest_start(staff=False)))
     chosen = None

@@ -22,14 +22,17 @@ class Proposal:
     alternative: bool  # True when the time of day (or the day) differs from the first
 
 
-def propose_series(schedule: Schedule, first: Slot, *, not_before: int = 0) -> list[Proposal]:
+def propose_series(
+    schedule: Schedule, first: Slot, *, not_before: int = 0, count: int = SERIES_INFUSIONS
+) -> list[Proposal]:
     """The whole series: the first slot, then every 2–3 days the same time of day when free,
-    otherwise the nearest free time on those days, otherwise the next day with room."""
+    otherwise the nearest free time on those days, otherwise the next day with room. `count`
+    visits in all: fewer when the remaining visits of a series move together."""
     local_first = first.starts_at.astimezone(schedule.zone)
     first_day, time_of_day = local_first.date(), local_first.time()
     proposals = [Proposal(1, first, first_day, alternative=False)]
     previous = first_day
-    for number in range(2, SERIES_INFUSIONS + 1):
+    for number in range(2, count + 1):
         wanted_day = previous + datetime.timedelta(days=SERIES_GAP_DAYS[0])
         found = _next_slot(schedule, previous, time_of_day, first_day, not_before)
         if found is None:

@@ -19,6 +19,7 @@ from . import clearance, hooks
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
 from .emails import INVITATION, outbox_kind
 from .models import (
+    ACTIVE_STATUSES,
     Appointment,
     BookingRequest,
     EmailKind,
@@ -29,7 +30,7 @@ from .models import (
     Series,
     Service,
 )
-from .series import SERIES_INFUSIONS
+from .series import SERIES_GAP_DAYS, SERIES_INFUSIONS, SERIES_MAX_DAYS, propose_series
 from .tasks import send_reminder
 
 # How far ahead patients may book, and how soon: the front desk may book any free slot.
@@ -358,31 +359,38 @@ def move_appointment(
             staff=by is not None,
             exclude=(appointment.pk,),
         )
-        ends_at, occupied_from, occupied_until = occupied_span(
-            service=appointment.service, place=place, starts_at=starts_at
-        )
-        appointment.location, appointment.at_home = place.location, place.at_home
-        appointment.provider_id, appointment.chair = slot.provider_id, slot.chair
-        appointment.starts_at, appointment.ends_at = starts_at, ends_at
-        appointment.occupied_from, appointment.occupied_until = occupied_from, occupied_until
-        appointment.reminder_sent_at = None
-        appointment.save(
-            update_fields=[
-                "location",
-                "at_home",
-                "provider",
-                "chair",
-                "starts_at",
-                "ends_at",
-                "occupied_from",
-                "occupied_until",
-                "reminder_sent_at",
-            ]
-        )
+        place_visit(appointment, place=place, slot=slot)
         audit(AuditEvent.Action.CHANGE, appointment, by=by, request=request, detail="moved")
         queue_email(appointment, kind=EmailKind.MOVED)
         _schedule_reminder(appointment)
     return appointment
+
+
+def place_visit(appointment: Appointment, *, place: Place, slot: Slot) -> None:
+    """Put a visit in a free slot (found holding the lock): its calendar event changes."""
+    ends_at, occupied_from, occupied_until = occupied_span(
+        service=appointment.service, place=place, starts_at=slot.starts_at
+    )
+    appointment.location, appointment.at_home = place.location, place.at_home
+    appointment.provider_id, appointment.chair = slot.provider_id, slot.chair
+    appointment.starts_at, appointment.ends_at = slot.starts_at, ends_at
+    appointment.occupied_from, appointment.occupied_until = occupied_from, occupied_until
+    appointment.reminder_sent_at = None
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=[
+            "location",
+            "at_home",
+            "provider",
+            "chair",
+            "starts_at",
+            "ends_at",
+            "occupied_from",
+            "occupied_until",
+            "reminder_sent_at",
+            "sequence",
+        ]
+    )
 
 
 def check_changeable(appointment: Appointment, *, by) -> None:
@@ -405,6 +413,175 @@ def cancel_appointment(*, appointment: Appointment, by=None, reason: str = "") -
         appointment.cancel(by=by, reason=reason)
         queue_email(appointment, kind=EmailKind.CANCELLED)
     return appointment
+
+
+SERIES_CHANGED = (
+    "Your series changed in another window or tab while this page was open. Nothing has "
+    "changed here: please look at it again."
+)
+
+
+@dataclass(frozen=True)
+class SeriesPlan:
+    """A series as it stands for one person acting on it: the visits they may change now
+    (`changeable`), the booked ones they may not (inside the notice window, for a patient),
+    and a version that changes whenever any visit of the series changes."""
+
+    visits: list[Appointment]
+    changeable: list[Appointment]
+    kept: list[Appointment]
+    version: str
+
+
+def plan_series(series: Series, *, by=None, lock_rows: bool = False) -> SeriesPlan:
+    """The remaining visits of `series`: booked and not yet begun, each changeable unless a
+    patient (no `by`) is inside its notice window."""
+    visits = Appointment.objects.filter(series=series).select_related("service", "location__page")
+    if lock_rows:
+        visits = visits.select_for_update(of=("self",))
+    visits = list(visits.order_by("starts_at", "pk"))
+    now = timezone.now()
+    remaining = [visit for visit in visits if visit.is_open and visit.starts_at > now]
+    kept = [visit for visit in remaining if by is None and visit.inside_notice_window(now=now)]
+    changeable = [visit for visit in remaining if visit not in kept]
+    version = ".".join(f"{visit.pk}-{visit.sequence}-{visit.status}" for visit in visits)
+    return SeriesPlan(visits, changeable, kept, version)
+
+
+def check_series_version(plan: SeriesPlan, version: str | None) -> None:
+    if version is not None and version != plan.version:
+        raise SlotUnavailable(SERIES_CHANGED, code="series_changed")
+
+
+def cancel_series(
+    *,
+    series: Series,
+    by=None,
+    request=None,
+    reason: str = "",
+    version: str | None = None,
+    token: str = "",
+) -> list[Appointment]:
+    """Cancel every remaining visit of the series that may be cancelled now (a patient's
+    visits inside the notice window stay booked) and send one e-mail naming them. `version`,
+    when given, is the series as the person saw it: changed since, nothing is cancelled. A
+    form `token` sent again changes nothing more and returns the visit it changed."""
+    with transaction.atomic():
+        plan = plan_series(series, by=by, lock_rows=True)
+        if (earlier := already_booked(token)) is not None:
+            return [earlier]
+        check_series_version(plan, version)
+        if not plan.changeable:
+            raise SlotUnavailable(
+                "There is no visit left in this series that can be cancelled online.",
+                code="nothing_left",
+            )
+        for visit in plan.changeable:
+            visit.cancel(by=by, reason=reason)
+            audit(AuditEvent.Action.CHANGE, visit, by=by, request=request, detail="cancel series")
+        if token:
+            BookingRequest.objects.record(token=token, appointment=plan.changeable[0])
+        queue_series_email(plan.changeable, kind=EmailKind.CANCELLED)
+    return plan.changeable
+
+
+def move_series(
+    *,
+    series: Series,
+    starts_at: datetime.datetime,
+    place: Place | None = None,
+    by=None,
+    request=None,
+    version: str | None = None,
+    token: str = "",
+) -> list[Appointment]:
+    """Move every remaining visit of the series that may be moved now: the first to
+    `starts_at`, each next one two to three days later at the same time of day (series.py).
+    All or none: SlotUnavailable, and nothing changes, unless every one gets a free slot."""
+    with transaction.atomic():
+        first = Appointment.objects.filter(series=series).select_related("location").first()
+        if first is None:
+            raise SlotUnavailable("This series has no visits.", code="nothing_left")
+        place = place or Place(first.location, first.at_home)
+        lock(first.location, place.location, service=series.service)
+        plan = plan_series(series, by=by, lock_rows=True)
+        if (earlier := already_booked(token)) is not None:
+            return [earlier]
+        check_series_version(plan, version)
+        moving = plan.changeable
+        if not moving:
+            raise SlotUnavailable(
+                "There is no visit left in this series that can be moved online.",
+                code="nothing_left",
+            )
+        check_offered(service=series.service, place=place, staff=by is not None)
+        check_series_gap(plan, moving, starts_at, place)
+        for visit, slot in zip(moving, series_slots(moving, starts_at, place, by=by), strict=True):
+            place_visit(visit, place=place, slot=slot)
+            audit(AuditEvent.Action.CHANGE, visit, by=by, request=request, detail="move series")
+            _schedule_reminder(visit)
+        if token:
+            BookingRequest.objects.record(token=token, appointment=moving[0])
+        queue_series_email(moving, kind=EmailKind.MOVED)
+    return moving
+
+
+def check_series_gap(plan: SeriesPlan, moving, starts_at, place: Place) -> None:
+    """The moved visits keep the series' spacing from the visits that stay (done or kept)."""
+    staying = [
+        visit
+        for visit in plan.visits
+        if visit not in moving and visit.status in ACTIVE_STATUSES and visit.starts_at < starts_at
+    ]
+    if not staying:
+        return
+    zone = place.location.zone
+    last = max(visit.starts_at for visit in staying).astimezone(zone).date()
+    earliest = last + datetime.timedelta(days=SERIES_GAP_DAYS[0])
+    if starts_at.astimezone(zone).date() < earliest:
+        raise SlotUnavailable(
+            f"Infusions of a series are at least {SERIES_GAP_DAYS[0]} days apart, and a visit "
+            f"of yours stays on {last:%A %-d %B}. Please choose {earliest:%A %-d %B} or later.",
+            code="too_close",
+        )
+
+
+def series_slots(moving, starts_at, place: Place, *, by) -> list[Slot]:
+    """A free slot for each visit that moves, or SlotUnavailable naming why not."""
+    service = moving[0].service
+    exclude = tuple(visit.pk for visit in moving)
+    first = find_slot(
+        service=service, place=place, starts_at=starts_at, staff=by is not None, exclude=exclude
+    )
+    first_day = starts_at.astimezone(place.location.zone).date()
+    schedule = load_schedule(
+        service=service,
+        place=place,
+        first=first_day,
+        last=first_day + datetime.timedelta(days=SERIES_MAX_DAYS),
+        exclude=exclude,
+    )
+    not_before = epoch(earliest_start(staff=by is not None))
+    proposals = propose_series(schedule, first, not_before=not_before, count=len(moving))
+    slots = [proposal.slot for proposal in proposals]
+    if len(slots) < len(moving) or None in slots:
+        raise SlotUnavailable(
+            f"We could not find free times for all {len(moving)} visits within "
+            f"{SERIES_MAX_DAYS} days of that day, so nothing has changed. Please choose "
+            "another first day, or call us.",
+            code="series_incomplete",
+        )
+    return slots
+
+
+def queue_series_email(visits: list[Appointment], *, kind: str) -> OutgoingMessage:
+    """One e-mail for visits of a series changed together, with each one's calendar file."""
+    return enqueue(
+        kind=outbox_kind(kind),
+        recipient=visits[0].patient_email,
+        about=visits[0],
+        params={"visits": [visit.pk for visit in visits]},
+    )
 
 
 def change_status(*, appointment: Appointment, action: str, by, request=None) -> Appointment:

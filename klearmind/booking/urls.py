@@ -14,6 +14,12 @@ urlpatterns = [
     path("my-visit/<int:pk>/calendar.ics", patient_views.calendar, name="calendar"),
     path("my-visit/<int:pk>/cancel/", patient_views.cancel, name="cancel"),
     path("my-visit/<int:pk>/reschedule/", patient_views.reschedule, name="reschedule"),
+    path("my-visit/<int:pk>/series/cancel/", patient_views.series_cancel, name="series_cancel"),
+    path(
+        "my-visit/<int:pk>/series/reschedule/",
+        patient_views.series_reschedule,
+        name="series_reschedule",
+    ),
     path("<slug:service>/", views.place, name="place"),
     path("<slug:service>/<slug:place>/", views.month, name="month"),
     path("<slug:service>/<slug:place>/details/", views.details, name="details"),

@@ -12,7 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 @dataclass
 class Built:
     """A message ready to render: its subject and the context of its templates. A builder
-    mints any private link here, at send time, so no link is ever stored."""
+    mints any private link here, at send time, so no link is ever stored; likewise any
+    attachment, as (file name, content, MIME type with its parameters, such as
+    "text/calendar; method=REQUEST"), made from the record as it stands when sent."""
 
     subject: str
     context: dict[str, Any]

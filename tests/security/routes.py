@@ -51,6 +51,7 @@ READ_ONLY = {
     "booking:visit_link",
     "booking_admin:appointment",
     "booking_admin:calendar",
+    "booking_admin:series",
     "booking_admin:day_sheet",
     "care:check_in_link",
     "care_admin:attention",
@@ -111,6 +112,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     comment, submission = Comment.objects.first(), Submission.objects.first()
     enquiry = Enquiry.objects.first()
     visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
+    in_series = Appointment.objects.filter(status="booked", series__isnull=False).first()
     chart = InfusionChart.objects.first()
     patient = Patient.objects.filter(plans__isnull=False).first()
     measurement, plan = Measurement.objects.first(), patient.plans.first()
@@ -128,6 +130,8 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         "booking:details": reverse("booking:start") + "iv-hydration/sacramento/details/",
         "booking:cancel": visit_path(visit, "booking:cancel"),
         "booking:reschedule": visit_path(visit, "booking:reschedule"),
+        "booking:series_cancel": visit_path(in_series, "booking:series_cancel"),
+        "booking:series_reschedule": visit_path(in_series, "booking:series_reschedule"),
         "care:check_in": check_in_page_path(check_in),
         "staff sign-in": reverse("wagtailadmin_login"),
         "accounts:two_factor_verify": reverse("accounts:two_factor_verify"),
@@ -149,6 +153,13 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         "enquiries_admin:status": reverse("enquiries_admin:status", args=[enquiry.pk]),
         "booking_admin:book": reverse("booking_admin:book"),
         "booking_admin:invitations": reverse("booking_admin:invitations"),
+        "booking_admin:series_book": reverse("booking_admin:series_book"),
+        "booking_admin:series_move": reverse(
+            "booking_admin:series_move", args=[in_series.series_id]
+        ),
+        "booking_admin:series_cancel": reverse(
+            "booking_admin:series_cancel", args=[in_series.series_id]
+        ),
         "care_admin:patient_create": reverse("care_admin:patient_create"),
         "care_admin:open_chart": reverse("care_admin:open_chart", args=[visit.pk]),
         "care_admin:chart_section": reverse("care_admin:chart_section", args=[chart.pk, "vitals"]),

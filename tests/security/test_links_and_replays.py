@@ -179,6 +179,8 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
         routes = posting_routes()
         visit = Appointment.objects.filter(status="booked").order_by("-starts_at").first()
         open_visit(self.reader, visit)  # as the patient: the e-mailed link, then its address
+        in_series = Appointment.objects.filter(status="booked", series__isnull=False).first()
+        open_visit(self.reader, in_series)
         names = [
             "accounts:locked_logins",
             "accounts:session_keepalive",
@@ -193,6 +195,10 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
             "intake:email_link",
             "intake:show_link",
             "booking:reschedule",
+            "booking:series_reschedule",
+            "booking:series_cancel",
+            "booking_admin:series_move",
+            "booking_admin:series_cancel",
         ]
         for payload in PAYLOADS:
             for name in names:

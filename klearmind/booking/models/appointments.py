@@ -245,6 +245,9 @@ class Appointment(models.Model):
     dispatch_fee = models.DecimalField(
         max_digits=7, decimal_places=2, default=0, help_text="The home-visit fee when booked."
     )
+    # The calendar event's SEQUENCE (RFC 5545): one more on every change of time or status,
+    # so a calendar app takes the newest e-mailed .ics over an older one.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -315,6 +318,11 @@ class Appointment(models.Model):
     @exam_due.setter
     def exam_due(self, value: bool) -> None:
         self.__dict__["exam_due"] = value
+
+    @property
+    def by_phone(self) -> bool:
+        """A phone consultation: the clinic calls the patient, nobody comes to a place."""
+        return self.service.kind == ServiceKind.CONSULTATION
 
     def notice_deadline(self) -> datetime.datetime:
         return self.starts_at - datetime.timedelta(hours=self.service.cancellation_notice_hours)
@@ -395,7 +403,9 @@ class Appointment(models.Model):
         self.status = status
         self.status_changed_at = timezone.now()
         self.status_changed_by = by
-        self.save(update_fields=["status", "status_changed_at", "status_changed_by", *extra])
+        self.sequence += 1
+        fields = ["status", "status_changed_at", "status_changed_by", "sequence", *extra]
+        self.save(update_fields=fields)
 
 
 def new_form_token() -> str:

@@ -133,12 +133,13 @@ class OutboxTests(TestCase):
         assert deliver.call(message_id=email.pk) == "already sent or gone"
         assert len(mail.outbox) == 1
         assert mail.outbox[0].subject.startswith("Your visit is booked")
-        assert mail.outbox[0].attachments[0][0] == "klearmind-visit.ics"
+        assert mail.outbox[0].attachments[0][0] == "klearmind-visit-2026-12-03-1000.ics"
 
-    def test_a_cancellation_e_mail_has_no_calendar_file(self):
+    def test_a_cancellation_e_mail_carries_the_calendar_cancel(self):
         clinic = make_clinic()
         visit = book(clinic, clinic.at(DAY, 10))
         with self.captureOnCommitCallbacks(execute=True):
             services.cancel_appointment(appointment=visit)
         assert "is cancelled" in mail.outbox[0].subject
-        assert mail.outbox[0].attachments == []
+        [(_, content, mimetype)] = mail.outbox[0].attachments
+        assert mimetype.startswith("text/calendar") and "METHOD:CANCEL" in content
