@@ -12,7 +12,7 @@ from django.utils import timezone
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
 
-from .setup import Location, Provider, Service
+from .setup import DepositRule, Location, Provider, Service
 
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -61,6 +61,28 @@ class AppointmentQuerySet(models.QuerySet):
 
     def for_calendar(self):
         return self.select_related("service", "provider", "location__page")
+
+    def today_at(self, locations, *, now: datetime.datetime | None = None):
+        """Those starting today at these locations, each location's today in its own zone."""
+        now = now or timezone.now()
+        days = models.Q(pk__in=[])
+        for location in locations:
+            day = now.astimezone(location.zone).date()
+            start, end = (
+                datetime.datetime.combine(d, datetime.time(0), tzinfo=location.zone)
+                for d in (day, day + datetime.timedelta(days=1))
+            )
+            days |= models.Q(location=location, starts_at__gte=start, starts_at__lt=end)
+        return self.filter(days)
+
+    def unconfirmed(self):
+        """Booked online, not started yet, for a service with a deposit: the front desk calls
+        to confirm the visit and take the deposit."""
+        return self.filter(
+            status=AppointmentStatus.BOOKED,
+            booked_by__isnull=True,
+            starts_at__gte=timezone.now(),
+        ).exclude(service__deposit_rule=DepositRule.NONE)
 
     def due_reminders(self, *, now: datetime.datetime, ahead: datetime.timedelta):
         return self.filter(

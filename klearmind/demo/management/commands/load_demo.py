@@ -11,6 +11,7 @@ from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import load_intake_demo
 from klearmind.pages.demo import load_demo
+from klearmind.workday.demo import load_workday_demo
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(load_enquiries_demo())
         self.stdout.write(ensure_demo_booking().summary())
         self.stdout.write(load_care_demo().summary())
+        self.stdout.write(load_workday_demo())
         self.stdout.write(describe(logins))
 
     @staticmethod
