@@ -176,7 +176,7 @@ class ClinicianPanel(RolePanel):
         ]
 
     def extra(self) -> dict:
-        if not has_access(self.user, MANAGE):
+        if not (has_access(self.user, HEALTH) and has_access(self.user, MANAGE)):
             return {}
         visits = list(
             Appointment.objects.active()
