@@ -62,7 +62,8 @@ class FrontDeskPanelTests(TestCase):
         where, service, who = self.clinic.location, self.clinic.service, self.provider
         for n in range(size):
             for status in (Status.BOOKED, Status.ARRIVED, Status.COMPLETED, Status.CANCELLED):
-                visit(where, service, who, local_today(where, 1 + n % 20), status=status, by=self.desk)
+                at = local_today(where, 1 + n % 20)
+                visit(where, service, who, at, status=status, by=self.desk)
             EnquiryFactory()
             EnquiryFactory(status=EnquiryStatus.ANSWERED, answered_at=timezone.now())
             submission()
