@@ -263,7 +263,7 @@ class ModeratorPanel(RolePanel):
 
 class EditorPanel(RolePanel):
     name = "workday_editor"
-    heading = "Pages"
+    heading = "Drafts and moderation"
     intro = "Drafts and pages waiting for moderation; Wagtail's own lists follow below."
     order = 50
 
