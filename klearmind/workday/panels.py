@@ -71,6 +71,9 @@ class RolePanel(Component):
     heading = ""
     intro = ""
 
+    class Media:
+        css = {"all": ["workday/workday.css"]}
+
     def __init__(self, request):
         self.request = request
         self.user = request.user
