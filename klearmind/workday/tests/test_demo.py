@@ -16,11 +16,10 @@ from .test_panels import shown
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]  # the demo's visits are today
 
 ROWS = {
-    "rosa.delgado": ["arrived-at-sacramento", "new-enquiries", "questionnaires-to-call"],
+    "rosa.delgado": ["new-enquiries", "questionnaires-to-call"],
     "daniel.okafor": ["needs-attention", "todays-treatments", "rems-forms-due"],
     "olivia.marsh": [
         "visits-booked-today",
-        "new-candidates-today",
         "failed-outgoing-messages",
         "locked-logins",
     ],
