@@ -36,7 +36,7 @@ HEALTH_WORDS = (
     "pain",
     "suicid",
     "Venlafaxine",
-    "behavioural therapy",
+    "behavioral therapy",
     COMMENT,
 )
 

@@ -7,7 +7,7 @@ app (or `oathtool --totp -b KEY`).
 
 import os
 import secrets
-from base64 import b32encode
+from base64 import b32decode, b32encode
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,19 +72,31 @@ def logins_file() -> Path:
     return Path(settings.VAR_DIR) / "demo_logins.txt"
 
 
+def header() -> str:
+    return f"Demo staff logins for {settings.WAGTAILADMIN_BASE_URL}/admin/ :"
+
+
 def describe(logins: list[DemoLogin]) -> str:
-    header = f"Demo staff logins for {settings.WAGTAILADMIN_BASE_URL}/admin/ :"
-    return "\n".join([header, *(login.describe() for login in logins)])
+    return "\n".join([header(), *(login.describe() for login in logins)])
+
+
+def logins_text(logins: list[DemoLogin]) -> str:
+    """The file's text: the lines printed, with every password kept, even one staff changed
+    since (the next run needs it to see that it changed)."""
+    lines = [header()]
+    for login in logins:
+        line = f"  {login.username:<14} {login.role:<11} password {login.password}"
+        if login.authenticator_hex:
+            line += f"  authenticator key {login.authenticator_key}"
+        lines.append(line + ("" if login.still_valid else "  (password changed since)"))
+    return "\n".join(lines) + "\n"
 
 
 def ensure_demo_staff() -> list[DemoLogin]:
     """Create the demo staff once; later runs reprint their logins and change nothing."""
     kept = _read_logins()
     logins = [_ensure_person(person, kept.get(person.username)) for person in DEMO_STAFF]
-    _write_private(
-        logins_file(),
-        "".join(f"{x.username} {x.password} {x.authenticator_hex or '-'}\n" for x in logins),
-    )
+    _write_private(logins_file(), logins_text(logins))
     return logins
 
 
@@ -120,10 +132,30 @@ def _read_logins() -> dict[str, tuple[str, str]]:
         return {}
     kept = {}
     for line in path.read_text().splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            kept[parts[0]] = (parts[1], "" if parts[2] == "-" else parts[2])
+        login = parse_login_line(line)
+        if login is not None:
+            kept[login[0]] = login[1:]
     return kept
+
+
+def parse_login_line(line: str) -> tuple[str, str, str] | None:
+    """(username, password, authenticator key in hex) from a line of the logins file, or None
+    for its header. Reads the older three-column lines (the key in hex) too."""
+    parts = line.split()
+    if "password" in parts[1:-1]:
+        password = parts[parts.index("password") + 1]
+        key = parts[parts.index("key") + 1] if "key" in parts[:-1] else ""
+        return parts[0], password, _hex_key(key)
+    if len(parts) == 3 and not line.startswith(" "):
+        return parts[0], parts[1], "" if parts[2] == "-" else parts[2]
+    return None
+
+
+def _hex_key(base32_key: str) -> str:
+    if not base32_key:
+        return ""
+    padded = base32_key + "=" * (-len(base32_key) % 8)
+    return b32decode(padded).hex()
 
 
 def _write_private(path: Path, text: str) -> None:

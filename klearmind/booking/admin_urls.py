@@ -6,6 +6,7 @@ app_name = "booking_admin"
 
 urlpatterns = [
     path("", admin_views.calendar, name="calendar"),
+    path("my-schedule/", admin_views.my_schedule, name="my_schedule"),
     path("day-sheet/", admin_views.day_sheet, name="day_sheet"),
     path("book/", admin_views.book, name="book"),
     path("invitations/", admin_views.invitations, name="invitations"),

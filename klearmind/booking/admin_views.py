@@ -15,13 +15,23 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.encryption.keys import email_lookup_hash
 
 from . import desk
 from .availability import Place
-from .forms import CalendarFilterForm, InvitationForm, MoveForm, StaffBookingForm
-from .models import Appointment, Location
+from .forms import (
+    CalendarFilterForm,
+    InvitationForm,
+    MoveForm,
+    ScheduleForm,
+    StaffBookingForm,
+    VisitChooserForm,
+)
+from .models import Appointment, AppointmentStatus, Location, Provider
 from .models.appointments import new_form_token, posted_form_token
+from .month import build_month, month_bounds, parse_month
 from .services import (
+    BOOKING_HORIZON_DAYS,
     Patient,
     SlotUnavailable,
     book_appointment,
@@ -51,7 +61,7 @@ def read_filters(request):
     return form, location, day, data.get("view") or "day", data.get("provider")
 
 
-def audit_listing(request, location, detail: str, visits) -> None:
+def audit_listing(request, place, detail: str, visits) -> None:
     """One event per page that shows patients' names, naming the appointments shown."""
     if request.user.has_perm(CONTACT):
         shown = ", ".join(str(visit.pk) for visit in visits) or "none"
@@ -59,7 +69,7 @@ def audit_listing(request, location, detail: str, visits) -> None:
             action=AuditEvent.Action.VIEW,
             request=request,
             target_type="booking.appointment",
-            detail=f"{detail} at {location}: appointments {shown}",
+            detail=f"{detail} at {place}: appointments {shown}",
         )
 
 
@@ -85,6 +95,32 @@ def calendar(request):
 
 
 @protected_view(MANAGE)
+def my_schedule(request):
+    """The signed-in clinician's own visits, a day or a week, at every location."""
+    provider = Provider.objects.filter(user=request.user).first()
+    form = ScheduleForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    zone = timezone.get_current_timezone()
+    day, view = data.get("day") or timezone.localdate(), data.get("view") or "day"
+    first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
+    days = [first + datetime.timedelta(days=n) for n in range(7 if view == "week" else 1)]
+    context = {"provider": provider, "filters": form, "view": view, "day": day}
+    if provider is not None:
+        start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
+        visits = desk.schedule_of(provider, start, start + datetime.timedelta(days=len(days)))
+        step = datetime.timedelta(days=len(days))
+        context |= {
+            "days": desk.by_day(visits, days, zone),
+            "count": len(visits),
+            "show_names": request.user.has_perm(CONTACT),
+            "previous": "?" + urlencode({"view": view, "day": first - step}),
+            "next": "?" + urlencode({"view": view, "day": first + step}),
+        }
+        audit_listing(request, provider, f"schedule {view} of {first}", visits)
+    return TemplateResponse(request, "booking/admin/my_schedule.html", context)
+
+
+@protected_view(MANAGE)
 def day_sheet(request):
     form, location, day, _, provider = read_filters(request)
     if location is None:  # nothing set up yet: the calendar says what to do
@@ -106,7 +142,10 @@ def day_sheet(request):
 @protected_view(MANAGE)
 def appointment(request, pk: int):
     visit = get_object_or_404(
-        Appointment.objects.for_calendar().select_related("series", "booked_by"), pk=pk
+        Appointment.objects.for_calendar().select_related(
+            "series", "booked_by", "status_changed_by"
+        ),
+        pk=pk,
     )
     local = visit.local_start
     move_form = MoveForm(
@@ -123,9 +162,21 @@ def render_appointment(request, visit, move_form, *, status: int = 200):
         "visit": visit,
         "show_contact": show_contact,
         "move_form": move_form,
-        "actions": ACTIONS,
+        "actions": allowed_actions(visit),
     }
     return TemplateResponse(request, "booking/admin/appointment.html", context, status=status)
+
+
+def allowed_actions(visit) -> dict[str, str]:
+    """The status buttons that would succeed now: the rest are hidden, not refused later."""
+    booked = visit.status == AppointmentStatus.BOOKED
+    allowed = {
+        "arrived": booked and visit.arrival_refusal() is None,
+        "completed": visit.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED),
+        "no_show": booked and visit.no_show_refusal() is None,
+        "cancel": booked,
+    }
+    return {action: label for action, label in ACTIONS.items() if allowed[action]}
 
 
 @require_POST
@@ -167,7 +218,19 @@ def appointment_move(request, pk: int):
 
 @protected_view(MANAGE)
 def book(request):
-    form = StaffBookingForm(request.POST or None)
+    """Book for a caller: choose the visit, a day from the month of free times and a time
+    (with its chair and provider), then the patient, found by e-mail or typed in."""
+    chooser = VisitChooserForm(
+        request.GET if "service" in request.GET else None, auto_id="visit_%s"
+    )
+    context = {"chooser": chooser, "token": new_form_token()}
+    initial = {}
+    if chooser.is_valid():
+        initial = choose_visit(chooser.cleaned_data, context)
+    initial |= find_patient(request, context)
+    form = StaffBookingForm(request.POST or None, initial=initial)
+    if context.get("times") is not None:
+        form.offer_times(context["times"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = Place(data["location"], at_home=data["at_home_visit"])
@@ -187,9 +250,57 @@ def book(request):
         else:
             messages.success(request, "Booked; the patient gets a confirmation e-mail.")
             return redirect("booking_admin:appointment", visit.pk)
-    context = {"form": form, "token": new_form_token()}
+    context["form"] = form
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "booking/admin/book.html", context, status=status)
+
+
+def choose_visit(data, context) -> dict:
+    """The month of free days for the chosen visit and, once a day is chosen, its free times."""
+    service, location, at_home = data["service"], data["location"], data["at_home_visit"]
+    place = Place(location, at_home=at_home)
+    today = timezone.now().astimezone(location.zone).date()
+    last_month = (today + datetime.timedelta(days=BOOKING_HORIZON_DAYS)).replace(day=1)
+    first = min(parse_month(data["month"] or None, today=today), last_month)
+    month_start, month_end = month_bounds(first)
+    free = desk.free_days(service, place, max(month_start, today), month_end)
+    query = {"service": service.pk, "location": location.pk, "at_home_visit": at_home or ""}
+    context |= {
+        "month": build_month(first, free, today=today, last_month=last_month),
+        "month_query": "?" + urlencode(query) + "&month=",
+        "day_base": "?" + urlencode({**query, "month": f"{first:%Y-%m}"}) + "&day=",
+        "place": place,
+    }
+    day = data.get("day")
+    if day is None:
+        return {}
+    context |= {"chosen_day": day, "times": desk.free_times(service, place, day)}
+    return {"service": service, "location": location, "at_home_visit": at_home, "day": day}
+
+
+def find_patient(request, context) -> dict:
+    """A caller who booked before, found by the keyed hash of their e-mail; only for a role
+    that may see patients' contact details, and audited."""
+    email = request.GET.get("find", "").strip()
+    context["may_find"] = request.user.has_perm(CONTACT)
+    if not email or not context["may_find"]:
+        return {}
+    context["find"] = email
+    found = (
+        Appointment.objects.filter(patient_email_hash=email_lookup_hash(email))
+        .order_by("-created_at")
+        .first()
+    )
+    context["found"] = found
+    if found is None:
+        return {}
+    record(
+        action=AuditEvent.Action.VIEW,
+        request=request,
+        target=found,
+        detail="found by e-mail to book for a caller",
+    )
+    return {"name": found.patient_name, "email": found.patient_email, "phone": found.patient_phone}
 
 
 @protected_view("booking.add_invitation")

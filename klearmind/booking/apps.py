@@ -7,6 +7,11 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self):
-        from . import emails
+        from klearmind.clinic import link_targets
+
+        from . import emails, menu
+        from .flow import place_choices, service_choices
 
         emails.register()
+        menu.connect()
+        link_targets.register(services=service_choices, places=place_choices)

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q
+from django.core.validators import MaxValueValidator
+from django.db.models import F, Max, Prefetch, Q, Subquery
 
 from .models import Appointment, Closure, Location, Provider, ProviderHours, Service, TimeOff
 
@@ -246,12 +247,9 @@ def load_schedule(
     ):
         plans[off.provider_id].away.append((epoch(off.starts_at), epoch(off.ends_at)))
     chair_busy: dict[int, list[Interval]] = {}
-    booked = (
-        Appointment.objects.occupying(range_start, range_end)
-        .filter(Q(location=location, at_home=False) | Q(provider__in=plans))
-        .exclude(pk__in=exclude)
-        .values_list("provider_id", "location_id", "chair", "occupied_from", "occupied_until")
-    )
+    booked = booked_between(
+        location, list(plans), range_start, range_end, exclude=exclude
+    ).values_list("provider_id", "location_id", "chair", "occupied_from", "occupied_until")
     for provider_id, location_id, chair, occupied_from, occupied_until in booked:
         interval = (epoch(occupied_from), epoch(occupied_until))
         if provider_id in plans:
@@ -270,6 +268,48 @@ def load_schedule(
         length=service.duration_minutes * 60,
         after=service.buffer_after_minutes * 60 + travel,
     )
+
+
+def booked_between(
+    location: Location,
+    provider_ids: list[int],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    exclude: tuple[int, ...] = (),
+):
+    """The active visits holding a chair of `location` (in the clinic) or one of the providers
+    at some time in [start, end): the one read behind every free slot and every booking."""
+    return (
+        Appointment.objects.occupying(start, end, longest=longest_occupancy())
+        .filter(Q(location=location, at_home=False) | Q(provider__in=provider_ids))
+        .exclude(pk__in=exclude)
+    )
+
+
+def validated_maximum(model, name: str) -> int:
+    field = model._meta.get_field(name)
+    return next(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
+
+
+def longest_occupancy() -> datetime.timedelta:
+    """The longest time one visit can hold a chair or a provider: the longest service with its
+    buffers, plus travel both ways. The largest of what the services and locations say now
+    (one small query) and of what their fields allow, since a visit booked before a service
+    was shortened keeps its longer time (docs/decisions/036)."""
+    travel = Location.objects.order_by("-travel_buffer_minutes").values("travel_buffer_minutes")
+    now = Service.objects.aggregate(
+        span=Max(F("duration_minutes") + F("buffer_before_minutes") + F("buffer_after_minutes")),
+        travel=Max(Subquery(travel[:1])),
+    )
+    allowed_span = sum(
+        validated_maximum(Service, name)
+        for name in ("duration_minutes", "buffer_before_minutes", "buffer_after_minutes")
+    )
+    allowed_travel = validated_maximum(Location, "travel_buffer_minutes")
+    span = max(now["span"] or 0, allowed_span)
+    travel_minutes = max(now["travel"] or 0, allowed_travel)
+    return datetime.timedelta(minutes=span + 2 * travel_minutes)
 
 
 def hours_by_weekday(hours) -> dict[int, list[tuple[datetime.time, datetime.time]]]:

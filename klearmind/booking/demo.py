@@ -16,6 +16,7 @@ from klearmind.encryption.keys import email_lookup_hash
 from klearmind.pages.models import LocationPage, ServicePage
 
 from .availability import Place, load_schedule, occupied_span
+from .menu import DripChoice, has_menu, read_choice
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -29,7 +30,9 @@ from .models import (
     Series,
     Service,
     ServiceKind,
+    ServiceVariant,
     TimeOff,
+    VariantKind,
 )
 from .series import SERIES_INFUSIONS
 from .services import Patient, issue_invitation, lock, reserve_slot
@@ -79,7 +82,7 @@ SERVICES = [
         "name": "Spravato session",
         "kind": ServiceKind.SPRAVATO,
         "summary": "Esketamine nasal spray under supervision, with at least two hours of "
-        "observation afterwards, as the REMS programme requires.",
+        "observation afterwards, as the REMS program requires.",
         "duration_minutes": 135,
         "buffer_before_minutes": 15,
         "buffer_after_minutes": 15,
@@ -99,7 +102,7 @@ SERVICES = [
         "duration_minutes": 45,
         "buffer_before_minutes": 10,
         "buffer_after_minutes": 10,
-        "price": Decimal("175"),
+        "price": Decimal("149"),
         "at_home": True,
         "online_booking": OnlineBooking.ANYONE,
         "preparation_notes": "Eat a light meal and drink water beforehand.",
@@ -123,9 +126,74 @@ SERVICES = [
         "where": ["sacramento", "roseville"],
         "page": "iv-ketamine-infusion",
     },
+    {
+        "slug": "good-faith-exam",
+        "name": "Good-faith exam",
+        "kind": ServiceKind.GOOD_FAITH_EXAM,
+        "summary": "A short, free call with a clinician that California requires before your "
+        "first IV hydration drip, once a year after that, and when your health changes.",
+        "duration_minutes": 15,
+        "price": Decimal("0"),
+        "needs_chair": False,
+        "online_booking": OnlineBooking.ANYONE,
+        "cancellation_notice_hours": 2,
+        "where": ["sacramento", "roseville"],
+        "page": "iv-hydration",
+    },
 ]
 
-TREATMENT = ["free-consultation", "iv-ketamine-infusion", "spravato-session", "ketamine-booster"]
+# The IV hydration menu: the one price list the booking and the service page show.
+DRIP_MENU = [
+    (VariantKind.DRIP, "Hydration", "1 L of normal saline or lactated Ringer's solution", 45, 149),
+    (
+        VariantKind.DRIP,
+        "Myers' cocktail",
+        "1 L of fluids with magnesium, calcium, B-complex vitamins, vitamin B12 and vitamin C",
+        45,
+        199,
+    ),
+    (
+        VariantKind.DRIP,
+        "Immunity",
+        "1 L of fluids with vitamin C, zinc and B-complex vitamins",
+        45,
+        219,
+    ),
+    (
+        VariantKind.DRIP,
+        "Recovery",
+        "1 L of lactated Ringer's with B-complex vitamins, magnesium and, if needed, "
+        "anti-nausea medicine",
+        60,
+        229,
+    ),
+    (VariantKind.DRIP, "NAD+", "250 mg of NAD+ in 500 mL of saline, given slowly", 120, 399),
+    (
+        VariantKind.ADD_ON,
+        "Anti-nausea medicine",
+        "Ondansetron in the line, for a queasy stomach",
+        0,
+        "34.50",
+    ),
+    (VariantKind.ADD_ON, "Vitamin B12 shot", "A quick injection in the arm", 0, 25),
+    (VariantKind.ADD_ON, "Extra half liter of fluids", "For a long day in the heat", 15, 45),
+]
+DRIP_MENU_SERVICE = "iv-hydration"
+EXAM_SERVICE = "good-faith-exam"
+CLINICIANS = ["Dr. Maya Ellison, MD", "Jordan Reyes, NP"]
+# What the demo's drip visits were booked as: Morgan had the exam first, Avery has not yet.
+DEMO_DRIPS = {
+    "morgan.lee@example.com": ("Myers' cocktail", []),
+    "avery.patel@example.com": ("NAD+", ["Anti-nausea medicine"]),
+}
+
+TREATMENT = [
+    "free-consultation",
+    "iv-ketamine-infusion",
+    "spravato-session",
+    "ketamine-booster",
+    "good-faith-exam",
+]
 NURSING = ["free-consultation", "iv-hydration", "iv-ketamine-infusion"]
 PROVIDERS = [
     ("Dr. Maya Ellison, MD", TREATMENT, {"sacramento": [0, 2, 4], "roseville": [1, 3]}, []),
@@ -134,7 +202,10 @@ PROVIDERS = [
     ("Sam Whitfield, RN", NURSING, {"roseville": WEEKDAYS}, [0, 2, 4]),
 ]
 
+PROVIDER_LOGINS = {"Dr. Maya Ellison, MD": roles.CLINICIAN}
+
 UPCOMING = [  # days from today, location, service, patient
+    (1, "sacramento", "good-faith-exam", ("Morgan Lee", "morgan.lee@example.com")),
     (1, "sacramento", "iv-hydration", ("Morgan Lee", "morgan.lee@example.com")),
     (1, "roseville", "free-consultation", ("Casey Brooks", "casey.brooks@example.com")),
     (2, "sacramento", "spravato-session", ("Riley Chen", "riley.chen@example.com")),
@@ -161,7 +232,9 @@ def ensure_demo_booking() -> BookingDemoReport:
         if not locations:
             return report
         services = ensure_services(report, locations)
+        ensure_drip_menu(report, services.get(DRIP_MENU_SERVICE))
         ensure_providers(report, locations, services)
+        ensure_exam_clinicians(services.get(EXAM_SERVICE))
         ensure_closures(report, locations)
         if not Appointment.objects.exists():
             book_demo_visits(report, locations, services)
@@ -197,6 +270,31 @@ def ensure_services(report, locations) -> dict[str, Service]:
     return services
 
 
+def ensure_drip_menu(report, service: Service | None) -> None:
+    """The IV hydration menu, on a drip service that has none yet (one the database copied
+    from the old service page keeps its rows)."""
+    if service is None or service.variants.exists():
+        return
+    for order, (kind, name, description, minutes, price) in enumerate(DRIP_MENU):
+        ServiceVariant.objects.create(
+            service=service,
+            kind=kind,
+            name=name,
+            description=description,
+            minutes=minutes,
+            price=Decimal(price),
+            sort_order=order,
+        )
+    report.created.append(f"a menu of {len(DRIP_MENU)} drips and add-ons")
+
+
+def ensure_exam_clinicians(service: Service | None) -> None:
+    """The clinicians give the good-faith exam, in a demo loaded before it existed too."""
+    if service is not None and not service.providers.exists():
+        for provider in Provider.objects.filter(name__in=CLINICIANS):
+            provider.services.add(service)
+
+
 def ensure_providers(report, locations, services) -> None:
     for name, offered, clinic_days, home_days in PROVIDERS:
         if Provider.objects.filter(name=name).exists():
@@ -219,6 +317,7 @@ def ensure_providers(report, locations, services) -> None:
                 provider=provider, weekday=day, starts="10:00", ends="17:00"
             )
         report.created.append(f"provider {name}")
+    link_demo_logins(report)
     reyes = Provider.objects.filter(name="Jordan Reyes, NP").first()
     if reyes and not reyes.time_off.exists():
         day = timezone.localdate() + datetime.timedelta(days=8)
@@ -230,6 +329,17 @@ def ensure_providers(report, locations, services) -> None:
             reason="Conference",
         )
         report.created.append("one day of time off")
+
+
+def link_demo_logins(report) -> None:
+    """Providers are staff: the demo clinician's login is the provider of the demo's series,
+    so "My schedule" and the charts' "given by" have something to show."""
+    for name, role in PROVIDER_LOGINS.items():
+        user = demo_user(role)
+        if user is None or Provider.objects.filter(user=user).exists():
+            continue
+        if Provider.objects.filter(name=name, user__isnull=True).update(user=user):
+            report.created.append(f"{name} linked to the login {user.get_username()}")
 
 
 def ensure_closures(report, locations) -> None:
@@ -258,14 +368,28 @@ def book_demo_visits(report, locations, services) -> None:
             address = f"2400 J Street, Sacramento, CA {area[0] if area else '95816'}"
         else:
             place, address = Place(locations[key]), ""
-        slot = first_free(service, place, next_weekday(today, offset), after=datetime.time(10))
+        choice = demo_drip(service, email, at_home=place.at_home)
+        service = service.lasting(choice.minutes) if choice else service
+        after = datetime.time(8 if service.is_good_faith_exam else 10)
+        slot = first_free(service, place, next_weekday(today, offset), after=after)
         if slot is None:
             continue
         lock(place.location, service=service)
         patient = Patient(name, email, "(916) 555-0100", address)
-        reserve_slot(service=service, place=place, starts_at=slot, patient=patient, by=desk)
+        visit = reserve_slot(service=service, place=place, starts_at=slot, patient=patient, by=desk)
+        if choice is not None:
+            choice.record(visit)
         booked += 1
     report.created.append(f"{booked} appointments")
+
+
+def demo_drip(service: Service, email: str, *, at_home: bool) -> DripChoice | None:
+    if email not in DEMO_DRIPS or not has_menu(service):
+        return None
+    drip, add_ons = DEMO_DRIPS[email]
+    menu = {variant.name: str(variant.pk) for variant in service.variants.active()}
+    picked = [menu[name] for name in add_ons if name in menu]
+    return read_choice(service, menu.get(drip), picked, at_home=at_home)
 
 
 def next_weekday(day: datetime.date, offset: int) -> datetime.date:

@@ -4,7 +4,9 @@ and calls, and a week with the days as columns. Hours are rows, in the location'
 import datetime
 from dataclasses import dataclass, field
 
-from .models import Appointment, Location
+from .availability import epoch, load_schedule
+from .models import Appointment, Location, Provider
+from .services import earliest_start
 
 HOME_LANE = "At home"
 NO_CHAIR_LANE = "Phone / no chair"
@@ -79,3 +81,50 @@ def _fill(grid: Grid, visits, *, column_of, zone) -> Grid:
     grid.count = len(visits)
     grid.visits = list(visits)
     return grid
+
+
+def schedule_of(provider, start, end) -> list[Appointment]:
+    """One provider's visits in [start, end), at every location, cancelled ones left out."""
+    return list(
+        Appointment.objects.for_calendar()
+        .filter(provider=provider, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status="cancelled")
+        .order_by("starts_at")
+    )
+
+
+def by_day(visits, days: list[datetime.date], zone) -> list[tuple[datetime.date, list]]:
+    """The visits grouped under each of `days`, in `zone`, an empty list for a free day."""
+    grouped = {day: [] for day in days}
+    for visit in visits:
+        grouped.setdefault(visit.starts_at.astimezone(zone).date(), []).append(visit)
+    return [(day, grouped[day]) for day in days]
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    starts_at: datetime.datetime  # in the location's time
+    provider: str
+    chair: int | None
+
+
+def free_days(service, place, first: datetime.date, last: datetime.date) -> set[datetime.date]:
+    """The days from first to last with a time the desk may book (from now on)."""
+    schedule = load_schedule(service=service, place=place, first=first, last=last)
+    not_before = epoch(earliest_start(staff=True))
+    return {
+        day for day, slots in schedule.days(first, last, not_before=not_before).items() if slots
+    }
+
+
+def free_times(service, place, day: datetime.date) -> list[FreeTime]:
+    """The day's free times, each with the chair and the provider it would take."""
+    schedule = load_schedule(service=service, place=place, first=day, last=day)
+    slots = schedule.slots_on(day, not_before=epoch(earliest_start(staff=True)))
+    names = dict(
+        Provider.objects.filter(pk__in={s.provider_id for s in slots}).values_list("pk", "name")
+    )
+    return [
+        FreeTime(slot.starts_at.astimezone(schedule.zone), names[slot.provider_id], slot.chair)
+        for slot in slots
+    ]

@@ -1,6 +1,7 @@
-"""Where a patient is in the booking steps, read from the address: the service, the place and
-the ZIP code of a home visit. Nothing personal travels in it, and no link: a clinician's
-invitation, once its link was opened, is read from the session."""
+"""Where a patient is in the booking steps, read from the address: the service, the place, the
+ZIP code of a home visit and the drip and add-ons chosen from a menu. Nothing personal travels
+in it, and no link: a clinician's invitation, once its link was opened, is read from the
+session."""
 
 import datetime
 from dataclasses import dataclass
@@ -11,9 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from . import hooks
 from .availability import Place
 from .forms import HOME, home_visit_location
 from .links import INVITATION_GRANTED, BadLink, invitation_id
+from .menu import ChoiceRefused, DripChoice, has_menu, read_choice
 from .models import Invitation, Location, Service
 from .services import INVITATION_USED, SlotUnavailable, check_offered
 
@@ -32,19 +35,31 @@ class Flow:
     place: Place | None = None
     zip_code: str = ""
     invitation: Invitation | None = None
+    choice: DripChoice | None = None
+
+    @property
+    def params(self) -> str:
+        """The step's address parameters, encoded, to follow another parameter."""
+        return self.query()[1:]
 
     def query(self, **extra) -> str:
-        params = {"zip": self.zip_code, **extra}
+        choice = self.choice.query() if self.choice else {}
+        params = {"zip": self.zip_code, **choice, **extra}
         params = {key: value for key, value in params.items() if value}
-        return "?" + urlencode(params) if params else ""
+        return "?" + urlencode(params, doseq=True) if params else ""
 
     def url(self, name: str, *args, **extra) -> str:
         place_args = [self.place.key] if self.place and name != "booking:place" else []
         path = reverse(name, args=[self.service.slug, *place_args, *args])
         return path + self.query(**extra)
 
-    def hidden(self) -> dict[str, str]:
-        return {"zip": self.zip_code} if self.zip_code else {}
+    def hidden(self) -> list[tuple[str, str]]:
+        """The address parameters as the hidden fields of the forms that post back."""
+        pairs = [("zip", self.zip_code)] if self.zip_code else []
+        for name, value in (self.choice.query() if self.choice else {}).items():
+            values = value if isinstance(value, list) else [value]
+            pairs += [(name, str(item)) for item in values]
+        return pairs
 
 
 def invitation_used() -> StepRefused:
@@ -82,6 +97,9 @@ def read_flow(request, service_slug: str, place_key: str | None = None) -> Flow:
     flow = Flow(service=service, invitation=usable)
     if place_key is not None:
         flow.place, flow.zip_code = read_place(request, service, place_key)
+        flow.choice = read_drip(request, flow)
+        if flow.choice is not None:  # the drip's minutes are the visit's
+            flow.service = service.lasting(flow.choice.minutes)
     try:
         check_offered(service=service, place=flow.place, staff=False, invitation=invitation)
     except SlotUnavailable as refusal:
@@ -89,6 +107,20 @@ def read_flow(request, service_slug: str, place_key: str | None = None) -> Flow:
         back = flow.url("booking:place") if place_refused else reverse("booking:start")
         raise StepRefused(refusal.message, back=back) from None
     return flow
+
+
+def read_drip(request, flow: Flow) -> DripChoice | None:
+    """The drip and add-ons chosen, for a service with a menu; StepRefused back to the first
+    step when none is chosen or one left the menu."""
+    if not has_menu(flow.service):
+        return None
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        return read_choice(
+            flow.service, data.get("drip"), data.getlist("add"), at_home=flow.place.at_home
+        )
+    except ChoiceRefused as refusal:
+        raise StepRefused(str(refusal), back=flow.url("booking:place")) from None
 
 
 def read_place(request, service: Service, place_key: str) -> tuple[Place, str]:
@@ -107,6 +139,16 @@ def read_place(request, service: Service, place_key: str) -> tuple[Place, str]:
     return Place(location, at_home=True), zip_code
 
 
+def known_details(request, flow: Flow) -> dict[str, str]:
+    """What the details step starts filled in with: what this browser already typed in the
+    questionnaire (read from the session by the app that owns it, see `hooks`), and the name
+    and e-mail of the clinician's invitation. Never from the address."""
+    details = hooks.known_details(request)
+    if flow.invitation is not None:
+        details.update(name=flow.invitation.name, email=flow.invitation.email)
+    return details
+
+
 def parse_day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
@@ -120,3 +162,14 @@ def parse_start(value: str) -> datetime.datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def service_choices() -> list[tuple[str, str]]:
+    """The services a "Book…" button of the public site may open the flow at."""
+    return list(Service.objects.bookable_online().values_list("slug", "name"))
+
+
+def place_choices() -> list[tuple[str, str]]:
+    """The clinics such a button may choose in advance (a home visit needs its ZIP code)."""
+    locations = Location.objects.select_related("page").order_by("page__title")
+    return [(location.page.slug, location.page.title) for location in locations]

@@ -9,7 +9,8 @@ from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
-from .models import Location, Provider, Service
+from .menu import NO_DRIP, variant_label
+from .models import Location, OnlineBooking, Provider, Service, VariantKind
 from .models.appointments import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -18,6 +19,7 @@ from .models.appointments import (
 )
 
 HOME = "home"
+EXAM_HELD, EXAM_DUE = "held", "due"
 
 
 class PlaceForm(forms.Form):
@@ -36,6 +38,39 @@ class PlaceForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
 
+    drip = forms.ChoiceField(
+        label="Which drip would you like?",
+        widget=forms.RadioSelect,
+        error_messages={"required": NO_DRIP, "invalid_choice": NO_DRIP},
+    )
+    add = forms.MultipleChoiceField(
+        label="Add-ons (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "That add-on is no longer on our menu."},
+    )
+    exam = forms.ChoiceField(
+        label="Your good-faith exam",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                EXAM_HELD,
+                "I had my good-faith exam with you in the last 12 months, and my health and "
+                "medicines have not changed since",
+            ),
+            (
+                EXAM_DUE,
+                "This is my first drip with you, my last exam was over a year ago, or my health "
+                "or medicines have changed",
+            ),
+        ],
+        help_text="California requires a short exam by a clinician before a first drip, "
+        "every year, and after a change in your health.",
+        error_messages={"required": "Please tell us whether you need a good-faith exam first."},
+    )
+
+    field_order = ["exam", "drip", "add", "place", "zip"]  # as the step shows them
+
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
@@ -43,6 +78,27 @@ class PlaceForm(forms.Form):
         if service.offered_at_home():
             choices.append((HOME, "At home: we come to you"))
         self.fields["place"].choices = choices
+        self.menu_fields(service)
+
+    def menu_fields(self, service: Service) -> None:
+        """The drip and add-on questions for a service with a menu; the exam question for
+        IV hydration while the clinic books the good-faith exam online."""
+        variants = list(service.variants.active())
+        drips = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.DRIP]
+        add_ons = [(str(v.pk), variant_label(v)) for v in variants if v.kind == VariantKind.ADD_ON]
+        self.fields["drip"].choices = drips
+        self.fields["add"].choices = add_ons
+        if not drips:
+            del self.fields["drip"]
+        if not add_ons:
+            del self.fields["add"]
+        exams = Service.objects.good_faith_exams().bookable_online()
+        if not (service.needs_good_faith_exam and exams.exists()):
+            del self.fields["exam"]
+
+    @property
+    def exam_due(self) -> bool:
+        return getattr(self, "cleaned_data", {}).get("exam") == EXAM_DUE
 
     def clean(self):
         data = super().clean()
@@ -134,6 +190,33 @@ class PatientForm(forms.Form):
         return self.cleaned_data.get("series") == "series"
 
 
+def staff_service_label(service: Service) -> str:
+    if service.online_booking == OnlineBooking.STAFF:
+        return f"{service.name} (staff only)"
+    return service.name
+
+
+def free_time_label(free) -> str:
+    where = f"chair {free.chair}" if free.chair else "no chair"
+    return f"{free.starts_at:%-I:%M %p} · {where} · {free.provider}"
+
+
+class VisitChooserForm(forms.Form):
+    """The front desk's first step: which visit, where, and which month and day to show."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.active(), label="Service")
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.select_related("page"), label="Location"
+    )
+    at_home_visit = forms.BooleanField(label="Home visit sent from this location", required=False)
+    month = forms.CharField(required=False, widget=forms.HiddenInput)
+    day = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].label_from_instance = staff_service_label
+
+
 class StaffBookingForm(PatientForm):
     """The front desk books for a caller: the same checks, plus the service, place and time."""
 
@@ -146,11 +229,33 @@ class StaffBookingForm(PatientForm):
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
 
     field_order = ["service", "location", "at_home_visit", "day", "time"]
+    # Written for the person at the desk, not for the patient.
+    STAFF_WORDING = {
+        "name": ("Patient's full name", ""),
+        "email": ("Patient's e-mail", "The confirmation and the reminder go here."),
+        "phone": ("Patient's phone", ""),
+        "home_address": ("Address of the home visit", "Street, number, apartment, city."),
+    }
 
     def __init__(self, *args, **kwargs):
         data = args[0] if args else kwargs.get("data")
-        at_home = bool(data and data.get("at_home_visit"))
+        initial = kwargs.get("initial") or {}
+        at_home = bool((data and data.get("at_home_visit")) or initial.get("at_home_visit"))
         super().__init__(*args, at_home=at_home, offers_series=False, **kwargs)
+        for name, (label, help_text) in self.STAFF_WORDING.items():
+            if name in self.fields:
+                self.fields[name].label, self.fields[name].help_text = label, help_text
+        self.fields["service"].label_from_instance = staff_service_label
+
+    def offer_times(self, times) -> None:
+        """The visit and its day were chosen above: they ride along hidden, and the time is
+        one of the day's free times, each named with its chair and provider."""
+        for name in ("service", "location", "at_home_visit", "day"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["time"].label = "Free time"
+        self.fields["time"].widget = forms.RadioSelect(
+            choices=[(f"{free.starts_at:%H:%M}", free_time_label(free)) for free in times]
+        )
 
     def starts_at(self) -> datetime.datetime:
         zone = self.cleaned_data["location"].zone
@@ -182,6 +287,11 @@ class CalendarFilterForm(forms.Form):
     provider = forms.ModelChoiceField(
         queryset=Provider.objects.all(), required=False, empty_label="All providers"
     )
+
+
+class ScheduleForm(forms.Form):
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
 
 
 # The largest id a database row can have (a signed 64-bit integer).

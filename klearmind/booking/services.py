@@ -15,7 +15,7 @@ from klearmind.audit.services import record
 from klearmind.outbox.models import OutgoingMessage
 from klearmind.outbox.services import enqueue
 
-from . import clearance
+from . import clearance, hooks
 from .availability import Place, Slot, epoch, load_schedule, occupied_span
 from .emails import INVITATION, outbox_kind
 from .models import (
@@ -196,9 +196,11 @@ def book_appointment(
     request=None,
     invitation: Invitation | None = None,
     token: str = "",
+    choice=None,
 ) -> Appointment:
     """Book one visit, or return the visit already booked with this form token. The front
-    desk's booking (`by`) is written to the audit log in the same transaction."""
+    desk's booking (`by`) is written to the audit log in the same transaction. `choice`, a
+    drip from the service's menu (`menu.DripChoice`), is recorded with its price now."""
     with transaction.atomic():
         lock(place.location, service=service)
         earlier = already_booked(token)
@@ -214,6 +216,8 @@ def book_appointment(
         appointment = reserve_slot(
             service=service, place=place, starts_at=starts_at, patient=patient, by=by
         )
+        if choice is not None:
+            choice.record(appointment)
         audit(AuditEvent.Action.CREATE, appointment, by=by, request=request)
         _finish(appointment, invitation=invitation, token=token)
     return appointment
@@ -324,6 +328,7 @@ def _finish(appointment: Appointment, *, invitation, token: str) -> None:
         appointment.save(update_fields=["invitation"])
     if token:
         BookingRequest.objects.record(token=token, appointment=appointment)
+    hooks.booked(appointment)
     queue_email(appointment, kind=EmailKind.CONFIRMATION)
     _schedule_reminder(appointment)
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .availability import epoch, load_schedule
-from .flow import StepRefused, granted_invitation, parse_day, parse_start, read_flow
+from .flow import (
+    StepRefused,
+    granted_invitation,
+    known_details,
+    parse_day,
+    parse_start,
+    read_flow,
+)
 from .forms import HOME, PatientForm, PlaceForm
 from .links import VISITS_GRANTED, grant, visit_path
 from .models import Service
@@ -59,25 +66,40 @@ def show_booked(request, appointment):
 @booking_step
 def start(request):
     invitation = granted_invitation(request)
+    offered = Service.objects.bookable_online().prefetch_related("locations__page", "variants")
     services = [
-        (service, offered_online(service=service, invitation=invitation))
-        for service in Service.objects.bookable_online().prefetch_related("locations__page")
+        (service, offered_online(service=service, invitation=invitation)) for service in offered
     ]
     return TemplateResponse(request, "booking/start.html", {"services": services})
+
+
+PLACE_FIELDS = ("place", "drip", "add", "exam")
 
 
 @booking_step
 def place(request, service: str):
     flow = read_flow(request, service)
-    bound = "place" in request.GET
+    bound = any(name in request.GET for name in PLACE_FIELDS)
     form = PlaceForm(request.GET if bound else None, service=flow.service)
-    if bound and form.is_valid():
+    valid = bound and form.is_valid()
+    if bound and form.exam_due:  # the exam comes first, whatever else was chosen
+        return redirect(exam_first_url())
+    if valid:
         target = form.cleaned_data["place"]
         flow.zip_code = form.cleaned_data["zip"] if target == HOME else ""
-        return redirect(reverse("booking:month", args=[flow.service.slug, target]) + flow.query())
+        choice = {"drip": form.cleaned_data.get("drip"), "add": form.cleaned_data.get("add")}
+        return redirect(
+            reverse("booking:month", args=[flow.service.slug, target]) + flow.query(**choice)
+        )
     status = 400 if bound else 200
     context = {"flow": flow, "form": form}
     return TemplateResponse(request, "booking/place.html", context, status=status)
+
+
+def exam_first_url() -> str:
+    """The booking of the good-faith exam, for someone who needs one before a drip."""
+    exam = Service.objects.good_faith_exams().bookable_online().first()
+    return reverse("booking:place", args=[exam.slug]) + "?before=drip"
 
 
 def local_today(flow) -> datetime.date:
@@ -157,6 +179,7 @@ def details(request, service: str, place: str):
         )
     form = PatientForm(
         request.POST if request.method == "POST" else None,
+        initial=known_details(request, flow),
         at_home=flow.place.at_home,
         offers_series=flow.service.offers_series,
     )
@@ -222,6 +245,7 @@ def confirm(request, flow, form, starts_at, context):
                 patient=patient,
                 invitation=flow.invitation,
                 token=token,
+                choice=flow.choice,
             )
     except SlotUnavailable as refusal:
         context["refusal"] = refusal

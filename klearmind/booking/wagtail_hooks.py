@@ -18,6 +18,25 @@ def register_admin_urls():
     return [path("booking/", include(admin_urls, namespace="booking_admin"))]
 
 
+class ScheduleMenuItem(MenuItem):
+    # Clinicians and the owner: a permission check, so no query on every admin page.
+    def is_shown(self, request):
+        return request.user.has_perm("accounts.manage_appointments") and request.user.has_perm(
+            "accounts.view_health_record"
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_schedule_menu_item():
+    return ScheduleMenuItem(
+        "My schedule",
+        reverse("booking_admin:my_schedule"),
+        name="my-schedule",
+        icon_name="time",
+        order=241,
+    )
+
+
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
     return CalendarMenuItem(

@@ -1,6 +1,8 @@
 """What every app of the clinic reads: its name, its contact details, its settings."""
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -9,6 +11,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 
 from .blocks import FooterLinkBlock
+from .link_targets import LinkKind, place_choices, service_choices, target_errors, target_url
 from .tree_version import cached_for_tree
 from .validators import phone_href, validate_phone
 
@@ -26,13 +29,30 @@ class ClinicSettings(BaseGenericSetting):
         ),
         help_text="Shown in the footer of every page.",
     )
+    booking_kind = models.CharField(
+        "The button leads to",
+        max_length=12,
+        choices=LinkKind.choices,
+        default=LinkKind.PAGE,
+        help_text="Where the “Book a free consultation” button leads.",
+    )
     booking_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Where the 'Book a free consultation' button leads.",
+        help_text="For “A page”.",
+    )
+    booking_service = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="For “Book a service”: the booking flow opens with it chosen.",
+    )
+    booking_place = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="For “Book a service”: a clinic chosen in advance, or none.",
     )
     footer_links = StreamField([("link", FooterLinkBlock())], blank=True)
     # Not among the panels: editors reach this screen, and only clinicians and the owner
@@ -56,7 +76,15 @@ class ClinicSettings(BaseGenericSetting):
             ],
             heading="The clinic",
         ),
-        FieldPanel("booking_page"),
+        MultiFieldPanel(
+            [
+                FieldPanel("booking_kind"),
+                FieldPanel("booking_page"),
+                FieldPanel("booking_service", widget=forms.Select(choices=service_choices)),
+                FieldPanel("booking_place", widget=forms.Select(choices=place_choices)),
+            ],
+            heading="The “Book a free consultation” button",
+        ),
         FieldPanel("crisis_line_text"),
         FieldPanel("footer_links"),
     ]
@@ -80,6 +108,29 @@ class ClinicSettings(BaseGenericSetting):
                     cached_for_tree("clinic:settings", cls._get_or_create),
                 )
         return super().load(request_or_site=request_or_site)
+
+    def clean(self):
+        super().clean()
+        if self.booking_kind == LinkKind.PAGE:
+            return  # no page chosen: no button
+        errors = target_errors(
+            self.booking_kind,
+            page=self.booking_page,
+            service=self.booking_service,
+            place=self.booking_place,
+        )
+        if errors:
+            raise ValidationError({f"booking_{name}": message for name, message in errors.items()})
+
+    @property
+    def booking_url(self) -> str:
+        """Where the header's and the home page's booking button leads ("" for no button)."""
+        return target_url(
+            self.booking_kind,
+            page=self.booking_page,
+            service=self.booking_service,
+            place=self.booking_place,
+        )
 
     def on_call_address(self) -> str:
         return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL

@@ -1,5 +1,6 @@
-"""The published comments of a page, rendered once and kept in the cache until any comment or
-the comment settings change (see `comments.signals`). Readers then cost no query at all."""
+"""The published comments of a page, rendered once and kept in the cache until one of that
+page's comments or the comment settings change (see `comments.signals`). Readers then cost no
+query at all, and a comment on one article leaves every other article's listing cached."""
 
 import math
 import uuid
@@ -19,21 +20,36 @@ GENERATION_KEY = "comments:generation"
 TIMEOUT = 5 * 60  # bounds how stale another process's local-memory copy can be
 
 
-def generation() -> str:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        value = cache.get(GENERATION_KEY, "")
-    return value
+def page_generation_key(page_id: int) -> str:
+    return f"comments:generation:page:{page_id}"
+
+
+def generations(*keys: str) -> str:
+    """The current value of each generation key, made on first use; one round trip when
+    they all exist."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key, "")
+    return ":".join(found[key] for key in keys)
 
 
 def invalidate(**kwargs) -> None:
+    """Every cached listing is stale: the settings changed, or comments on many pages did."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def remembered(key: str, build):
-    """`build()`, or its value from the cache while no comment has changed."""
-    return cache.get_or_set(f"comments:{generation()}:{key}", build, timeout=TIMEOUT)
+def invalidate_page(page_id: int) -> None:
+    """The cached listings of this one page are stale."""
+    cache.set(page_generation_key(page_id), uuid.uuid4().hex, timeout=None)
+
+
+def remembered(key: str, build, *, page_id: int | None = None):
+    """`build()`, or its value from the cache while nothing it shows has changed: the comment
+    settings, and with `page_id` the comments of that page."""
+    keys = (GENERATION_KEY,) if page_id is None else (GENERATION_KEY, page_generation_key(page_id))
+    return cache.get_or_set(f"comments:{generations(*keys)}:{key}", build, timeout=TIMEOUT)
 
 
 def forget_page(page_id: int) -> None:

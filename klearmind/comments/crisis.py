@@ -50,5 +50,5 @@ def normalise(text: str) -> str:
 
 
 def mentions_crisis(text: str) -> bool:
-    normalised = normalise(text)
-    return any(phrase in normalised for phrase in CRISIS_PHRASES)
+    normalized = normalise(text)
+    return any(phrase in normalized for phrase in CRISIS_PHRASES)

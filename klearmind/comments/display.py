@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -14,7 +15,7 @@ from klearmind.pages.page_cache import confirm_comment_page
 
 from .caching import remembered
 from .forms import CommentForm, rendered_token
-from .models import Comment, CommentOrder, CommentSettings
+from .models import Comment, CommentOrder, CommentSettings, CommentStatus
 
 POSTED_SALT = "klearmind.comments.posted"
 POSTED_MAX_AGE = 2 * 24 * 3600
@@ -99,6 +100,7 @@ def section_context(request, page) -> dict | None:
     listing = remembered(
         f"listing:{page.pk}:{number}:{is_open}",
         lambda: render_listing(page, comment_settings, number, is_open),
+        page_id=page.pk,
     )
     if request.GET.get("cpage") == str(listing.get("number")):
         confirm_comment_page(request)
@@ -144,8 +146,16 @@ def render_listing(page, comment_settings, number: int, is_open: bool) -> dict:
 
 
 def visible_count(page) -> int:
-    """Approved comments whose every parent is approved too: the comments readers can see."""
-    parents = dict(Comment.objects.on(page).approved().values_list("pk", "parent_id"))
+    """Approved comments whose every parent is approved too: the comments readers can see.
+    One counting query; a second reads only the threads where an approved reply sits under a
+    hidden comment, if any (none at all means every approved comment is visible)."""
+    approved = Comment.objects.on(page).approved()
+    under_hidden = Q(parent__isnull=False) & ~Q(parent__status=CommentStatus.APPROVED)
+    counts = approved.aggregate(total=Count("pk"), under_hidden=Count("pk", filter=under_hidden))
+    if not counts["under_hidden"]:
+        return counts["total"]
+    broken = approved.filter(under_hidden).values("thread_root_id")
+    parents = dict(approved.filter(thread_root__in=broken).values_list("pk", "parent_id"))
 
     def visible(pk) -> bool:
         while pk is not None:
@@ -154,7 +164,7 @@ def visible_count(page) -> int:
             pk = parents[pk]
         return True
 
-    return sum(1 for pk in parents if visible(pk))
+    return counts["total"] - sum(1 for pk in parents if not visible(pk))
 
 
 def unbound_form(author: dict, replying: Comment | None) -> CommentForm:

@@ -144,6 +144,11 @@ class Comment(models.Model):
             models.Index(fields=["thread_root", "status"]),
             models.Index(fields=["author_email"]),
             models.Index(fields=["ip_address", "submitted_at"]),
+            # The moderation queue: its counts per status, and one status newest first
+            # (urgent first) a page at a time (docs/decisions/036).
+            models.Index(
+                fields=["status", "urgent", "submitted_at", "id"], name="comment_status_queue"
+            ),
         ]
 
     def __str__(self):
@@ -161,7 +166,7 @@ class Comment(models.Model):
 
     @property
     def avatar_tone(self) -> int:
-        """One of six background colours, stable for a name (no hash leaks anywhere)."""
+        """One of six background colors, stable for a name (no hash leaks anywhere)."""
         return sum(map(ord, self.author_name)) % 6
 
     # State changes. Each records who moved the comment, when, from and to.

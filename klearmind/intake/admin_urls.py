@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/note/", admin_views.add_note, name="note"),
     path("<int:pk>/assign/", admin_views.assign, name="assign"),
     path("<int:pk>/invite/", admin_views.invite, name="invite"),
+    path("<int:pk>/consultation/undo/", admin_views.undo_consultation, name="undo_consultation"),
 ]

@@ -16,7 +16,7 @@ from klearmind.audit.services import record
 from klearmind.clinic.forms import OnCallForm
 from klearmind.clinic.models import ClinicSettings
 
-from . import services
+from . import consultation, services
 from .forms import AssignForm, IntakeSettingsForm, NoteForm, QueueFilterForm, StatusForm
 from .models import Draft, IntakeSettings, Status, Submission
 from .presentation import answer_sections
@@ -64,7 +64,12 @@ def queue(request):
 
 @protected_view(CONTACT)
 def detail(request, pk: int):
-    submission = get_object_or_404(Submission.objects.select_related("assigned_to"), pk=pk)
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "assigned_to", "consultation__service", "consultation__location__page"
+        ),
+        pk=pk,
+    )
     full = sees_health(request)
     record(
         action=AuditEvent.Action.VIEW,
@@ -161,6 +166,25 @@ def invite(request, pk: int):
 
 @require_POST
 @protected_view(CHANGE)
+def undo_consultation(request, pk: int):
+    submission = get_object_or_404(Submission, pk=pk)
+    try:
+        submission = consultation.undo_consultation_match(
+            submission=submission, by=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "The consultation is no longer matched to this questionnaire. "
+            f"Status: {submission.get_status_display()}.",
+        )
+    return redirect("intake_admin:detail", pk)
+
+
+@require_POST
+@protected_view(CHANGE)
 def assign(request, pk: int):
     submission = get_object_or_404(Submission, pk=pk)
     form = AssignForm(request.POST, clinicians=services.clinicians())
@@ -172,7 +196,10 @@ def assign(request, pk: int):
         submission=submission, clinician=clinician, by=request.user, request=request
     )
     messages.success(
-        request, f"Assigned to {clinician.get_username()}." if clinician else "Unassigned."
+        request,
+        f"Assigned to {clinician.get_full_name() or clinician.get_username()}."
+        if clinician
+        else "Unassigned.",
     )
     return redirect("intake_admin:detail", pk)
 

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from klearmind.accounts import roles
 from klearmind.accounts.demo import demo_user
+from klearmind.booking.availability import Place, epoch, load_schedule
+from klearmind.booking.models import Appointment, Location, Service, ServiceKind
+from klearmind.booking.services import Patient, book_appointment, earliest_start
 from klearmind.encryption.keys import email_lookup_hash
 
 from . import services
@@ -212,3 +215,33 @@ def build(candidate: DemoCandidate, clinician) -> Submission:
     if candidate.statuses and clinician is not None:
         services.assign_clinician(submission=submission, clinician=clinician, by=clinician)
     return submission
+
+
+# The candidate who books her free phone consultation online after sending the questionnaire.
+BOOKS_ONLINE = "grace.whitmore@example.org"
+
+
+def book_demo_consultation() -> str:
+    """Grace Whitmore books her free phone consultation online, as the thank-you page offers,
+    through the booking service itself: her questionnaire moves to consultation booked by
+    itself and the triage screen shows the match. Runs after booking's demo; once."""
+    submission = Submission.objects.filter(email_hash=email_lookup_hash(BOOKS_ONLINE)).first()
+    service = Service.objects.bookable_online().filter(kind=ServiceKind.CONSULTATION).first()
+    location = Location.objects.filter(page__slug="sacramento").first()
+    if submission is None or service is None or location is None:
+        return ""
+    if Appointment.objects.filter(patient_email_hash=submission.email_hash).exists():
+        return ""
+    place = Place(location)
+    first = timezone.localdate() + datetime.timedelta(days=1)
+    last = first + datetime.timedelta(days=14)
+    schedule = load_schedule(service=service, place=place, first=first, last=last)
+    not_before = epoch(earliest_start(staff=False))
+    for slots in schedule.days(first, last, not_before=not_before).values():
+        if slots:
+            patient = Patient(submission.full_name, submission.email, submission.phone)
+            book_appointment(
+                service=service, place=place, starts_at=slots[0].starts_at, patient=patient
+            )
+            return f"Demo lead: {submission.full_name} booked a consultation online."
+    return ""

@@ -316,8 +316,13 @@ class NoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 class AssignForm(forms.Form):
-    clinician = forms.ModelChoiceField(
+    clinician = StaffChoiceField(
         label="Assigned clinician", queryset=None, required=False, empty_label="Nobody"
     )
 

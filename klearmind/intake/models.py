@@ -79,6 +79,10 @@ TRANSITIONS = {
 }
 
 
+# The statuses a consultation booked with the questionnaire's e-mail moves on by itself.
+MOVED_BY_CONSULTATION = {Status.NEW, Status.REVIEWING}
+
+
 class IntakeSettings(BaseGenericSetting):
     """Thresholds clinics set differently, with CLINICAL.md's defaults. Edited by clinicians
     and the owner at Candidacy → Settings (not the Settings menu, which editors reach)."""
@@ -249,6 +253,18 @@ class Submission(models.Model):
         on_delete=models.SET_NULL,
         related_name="intake_submissions",
     )
+    # A consultation booked with this questionnaire's e-mail, matched when it was booked, and
+    # the status the match moved it from ("" when it did not move it), so staff can undo it.
+    consultation = models.ForeignKey(
+        "booking.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consultation_moved_from = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, editable=False
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -279,6 +295,41 @@ class Submission(models.Model):
         self.status = to
         self.save(update_fields=["status"])
         return change
+
+    def match_consultation(self, appointment, *, by=None) -> None:
+        """Remember a consultation booked with this questionnaire's e-mail; one still new or
+        under review moves to consultation booked. An urgent one nobody has picked up stays
+        new, at the top of the queue: a booking must not hide it."""
+        self.consultation = appointment
+        self.consultation_moved_from = ""
+        if self.status in MOVED_BY_CONSULTATION and not (self.urgent and self.status == Status.NEW):
+            self.consultation_moved_from = self.status
+            StatusChange.objects.create(
+                submission=self,
+                changed_by=by,
+                from_status=self.status,
+                to_status=Status.CONSULTATION_BOOKED,
+            )
+            self.status = Status.CONSULTATION_BOOKED
+        self.save(update_fields=["consultation", "consultation_moved_from", "status"])
+
+    def undo_consultation_match(self, *, by) -> None:
+        """Forget the matched consultation (it was someone else's, say); while the
+        questionnaire is still at consultation booked, it goes back to where the match found it."""
+        if self.consultation_id is None:
+            raise ValidationError(
+                "No consultation is matched to this questionnaire.", code="no_match"
+            )
+        if self.consultation_moved_from and self.status == Status.CONSULTATION_BOOKED:
+            StatusChange.objects.create(
+                submission=self,
+                changed_by=by,
+                from_status=self.status,
+                to_status=self.consultation_moved_from,
+            )
+            self.status = self.consultation_moved_from
+        self.consultation, self.consultation_moved_from = None, ""
+        self.save(update_fields=["consultation", "consultation_moved_from", "status"])
 
     def assign(self, clinician) -> None:
         if clinician is not None and not clinician.has_perm("accounts.change_health_record"):

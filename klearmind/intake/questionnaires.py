@@ -165,7 +165,7 @@ SCREENING_QUESTIONS = (
     ScreeningQuestion(
         "vascular_disease",
         "Have you ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the "
-        "brain (intracerebral haemorrhage)?",
+        "brain (intracerebral hemorrhage)?",
         HARD_STOP,
     ),
     ScreeningQuestion(
@@ -226,7 +226,7 @@ SCREENING_QUESTIONS = (
     ),
     ScreeningQuestion(
         "bipolar_without_stabiliser",
-        "Have you been diagnosed with bipolar disorder and are not taking a mood stabiliser "
+        "Have you been diagnosed with bipolar disorder and are not taking a mood stabilizer "
         "(such as lithium)?",
         SOFT_FLAG,
     ),
@@ -262,7 +262,7 @@ SCREENING_LABELS = {
     "unstable_angina": "Unstable angina",
     "uncontrolled_atrial_fibrillation": "Uncontrolled atrial fibrillation",
     "prolonged_qt": "Known prolonged QT",
-    "vascular_disease": "Aneurysmal vascular disease, AVM or intracerebral haemorrhage",
+    "vascular_disease": "Aneurysmal vascular disease, AVM or intracerebral hemorrhage",
     "ketamine_hypersensitivity": "Hypersensitivity to ketamine or esketamine",
     "raised_intracranial_pressure": "Raised intracranial pressure",
     "recent_head_injury": "Recent head injury",
@@ -274,7 +274,7 @@ SCREENING_LABELS = {
     "heavy_alcohol": "Heavy alcohol use (sedation and breathing)",
     "maoi": "Takes an MAOI (blood pressure)",
     "psychostimulants": "Takes a psychostimulant (blood pressure)",
-    "bipolar_without_stabiliser": "Bipolar disorder without a mood stabiliser",
+    "bipolar_without_stabiliser": "Bipolar disorder without a mood stabilizer",
     "hypertension": "Treated hypertension",
     "severe_liver_disease": "Severe liver disease",
     "interstitial_cystitis": "Interstitial cystitis",

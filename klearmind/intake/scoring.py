@@ -212,7 +212,7 @@ class Flag:
 class Screening:
     """Hard stops exclude any ketamine or esketamine (IV ketamine and Spravato alike);
     Spravato-only contraindications exclude esketamine; soft flags and "not sure" answers
-    need a clinician's judgement (CLINICAL.md, "IV ketamine", screening)."""
+    need a clinician's judgment (CLINICAL.md, "IV ketamine", screening)."""
 
     hard_stops: tuple[Flag, ...]
     spravato_contraindications: tuple[Flag, ...]

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from klearmind.clinic.http import client_ip, private_page
 
 from . import services, steps
+from .consultation import SESSION_SUBMITTED, consultation_url
 from .models import Draft, IntakeSettings, Submission
 
 SESSION_DRAFT = "intake_draft"
 # The draft's key (its token's hash, what the submission keeps): finds the questionnaire once
 # sent. Never the token itself, which would let a copy of the sessions table open the draft.
 SESSION_DRAFT_KEY = "intake_draft_key"
-SESSION_SUBMITTED = "intake_submitted"
 SESSION_LINK_SENT = "intake_link_sent"
 
 
@@ -248,9 +248,10 @@ def resume(request, token: str):
 @require_GET
 def thanks(request):
     pk = request.session.get(SESSION_SUBMITTED)
-    submission = Submission.objects.filter(pk=pk).only("urgent").first() if pk else None
+    submission = Submission.objects.filter(pk=pk).only("urgent", "location").first() if pk else None
     context = {
         "urgent": bool(submission and submission.urgent),
         "intake_settings": IntakeSettings.load(),
+        "consultation_url": consultation_url(submission) if submission else "",
     }
     return render(request, "intake/thanks.html", context)

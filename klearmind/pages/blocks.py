@@ -6,6 +6,14 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from klearmind.clinic.link_targets import (
+    LinkKind,
+    place_choices,
+    service_choices,
+    target_errors,
+    target_url,
+)
+
 from .video import UnsupportedVideo, parse_video_url
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
@@ -91,15 +99,54 @@ class SafetyNoticeBlock(blocks.StructBlock):
         template = "pages/blocks/safety_notice_block.html"
 
 
+class CallToActionValue(blocks.StructValue):
+    def url(self) -> str:
+        return target_url(
+            self.get("kind") or LinkKind.PAGE,
+            page=self.get("page"),
+            service=self.get("service") or "",
+            place=self.get("place") or "",
+        )
+
+
 class CallToActionBlock(blocks.StructBlock):
+    """A heading, a line and a button that leads to a page, a booking service (opening the
+    booking flow with it chosen) or the candidacy questionnaire."""
+
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(max_length=400, required=False)
-    page = blocks.PageChooserBlock()
+    kind = blocks.ChoiceBlock(
+        choices=LinkKind.choices, default=LinkKind.PAGE, label="The button leads to"
+    )
+    page = blocks.PageChooserBlock(required=False, help_text="For “A page”.")
+    service = blocks.ChoiceBlock(
+        choices=service_choices, required=False, help_text="For “Book a service”."
+    )
+    place = blocks.ChoiceBlock(
+        choices=place_choices,
+        required=False,
+        help_text="For “Book a service”: a clinic chosen in advance, or none.",
+    )
     label = blocks.CharBlock(max_length=60)
 
     class Meta:
         icon = "pick"
         template = "pages/blocks/call_to_action_block.html"
+        value_class = CallToActionValue
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = target_errors(
+            value.get("kind") or LinkKind.PAGE,
+            page=value.get("page"),
+            service=value.get("service") or "",
+            place=value.get("place") or "",
+        )
+        if errors:
+            raise blocks.StructBlockValidationError(
+                block_errors={name: ValidationError(message) for name, message in errors.items()}
+            )
+        return value
 
 
 class BodyBlock(blocks.StreamBlock):

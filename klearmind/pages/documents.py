@@ -19,7 +19,7 @@ DOCUMENTS_FOLDER = "documents"
 
 def serve_media(request, path: str):
     """Uploaded images for a server with nothing in front; never a document."""
-    # django.views.static.serve normalises the path the same way, so `images/../documents/`
+    # django.views.static.serve normalizes the path the same way, so `images/../documents/`
     # is refused as well.
     first = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
     if first.casefold() == DOCUMENTS_FOLDER:

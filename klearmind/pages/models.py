@@ -60,7 +60,7 @@ class SafetyNotice(models.Model):
 
 
 class SitePage(Page):
-    """Fields and behaviour every public page shares; not creatable on its own."""
+    """Fields and behavior every public page shares; not creatable on its own."""
 
     og_type = "website"
 
@@ -267,7 +267,6 @@ class ServicePage(SitePage):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
-        InlinePanel("drips", heading="Drip menu", label="Drip"),
     ]
 
     def structured_data(self, request):
@@ -280,30 +279,6 @@ class ServicePage(SitePage):
             "about": {"@type": "MedicalTherapy", "name": self.title},
             "publisher": self.clinic_reference(request),
         }
-
-
-class Drip(Orderable):
-    """One item of an IV-hydration drip menu."""
-
-    service = ParentalKey(ServicePage, on_delete=models.CASCADE, related_name="drips")
-    name = models.CharField(max_length=80)
-    contents = models.CharField(max_length=300, help_text="What is in the bag.")
-    minutes = models.PositiveSmallIntegerField()
-    price = models.DecimalField(max_digits=7, decimal_places=2)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("contents"),
-        FieldRowPanel([FieldPanel("minutes"), FieldPanel("price")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        constraints = [
-            models.CheckConstraint(condition=models.Q(minutes__gt=0), name="drip_minutes_positive"),
-            models.CheckConstraint(
-                condition=models.Q(price__gte=0), name="drip_price_not_negative"
-            ),
-        ]
 
 
 class ConditionIndexPage(SitePage):

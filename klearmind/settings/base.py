@@ -359,17 +359,33 @@ COMMENTS_SPAM_CHECKERS = [
     "klearmind.comments.spam.time_trap",
 ]
 
+
+def _not_a_task_start(record) -> bool:
+    # django_tasks logs a task when it starts and again when it ends: the end line says all.
+    return record.funcName != "log_task_started"
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "one_line_per_task": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": _not_a_task_start,
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every page edit at INFO; its own audit trail already records them.
         "wagtail": {"level": "WARNING"},
-        # The task worker logs every task at INFO; say TASKS_LOG_LEVEL=INFO to see them.
-        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        # The task worker logs only failed tasks; TASKS_LOG_LEVEL=INFO adds one line per task
+        # as it ends. The worker keeps these levels (klearmind/worker's db_worker).
+        "django_tasks": {
+            "level": os.environ.get("TASKS_LOG_LEVEL", "WARNING"),
+            "filters": ["one_line_per_task"],
+        },
         # The scheduler lists its jobs itself when it starts.
         "apscheduler": {"level": "WARNING"},
     },

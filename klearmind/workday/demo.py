@@ -43,8 +43,8 @@ def load_workday_demo() -> str:
     """Create what the home screens need to show a working day; never change what is there."""
     made = []
     with transaction.atomic():
-        if not Provider.objects.filter(name=DEMO_PROVIDER).exists():
-            made.append(f"{book_today()} visits today, {DEMO_PROVIDER}'s among them")
+        if not booked_already():
+            made.append(f"{book_today()} visits today, the demo clinician's among them")
         if not OutgoingMessage.objects.failed_for_good().exists():
             made += failed_reminder()
         if not AccessAttempt.objects.filter(username=LOCKED_USERNAME).exists():
@@ -53,13 +53,27 @@ def load_workday_demo() -> str:
     return "Demo working day: " + ("; ".join(made) if made else "nothing new") + "."
 
 
-def book_today() -> int:
+def booked_already() -> bool:
+    first_patient = f"{TODAY[0][6]}@example.com"
+    lookup = Appointment._meta.get_field("patient_email_hash").hash(first_patient)
+    return Appointment.objects.filter(patient_email_hash=lookup).exists()
+
+
+def clinicians_provider(services) -> Provider:
+    """The provider the demo clinician's login is linked to, or a new one for them."""
     clinician = demo_user(roles.CLINICIAN)
+    own = Provider.objects.filter(user=clinician).first() if clinician else None
+    if own is None:
+        own = Provider.objects.create(name=DEMO_PROVIDER, user=clinician)
+        own.services.set([services["free-consultation"]])
+        own.save()
+    return own
+
+
+def book_today() -> int:
     locations = {location.page.slug: location for location in Location.objects.all()}
     services = {service.slug: service for service in Service.objects.all()}
-    own = Provider.objects.create(name=DEMO_PROVIDER, user=clinician)
-    own.services.set([services["free-consultation"]])
-    own.save()
+    own = clinicians_provider(services)
     booked = 0
     now = timezone.now()
     for (hour, minute), where, slug, provider_name, chair, name, email, status in TODAY:

@@ -119,10 +119,12 @@ class StaffLogin:
 @pytest.fixture(scope="session")
 def demo_logins(live_site, var_dir) -> dict[str, StaffLogin]:
     """The demo staff logins that the demo loader made and printed, one per role."""
+    from klearmind.accounts.demo import parse_login_line
+
     logins = {}
     for line in (var_dir / "demo_logins.txt").read_text().splitlines():
-        username, password, key = line.split()
-        logins[username] = StaffLogin(username, password, "" if key == "-" else key)
+        if parsed := parse_login_line(line):
+            logins[parsed[0]] = StaffLogin(*parsed)
     return logins
 
 

@@ -1,6 +1,7 @@
-"""Booking in Chromium: a patient on a phone, with JavaScript off, books an IV hydration visit
-without an account and sees the confirmation with the preparation rules; the front desk then
-finds the visit on the day calendar. axe finds nothing serious on any public step."""
+"""Booking in Chromium: a patient on a phone, with JavaScript off, chooses a drip and an add-on
+from the menu, books an IV hydration visit without an account and sees the confirmation with
+the preparation rules; the front desk then finds the visit on the day calendar. axe finds
+nothing serious on any public step."""
 
 import re
 import uuid
@@ -24,7 +25,10 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
 
     tab.goto("/book/")
     violations["services"] = serious_violations_without_js(browser, live_site, "/book/")
-    tab.get_by_role("link", name=re.compile("Book iv hydration drip")).click()
+    tab.get_by_role("link", name=re.compile("Book IV hydration drip")).click()
+    tab.get_by_label(re.compile("^I had my good-faith exam")).check()
+    tab.get_by_label(re.compile("^Myers' cocktail: 45 minutes")).check()
+    tab.get_by_label(re.compile("^Vitamin B12 shot")).check()
     tab.get_by_label("Sacramento clinic").check()
     tab.get_by_role("button", name="Show free days").click()
     tab.wait_for_url(re.compile(r"/book/iv-hydration/sacramento/"))
@@ -46,6 +50,8 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
     tab.get_by_label("Phone").fill("(916) 555-0177")
     tab.get_by_role("button", name="Continue").click()
     assert tab.get_by_role("heading", name="Check and confirm").is_visible()
+    assert "Myers' cocktail, 45 minutes, $199" in tab.content()
+    assert re.search(r"Total</dt>\s*<dd>\$224</dd>", tab.content())
     screenshots(tab, "booking-review-phone")
     tab.get_by_role("button", name="Confirm booking").click()
     tab.wait_for_url(re.compile(r"/book/my-visit/\d+/\?booked=1"))

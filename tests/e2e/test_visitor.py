@@ -109,7 +109,7 @@ def test_keyboard_alone_reaches_the_booking_call_to_action(page):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused button shows no focus ring"
     page.keyboard.press("Enter")
-    page.wait_for_url("**/contact/")
+    page.wait_for_url("**/book/free-consultation/")
 
 
 @pytest.mark.parametrize(

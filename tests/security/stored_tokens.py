@@ -17,8 +17,8 @@ from django.db import connection
 def sqlite_file_bytes() -> bytes:
     """The whole SQLite database as a file would hold it, through the test's own connection.
 
-    Serialised rather than backed up: a backup of the test run's shared in-memory database
-    waits for ever on the write transaction the test holds open, while the serialised image
+    Serialized rather than backed up: a backup of the test run's shared in-memory database
+    waits for ever on the write transaction the test holds open, while the serialized image
     has that transaction's rows and every free page."""
     connection.ensure_connection()
     return connection.connection.serialize()
@@ -34,7 +34,7 @@ def postgres_rows_text() -> str:
         parts = []
         for table in tables:
             quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT t::text FROM {quoted} AS t")  # noqa: S608 - names from the catalogue
+            cursor.execute(f"SELECT t::text FROM {quoted} AS t")  # noqa: S608 - names from the catalog
             parts.extend(text for (text,) in cursor.fetchall())
     return "\n".join(parts)
 

@@ -11,6 +11,7 @@ from .appointments import (
 )
 from .setup import (
     TREATMENT_KINDS,
+    BookingSettings,
     Closure,
     DepositRule,
     Location,
@@ -19,7 +20,9 @@ from .setup import (
     ProviderHours,
     Service,
     ServiceKind,
+    ServiceVariant,
     TimeOff,
+    VariantKind,
 )
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "BookingRequest",
+    "BookingSettings",
     "Closure",
     "DepositRule",
     "EmailKind",
@@ -39,5 +43,7 @@ __all__ = [
     "Series",
     "Service",
     "ServiceKind",
+    "ServiceVariant",
     "TimeOff",
+    "VariantKind",
 ]

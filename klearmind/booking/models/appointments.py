@@ -12,7 +12,15 @@ from django.utils import timezone
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
 
-from .setup import DepositRule, Location, Provider, Service
+from .setup import (
+    GOOD_FAITH_EXAM_VALID_DAYS,
+    DepositRule,
+    Location,
+    Provider,
+    Service,
+    ServiceKind,
+    ServiceVariant,
+)
 
 FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -21,6 +29,8 @@ EMAIL_MAX_LENGTH = 254
 PHONE_MAX_LENGTH = 30
 ADDRESS_MAX_LENGTH = 300
 INVITATION_DAYS = 30
+# How long before its start a visit can be marked arrived (a patient early for a visit).
+ARRIVAL_OPENS = datetime.timedelta(hours=1)
 NOTICE_REFUSALS = {
     "cancel": "This visit is less than %(hours)s hours away, so it can no longer be cancelled "
     "online.",
@@ -55,12 +65,42 @@ class AppointmentQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
-    def occupying(self, start: datetime.datetime, end: datetime.datetime):
-        """Active appointments whose time, with buffers and travel, overlaps [start, end)."""
-        return self.active().filter(occupied_from__lt=end, occupied_until__gt=start)
+    def occupying(
+        self, start: datetime.datetime, end: datetime.datetime, *, longest: datetime.timedelta
+    ):
+        """Active appointments whose time, with buffers and travel, overlaps [start, end).
+        `longest` is the longest time one visit can hold: no visit that began before
+        `start - longest` can reach `start`, so the read is bounded on both sides and an index
+        on `occupied_from` finds only the visits near the window, however long the history."""
+        return self.active().filter(
+            occupied_from__gte=start - longest,
+            occupied_from__lt=end,
+            occupied_until__gt=start,
+        )
 
     def for_calendar(self):
-        return self.select_related("service", "provider", "location__page")
+        return self.select_related("service", "provider", "location__page").with_exam_due()
+
+    def with_exam_due(self):
+        """Annotates `exam_due`: an IV hydration visit with no good-faith exam booked or held
+        for the same person in the year before it (see docs/decisions/030)."""
+        exam = Appointment.objects.active().filter(
+            service__kind=ServiceKind.GOOD_FAITH_EXAM,
+            patient_email_hash=models.OuterRef("patient_email_hash"),
+            starts_at__lte=models.OuterRef("starts_at"),
+            starts_at__gt=models.OuterRef("starts_at")
+            - datetime.timedelta(days=GOOD_FAITH_EXAM_VALID_DAYS),
+        )
+        return self.annotate(
+            exam_due=models.Case(
+                models.When(
+                    models.Q(service__kind=ServiceKind.HYDRATION) & ~models.Exists(exam),
+                    then=True,
+                ),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
     def today_at(self, locations, *, now: datetime.datetime | None = None):
         """Those starting today at these locations, each location's today in its own zone."""
@@ -213,6 +253,21 @@ class Appointment(models.Model):
     )
     cancel_reason = models.CharField(max_length=200, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # What a service with drips was booked as, and its price then (docs/decisions/030).
+    variant = models.ForeignKey(
+        ServiceVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    add_ons = models.ManyToManyField(ServiceVariant, blank=True, related_name="+")
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The drip and its add-ons at their prices when booked.",
+    )
+    dispatch_fee = models.DecimalField(
+        max_digits=7, decimal_places=2, default=0, help_text="The home-visit fee when booked."
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -222,6 +277,9 @@ class Appointment(models.Model):
             models.Index(fields=["location", "occupied_from"]),
             models.Index(fields=["provider", "occupied_from"]),
             models.Index(fields=["patient_email_hash"]),
+            # A location's day and week calendars, and the reminder sweep (docs/decisions/036).
+            models.Index(fields=["location", "starts_at"], name="appointment_location_start"),
+            models.Index(fields=["starts_at"], name="appointment_start"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -254,6 +312,33 @@ class Appointment(models.Model):
     def is_open(self) -> bool:
         return self.status == AppointmentStatus.BOOKED
 
+    @property
+    def booked_service(self) -> Service:
+        """The service as booked: for a drip, lasting the drip's and add-ons' minutes."""
+        if self.variant_id is None:
+            return self.service
+        minutes = int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return self.service.lasting(minutes)
+
+    @property
+    def total(self):
+        """The price when booked with the home-visit fee; None when no price was recorded."""
+        return None if self.price is None else self.price + self.dispatch_fee
+
+    @property
+    def exam_due(self) -> bool:
+        """Whether this drip still waits for its good-faith exam (queried when the row was
+        not read through `with_exam_due`)."""
+        if "exam_due" in self.__dict__:
+            return self.__dict__["exam_due"]
+        if self.pk is None:
+            return False
+        return Appointment.objects.filter(pk=self.pk).with_exam_due().get().exam_due
+
+    @exam_due.setter
+    def exam_due(self, value: bool) -> None:
+        self.__dict__["exam_due"] = value
+
     def notice_deadline(self) -> datetime.datetime:
         return self.starts_at - datetime.timedelta(hours=self.service.cancellation_notice_hours)
 
@@ -270,7 +355,33 @@ class Appointment(models.Model):
                 params={"hours": self.service.cancellation_notice_hours},
             )
 
+    def arrival_refusal(self, *, now: datetime.datetime | None = None) -> ValidationError | None:
+        """Why the visit cannot be marked arrived now, or None: only on its own day in the
+        location's time, from ARRIVAL_OPENS before its start, so a visit days away cannot be."""
+        now = now or timezone.now()
+        today = now.astimezone(self.location.zone).date()
+        if today > self.local_start.date():
+            return ValidationError(
+                "This visit's day is over; it can no longer be marked arrived.", code="day_over"
+            )
+        if today < self.local_start.date() or now < self.starts_at - ARRIVAL_OPENS:
+            return ValidationError(
+                "A visit can be marked arrived only on its day, from an hour before it starts.",
+                code="too_early",
+            )
+        return None
+
+    def no_show_refusal(self, *, now: datetime.datetime | None = None) -> ValidationError | None:
+        """Why the visit cannot be marked a no-show now, or None: only once it has started."""
+        if self.starts_at > (now or timezone.now()):
+            return ValidationError(
+                "A visit that has not started yet cannot be a no-show.", code="not_started"
+            )
+        return None
+
     def mark_arrived(self, *, by) -> None:
+        if refusal := self.arrival_refusal():
+            raise refusal
         self._change_status(AppointmentStatus.ARRIVED, by=by, allowed=(AppointmentStatus.BOOKED,))
 
     def mark_completed(self, *, by) -> None:
@@ -281,10 +392,8 @@ class Appointment(models.Model):
         )
 
     def mark_no_show(self, *, by) -> None:
-        if self.starts_at > timezone.now():
-            raise ValidationError(
-                "A visit that has not started yet cannot be a no-show.", code="not_started"
-            )
+        if refusal := self.no_show_refusal():
+            raise refusal
         self._change_status(AppointmentStatus.NO_SHOW, by=by, allowed=(AppointmentStatus.BOOKED,))
 
     def cancel(self, *, by=None, reason: str = "") -> None:

@@ -1,7 +1,9 @@
 """What the clinic sets up: where it books, what it offers, who gives it and when."""
 
+import copy
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +12,8 @@ from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Orderable
 
 from klearmind.clinic.hours import Weekday, check_in_order
 from klearmind.pages.models import LocationPage
@@ -17,6 +21,12 @@ from klearmind.pages.models import LocationPage
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 # CLINICAL.md, IV hydration (California): "Cancellation policy ... (typical: 24 hours)".
 DEFAULT_CANCELLATION_NOTICE_HOURS = 24
+# CLINICAL.md, IV hydration (California): the at-home dispatch fee is a clinic setting; the
+# demo clinic's published fee is $50.
+DEFAULT_HOME_VISIT_FEE = Decimal("50.00")
+# CLINICAL.md, IV hydration (California): a good-faith exam "before the first drip, after a
+# change in history, and yearly".
+GOOD_FAITH_EXAM_VALID_DAYS = 365
 RESERVED_SLUGS = frozenset({"invitation", "visit"})
 
 
@@ -159,6 +169,7 @@ class ServiceKind(models.TextChoices):
     SPRAVATO = "spravato", "Spravato session"
     HYDRATION = "hydration", "IV hydration drip"
     BOOSTER = "booster", "Booster infusion"
+    GOOD_FAITH_EXAM = "good_faith_exam", "Good-faith exam (before IV hydration)"
 
 
 # The treatments a clinician must accept someone for before they are booked: never "anyone"
@@ -191,6 +202,9 @@ class ServiceQuerySet(models.QuerySet):
 
     def bookable_online(self):
         return self.active().exclude(online_booking=OnlineBooking.STAFF)
+
+    def good_faith_exams(self):
+        return self.active().filter(kind=ServiceKind.GOOD_FAITH_EXAM)
 
 
 class Service(ClusterableModel):
@@ -283,6 +297,13 @@ class Service(ClusterableModel):
         FieldPanel("cancellation_notice_hours"),
         FieldPanel("info_page"),
         FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+        InlinePanel(
+            "variants",
+            heading="Drips and add-ons",
+            label="Drip or add-on",
+            help_text="When a service has drips, people choose one when they book; its "
+            "minutes and price replace the service's. The service's page shows this menu.",
+        ),
     ]
 
     class Meta:
@@ -313,6 +334,22 @@ class Service(ClusterableModel):
     @property
     def offers_series(self) -> bool:
         return self.kind == ServiceKind.KETAMINE
+
+    @property
+    def needs_good_faith_exam(self) -> bool:
+        return self.kind == ServiceKind.HYDRATION
+
+    @property
+    def is_good_faith_exam(self) -> bool:
+        return self.kind == ServiceKind.GOOD_FAITH_EXAM
+
+    def lasting(self, minutes: int) -> "Service":
+        """This service as it is booked for `minutes` (a drip and its add-ons): an unsaved
+        copy the availability and booking code read like the service itself, so a
+        120-minute NAD+ drip holds its chair for 120 minutes."""
+        timed = copy.copy(self)
+        timed.duration_minutes = minutes
+        return timed
 
     @property
     def is_treatment(self) -> bool:
@@ -378,6 +415,96 @@ class Service(ClusterableModel):
             raise ValidationError(
                 {"online_booking": ValidationError(TREATMENT_OPEN_TO_ANYONE, code="treatment")}
             )
+
+
+class VariantKind(models.TextChoices):
+    DRIP = "drip", "Drip"
+    ADD_ON = "add_on", "Add-on"
+
+
+class ServiceVariantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def drips(self):
+        return self.active().filter(kind=VariantKind.DRIP)
+
+    def add_ons(self):
+        return self.active().filter(kind=VariantKind.ADD_ON)
+
+
+class ServiceVariant(Orderable):
+    """One item a service is booked as, with its own minutes and price: a drip of the menu,
+    or an add-on given with it. The one price list the booking and the public page show."""
+
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="variants")
+    kind = models.CharField(max_length=10, choices=VariantKind.choices, default=VariantKind.DRIP)
+    name = models.CharField(max_length=80)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="What is in the bag, in a sentence."
+    )
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(480)],
+        help_text="How long it takes; for an add-on, the minutes it adds (often none).",
+    )
+    price = models.DecimalField(max_digits=7, decimal_places=2)
+    active = models.BooleanField(default=True)
+
+    objects = ServiceVariantQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("name")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("minutes"), FieldPanel("price"), FieldPanel("active")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="add_on") | models.Q(minutes__gt=0),
+                name="service_variant_drip_takes_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="service_variant_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == VariantKind.DRIP and not self.minutes:
+            raise ValidationError({"minutes": "Give how many minutes the drip takes."})
+
+
+class ExamBy(models.TextChoices):
+    PHONE = "phone", "By phone"
+    VIDEO = "video", "By secure video"
+
+
+@register_setting(icon="date")
+class BookingSettings(BaseGenericSetting):
+    """Booking rules the clinic sets once: the home-visit fee and how the good-faith exam
+    before IV hydration is held."""
+
+    home_visit_fee = models.DecimalField(
+        "home-visit dispatch fee",
+        max_digits=7,
+        decimal_places=2,
+        default=DEFAULT_HOME_VISIT_FEE,
+        validators=[MinValueValidator(0)],
+        help_text="Added to the price of every IV hydration drip given at home.",
+    )
+    good_faith_exam_by = models.CharField(
+        "good-faith exam held",
+        max_length=10,
+        choices=ExamBy.choices,
+        default=ExamBy.VIDEO,
+        help_text="How a clinician holds the good-faith exam before a first drip.",
+    )
+
+    class Meta:
+        verbose_name = "booking settings"
 
 
 class Provider(ClusterableModel):

@@ -4,6 +4,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client, TestCase
+from django.utils.http import urlencode
 
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
@@ -80,15 +81,17 @@ class FrontDeskTests(TestCase):
 
     def test_marking_arrived_and_completed_and_a_refused_change(self):
         url = f"/admin/booking/appointments/{self.visit.pk}/status/"
-        token = csrf(self.client, f"/admin/booking/appointments/{self.visit.pk}/")
-        self.client.post(url, {"csrfmiddlewaretoken": token, "action": "arrived"})
-        self.client.post(url, {"csrfmiddlewaretoken": token, "action": "completed"})
-        page = self.client.post(
-            url, {"csrfmiddlewaretoken": token, "action": "no_show"}, follow=True
-        )
+        with time_machine.travel(self.visit.starts_at, tick=False):
+            sign_in(self.client, self.desk)  # two days on: a new session
+            token = csrf(self.client, f"/admin/booking/appointments/{self.visit.pk}/")
+            self.client.post(url, {"csrfmiddlewaretoken": token, "action": "arrived"})
+            self.client.post(url, {"csrfmiddlewaretoken": token, "action": "completed"})
+            page = self.client.post(
+                url, {"csrfmiddlewaretoken": token, "action": "no_show"}, follow=True
+            )
         self.visit.refresh_from_db()
         assert self.visit.status == AppointmentStatus.COMPLETED
-        assert "has not started yet cannot be a no-show" in page.content.decode()
+        assert "it cannot be marked no-show" in page.content.decode()
 
     def test_moving_to_a_free_time_and_refusing_a_closed_one(self):
         url = f"/admin/booking/appointments/{self.visit.pk}/move/"
@@ -213,3 +216,79 @@ class SetupScreenTests(TestCase):
         )
         assert "The last day cannot be before the first." in response.content.decode()
         assert not clinic.location.closures.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+class BookForACallerTests(TestCase):
+    def setUp(self):
+        self.clinic = make_clinic(chairs=1, providers=1, slug="midtown")
+        self.visit = book(self.clinic, self.clinic.at(DAY, 10))  # chair 1 taken 10–11
+        self.desk = staff("Front desk")
+        self.client = Client(enforce_csrf_checks=True)
+        sign_in(self.client, self.desk)
+        self.chosen = {"service": self.clinic.service.pk, "location": self.clinic.location.pk}
+
+    def test_the_month_links_the_days_with_free_times(self):
+        page = self.client.get("/admin/booking/book/", self.chosen)
+        soup = BeautifulSoup(page.content, "html.parser")
+        linked = [a.get_text() for a in soup.select(".booking-admin__month td a")]
+        assert linked == [str(day) for day in range(1, 32)]  # open every day, from today on
+        assert "day=2026-12-03" in soup.select(".booking-admin__month td a")[2]["href"]
+
+    def test_a_day_lists_its_free_times_with_chair_and_provider_and_books_one(self):
+        url = "/admin/booking/book/?" + urlencode({**self.chosen, "day": DAY.isoformat()})
+        page = self.client.get(url)
+        soup = BeautifulSoup(page.content, "html.parser")
+        times = [
+            " ".join(label.get_text().split())
+            for label in soup.select(".booking-admin__times label")
+        ]
+        assert "9:00 AM · chair 1 · Provider 0" in times
+        assert not any(label.startswith(("10:00 AM", "10:30 AM")) for label in times)  # taken
+        assert soup.find("input", {"name": "day", "type": "hidden"})["value"] == "2026-12-03"
+        data = {
+            "csrfmiddlewaretoken": soup.find("input", {"name": "csrfmiddlewaretoken"})["value"],
+            "token": "desk-3",
+            **{
+                name: soup.find("input", {"name": name})["value"]
+                for name in ("service", "location", "day")
+            },
+            "time": "14:00",
+            "name": "Caller",
+            "email": "caller@example.org",
+            "phone": "916 555 0123",
+        }
+        booked = self.client.post(url, data)
+        assert booked.status_code == 302, text(booked)
+        visit = Appointment.objects.get(booked_by=self.desk)
+        assert (visit.local_start.hour, visit.chair) == (14, 1)
+
+    def test_staff_only_services_are_offered_and_labels_speak_to_staff(self):
+        make_service(self.clinic.location, slug="desk-only", online_booking="staff")
+        page = self.client.get("/admin/booking/book/")
+        assert "Desk Only (staff only)" in text(page)
+        assert "Patient's full name" in text(page) and "Your name" not in text(page)
+
+    def test_a_caller_who_booked_before_is_found_by_e_mail_and_audited(self):
+        page = self.client.get("/admin/booking/book/", {**self.chosen, "find": "DANA@example.org"})
+        soup = BeautifulSoup(page.content, "html.parser")
+        assert "Found: Dana Reyes" in text(page)
+        assert soup.find("input", {"name": "phone"})["value"] == "(916) 555-0199"
+        event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+        assert (event.target_id, event.actor) == (str(self.visit.pk), self.desk)
+        nobody = self.client.get("/admin/booking/book/", {"find": "who@example.org"})
+        assert "Nobody has booked with this e-mail" in text(nobody)
+
+    def test_a_role_that_may_not_see_patients_cannot_find_them(self):
+        from django.contrib.auth.models import Permission
+
+        booker = staff()
+        booker.user_permissions.add(
+            *Permission.objects.filter(codename__in=["manage_appointments", "access_admin"])
+        )
+        sign_in(self.client, booker)
+        page = self.client.get("/admin/booking/book/", {"find": "dana@example.org"})
+        assert page.status_code == 200
+        assert "Dana Reyes" not in text(page)
+        assert 'name="find"' not in page.content.decode()  # no finder offered
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).exists()

@@ -15,10 +15,12 @@ class DemoBookingTests(TestCase):
         cls.report = ensure_demo_booking()
 
     def test_services_providers_holidays_and_upcoming_visits_are_there(self):
-        assert Service.objects.count() == 5
+        assert Service.objects.count() == 6  # with the good-faith exam
         assert Service.objects.get(slug="iv-hydration").online_booking == "anyone"
         assert Service.objects.get(slug="iv-ketamine-infusion").online_booking == "invited"
         assert Provider.objects.count() == 4
+        linked = Provider.objects.get(name="Dr. Maya Ellison, MD").user
+        assert linked is not None and linked.username == "daniel.okafor"
         assert Closure.objects.filter(reason="Christmas Day").count() == 2
         assert Appointment.objects.filter(starts_at__gt=timezone.now(), series=None).count() >= 3
 

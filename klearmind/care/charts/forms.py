@@ -299,7 +299,7 @@ class RemsForm(ChartForm):
         label="Respiratory depression", choices=YES_NO, widget=forms.RadioSelect
     )
     hospitalised = forms.ChoiceField(
-        label="Hospitalisation or emergency visit", choices=YES_NO, widget=forms.RadioSelect
+        label="Hospitalization or emergency visit", choices=YES_NO, widget=forms.RadioSelect
     )
     adverse_events = forms.CharField(
         label="Other adverse events",

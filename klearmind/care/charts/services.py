@@ -114,6 +114,7 @@ def start_chart(
             mg_per_kg=None if protocol.medicine == Medicine.SPRAVATO else protocol.dose_mg_per_kg,
             session_date=day,
             opened_by=by,
+            given_by=appointment.provider.user if appointment else None,
         )
         if chart.is_spravato:
             due_days = CareSettings.load().rems_form_due_days

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -334,25 +335,31 @@ def form_errors(form, refusal: ValidationError) -> None:
 # REMS forms due --------------------------------------------------------------------------------
 
 
+REMS_PAGE_SIZE = 50
+
+
 @protected_view(HEALTH)
 def rems_due(request):
+    """The forms not yet submitted, the earliest due first, 50 to a page: only the page shown
+    is read and decrypted."""
     today_ = timezone.localdate()
     records = (
         RemsRecord.objects.not_submitted().select_related("chart__patient").order_by("due_on", "pk")
     )
+    listing = Paginator(records, REMS_PAGE_SIZE).get_page(request.GET.get("p"))
     rows = []
-    for rems in records:
+    for rems in listing:
         days = (rems.due_on - today_).days
         rows.append({"rems": rems, "days": days, "late": max(0, -days)})
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
         target_type=RemsRecord._meta.label_lower,
-        detail="REMS forms due: " + (", ".join(str(row["rems"].pk) for row in rows) or "none"),
+        detail=f"REMS forms due page {listing.number}: "
+        + (", ".join(str(row["rems"].pk) for row in rows) or "none"),
     )
-    return TemplateResponse(
-        request, "care/admin/rems_due.html", {"rows": rows, "form": f.SubmitRemsForm()}
-    )
+    context = {"rows": rows, "listing": listing, "form": f.SubmitRemsForm()}
+    return TemplateResponse(request, "care/admin/rems_due.html", context)
 
 
 @require_POST

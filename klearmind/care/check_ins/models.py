@@ -68,6 +68,10 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # A patient's latest check-ins: their progress page, and the sweep's "none this week".
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="care_checkin_patient_new_idx")
+        ]
 
     def __str__(self):
         return f"Check-in {self.pk} of patient {self.patient_id}"

@@ -8,14 +8,14 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.booking.links import BadLink, grant, is_granted, sign, unsign
-from klearmind.booking.models import AppointmentStatus
+from klearmind.booking.models import Appointment, AppointmentStatus
 
 from ..measures import check_in_measures, clinic_pcl5_cutoff, is_urgent, measurement_scores
 from ..models import (
@@ -28,6 +28,7 @@ from ..models import (
     PatientStatus,
     TreatmentPlan,
 )
+from ..plans.models import SERVICE_KINDS
 from .models import CHECK_IN_VALID_DAYS
 
 CHECK_IN_SALT = "klearmind.care.check_in"
@@ -99,45 +100,99 @@ def create_check_in(
 
 def create_due_check_ins(*, now: datetime.datetime | None = None) -> list[CheckIn]:
     """For every patient in treatment: a check-in before each visit starting soon, and one each
-    period when none went out in it. Safe to run as often as wanted."""
+    period when none went out in it. Safe to run as often as wanted, and cheap to: it reads the
+    visits and the plans that are due, a few queries, whatever the number of plans in
+    treatment, and then only what it makes costs more."""
     now = now or timezone.now()
     rules = CareSettings.load()
-    plans = (
+    ahead = datetime.timedelta(hours=rules.follow_up_hours_before_visit)
+    made = visit_check_ins(now=now, ahead=ahead)
+    # After the visits' check-ins: one made just now counts for this period too.
+    made += periodic_check_ins(now=now, days=rules.follow_up_every_days)
+    return [check_in for check_in in made if check_in is not None]
+
+
+def plans_in_treatment(now: datetime.datetime):
+    return (
         TreatmentPlan.objects.active()
         .filter(patient__status=PatientStatus.ACTIVE, started_on__lte=timezone.localdate(now))
         .select_related("patient", "protocol")
     )
-    made = []
-    for plan in plans:
-        ahead = datetime.timedelta(hours=rules.follow_up_hours_before_visit)
-        made += visit_check_ins(plan, now=now, ahead=ahead)
-        made.append(periodic_check_in(plan.patient, now=now, days=rules.follow_up_every_days))
-    return [check_in for check_in in made if check_in is not None]
 
 
-def visit_check_ins(plan: TreatmentPlan, *, now, ahead) -> list[CheckIn | None]:
-    visits = plan.sessions().filter(
-        status=AppointmentStatus.BOOKED, starts_at__gt=now, starts_at__lte=now + ahead
+def is_session_of(plan: TreatmentPlan, visit: Appointment) -> bool:
+    """Whether `visit` is one of `plan.sessions()`, judged on rows already read."""
+    if plan.series_id:
+        return visit.series_id == plan.series_id
+    return (
+        visit.patient_email_hash == plan.patient.email_hash
+        and visit.service.kind in SERVICE_KINDS[plan.protocol.medicine]
+        and timezone.localdate(visit.starts_at) >= plan.started_on
     )
-    return [
-        create_check_in(
-            patient=plan.patient,
-            reason=CheckInReason.VISIT,
-            key=f"visit-{visit.pk}",
-            appointment=visit,
-            now=now,
+
+
+def visit_check_ins(*, now, ahead) -> list[CheckIn | None]:
+    """A check-in for each booked visit starting within `ahead` that has none yet and is a
+    session of a plan in treatment: two queries find them, however many plans there are."""
+    asked = CheckIn.objects.filter(appointment=models.OuterRef("pk"), reason=CheckInReason.VISIT)
+    visits = list(
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED, starts_at__gt=now, starts_at__lte=now + ahead
         )
-        for visit in visits
-    ]
-
-
-def periodic_check_in(patient: Patient, *, now, days: int) -> CheckIn | None:
-    if patient.check_ins.created_since(now - datetime.timedelta(days=days)).exists():
-        return None
-    period = timezone.localdate(now).toordinal() // days
-    return create_check_in(
-        patient=patient, reason=CheckInReason.WEEKLY, key=f"every-{patient.pk}-{period}", now=now
+        .exclude(models.Exists(asked))
+        .select_related("service")
+        .order_by("starts_at", "pk")
     )
+    if not visits:
+        return []
+    plans = plans_in_treatment(now).filter(
+        models.Q(series_id__in={visit.series_id for visit in visits if visit.series_id})
+        | models.Q(
+            series__isnull=True,
+            patient__email_hash__in={visit.patient_email_hash for visit in visits},
+        )
+    )
+    made, seen = [], set()
+    for plan in plans:
+        for visit in visits:
+            if visit.pk in seen or not is_session_of(plan, visit):
+                continue
+            seen.add(visit.pk)
+            made.append(
+                create_check_in(
+                    patient=plan.patient,
+                    reason=CheckInReason.VISIT,
+                    key=f"visit-{visit.pk}",
+                    appointment=visit,
+                    now=now,
+                )
+            )
+    return made
+
+
+def periodic_check_ins(*, now, days: int) -> list[CheckIn | None]:
+    """A check-in for each patient in treatment with none made in the last `days` days: one
+    query finds them."""
+    recent = CheckIn.objects.filter(
+        patient=models.OuterRef("patient"), created_at__gte=now - datetime.timedelta(days=days)
+    )
+    plans = plans_in_treatment(now).exclude(models.Exists(recent))
+    period = timezone.localdate(now).toordinal() // days
+    made, seen = [], set()
+    for plan in plans:
+        patient = plan.patient
+        if patient.pk in seen:
+            continue
+        seen.add(patient.pk)
+        made.append(
+            create_check_in(
+                patient=patient,
+                reason=CheckInReason.WEEKLY,
+                key=f"every-{patient.pk}-{period}",
+                now=now,
+            )
+        )
+    return made
 
 
 def request_check_in(*, patient: Patient, by=None, request=None) -> CheckIn:

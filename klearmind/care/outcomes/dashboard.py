@@ -12,8 +12,8 @@ from klearmind.intake.models import Condition
 
 from ..measures import GAD7, MEASURES, PCL5, PHQ9, clinic_pcl5_cutoff
 from ..models import Patient, TreatmentPlan
-from .progress import patient_progress
-from .rules import REMISSION_BELOW, Outcome, Rate, not_counted, rates
+from .progress import outcomes_of_many
+from .rules import REMISSION_BELOW, Rate, not_counted, rates
 
 # Each condition is judged on its own measure; a clinic location on the PHQ-9.
 CONDITION_MEASURE = (
@@ -53,13 +53,21 @@ class Dashboard:
 
 
 def clinic_dashboard(*, start: datetime.date, end: datetime.date) -> Dashboard:
-    plans = TreatmentPlan.objects.overlapping(start, end)
+    """The figures in a fixed number of queries whatever the clinic's size: the patients, their
+    scores and their first sessions are each read once, and grouped here."""
+    in_period = Patient.objects.filter(
+        pk__in=TreatmentPlan.objects.overlapping(start, end).values("patient_id")
+    )
     patients = list(
-        Patient.objects.filter(pk__in=plans.values("patient_id")).select_related("location__page")
+        in_period.select_related("location__page").only("conditions", "location__page__title")
     )
     until = day_start(end + datetime.timedelta(days=1))
     cutoff = clinic_pcl5_cutoff()
-    outcomes = {patient.pk: outcome_map(patient, until, cutoff) for patient in patients}
+    found = outcomes_of_many(in_period.values("pk"), until=until, pcl5_cutoff=cutoff)
+    outcomes = {
+        patient.pk: {item.measure: item for item in found.get(patient.pk, [])}
+        for patient in patients
+    }
     return Dashboard(
         start=start,
         end=end,
@@ -74,11 +82,6 @@ def clinic_dashboard(*, start: datetime.date, end: datetime.date) -> Dashboard:
 
 def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def outcome_map(patient: Patient, until: datetime.datetime, cutoff: int) -> dict[str, Outcome]:
-    progress = patient_progress(patient, until=until, pcl5_cutoff=cutoff)
-    return {item.measure: item for item in progress.outcomes}
 
 
 def group_row(group: str, measure: str, members, outcomes) -> GroupRow:

@@ -2,12 +2,16 @@
 dates, and the outcome of each measure over the current plan."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from klearmind.booking.models import AppointmentStatus, ServiceKind
+from django.db import models
+
+from klearmind.booking.models import Appointment, AppointmentStatus, ServiceKind
 
 from ..measures import GAD7, MEASURES, PCL5, PHQ9, clinic_pcl5_cutoff
-from ..models import InfusionChart, Patient
+from ..models import InfusionChart, Measurement, Patient, TreatmentPlan
+from ..plans.models import SERVICE_KINDS
 from .rules import Outcome, Point, outcome
 
 TREATMENT_KINDS = (ServiceKind.KETAMINE, ServiceKind.BOOSTER, ServiceKind.SPRAVATO)
@@ -55,6 +59,86 @@ def first_session(patient: Patient) -> datetime.datetime | None:
     return visit.starts_at if visit else None
 
 
+def first_sessions(patients) -> dict[int, datetime.datetime | None]:
+    """`first_session` of many patients at once, by patient id, in one query: each plan's
+    first booked session is found in SQL (the same visits as `TreatmentPlan.sessions`), and
+    the latest plan of each patient kept. `patients` is a queryset or a list of ids."""
+    visits = Appointment.objects.active()
+
+    def first(matching) -> models.Subquery:
+        return models.Subquery(matching.order_by("starts_at").values("starts_at")[:1])
+
+    by_medicine = [
+        models.When(
+            protocol__medicine=medicine,
+            then=first(
+                visits.filter(
+                    patient_email_hash=models.OuterRef("patient__email_hash"),
+                    service__kind__in=kinds,
+                    starts_at__date__gte=models.OuterRef("started_on"),
+                )
+            ),
+        )
+        for medicine, kinds in SERVICE_KINDS.items()
+    ]
+    plans = (
+        TreatmentPlan.objects.filter(patient__in=patients)
+        .annotate(
+            first_visit=models.Case(
+                models.When(
+                    series__isnull=False,
+                    then=first(visits.filter(series_id=models.OuterRef("series_id"))),
+                ),
+                *by_medicine,
+                default=None,
+                output_field=models.DateTimeField(),
+            )
+        )
+        .order_by("patient_id", "-started_on", "-pk")
+        .values_list("patient_id", "first_visit")
+    )
+    found: dict[int, datetime.datetime | None] = {}
+    for patient_id, first_visit in plans:
+        found.setdefault(patient_id, first_visit)  # the first row is the latest plan
+    return found
+
+
+def judged(
+    series: dict[str, list[Point]], start: datetime.datetime | None, pcl5_cutoff: int
+) -> list[Outcome]:
+    """The outcome of each judged measure the patient answered."""
+    return [
+        outcome(measure, series[measure], first_session=start, pcl5_cutoff=pcl5_cutoff)
+        for measure in JUDGED
+        if measure in series
+    ]
+
+
+def outcomes_of_many(
+    patients, *, until: datetime.datetime, pcl5_cutoff: int
+) -> dict[int, list[Outcome]]:
+    """`patient_progress(...).outcomes` of many patients, by patient id, in two queries
+    whatever their number: their scores up to `until`, and their first sessions."""
+    scores = (
+        Measurement.objects.filter(patient__in=patients, taken_at__lte=until)
+        .only("patient_id", "taken_at", "scores")
+        .order_by()
+    )
+    sittings = sittings_by_patient(scores)
+    starts = first_sessions(patients)
+    return {
+        patient_id: judged(score_series(rows), starts.get(patient_id), pcl5_cutoff)
+        for patient_id, rows in sittings.items()
+    }
+
+
+def sittings_by_patient(measurements: Iterable) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for measurement in measurements:
+        grouped.setdefault(measurement.patient_id, []).append(measurement)
+    return grouped
+
+
 @dataclass(frozen=True)
 class Progress:
     series: dict[str, list[Point]]
@@ -78,9 +162,5 @@ def patient_progress(
         measurements = measurements.filter(taken_at__lte=until)
     series = score_series(measurements)
     start = first_session(patient)
-    outcomes = [
-        outcome(measure, series[measure], first_session=start, pcl5_cutoff=pcl5_cutoff)
-        for measure in JUDGED
-        if measure in series
-    ]
+    outcomes = judged(series, start, pcl5_cutoff)
     return Progress(series, outcomes, treatment_dates(patient), pcl5_cutoff)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
-from klearmind.clinic.exports import csv_download, text_cell
+from klearmind.clinic.exports import csv_stream, text_cell
 from klearmind.clinic.models import ClinicSettings
 
 from ..attention.forms import AttentionReviewForm
@@ -140,7 +140,7 @@ def dashboard_csv(request):
         target_type="care.dashboard",
         detail=f"clinic outcomes CSV {period[0]} to {period[1]}",
     )
-    return csv_download(f"clinic-outcomes-{period[0]}-to-{period[1]}.csv", csv_rows(figures))
+    return csv_stream(f"clinic-outcomes-{period[0]}-to-{period[1]}.csv", csv_rows(figures))
 
 
 def counting_rule(pcl5_cutoff: int) -> str:

@@ -90,7 +90,7 @@ class Patient(models.Model):
     status = models.CharField(
         max_length=12, choices=PatientStatus.choices, default=PatientStatus.ACTIVE
     )
-    # Spravato REMS: the patient is enrolled in the programme before the first dose.
+    # Spravato REMS: the patient is enrolled in the program before the first dose.
     rems_enrolled_on = EncryptedDateField("enrolled in the Spravato REMS on", null=True, blank=True)
     rems_patient_id = EncryptedCharField("Spravato REMS patient ID", max_length=40, blank=True)
     rems_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -106,6 +106,8 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The patient list, newest first, read a page at a time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="care_patient_newest_idx")]
         # Bookings reach a record by e-mail address, so one address is one patient; it also
         # stops a double-clicked "open the record" from making two.
         constraints = [models.UniqueConstraint(fields=["email_hash"], name="one_patient_per_email")]
@@ -136,7 +138,7 @@ class Patient(models.Model):
         ]
 
     def record_rems_enrolment(self, *, by, enrolled_on: datetime.date, patient_id: str) -> None:
-        """Record the patient's Spravato REMS enrolment: the day and the programme's ID."""
+        """Record the patient's Spravato REMS enrolment: the day and the program's ID."""
         if enrolled_on > timezone.localdate():
             raise ValidationError(
                 {"enrolled_on": "That day is still to come: enter the day of enrolment."},
@@ -203,6 +205,8 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["taken_at", "pk"]
+        # A patient's scores up to a day: progress, and the dashboard over many patients.
+        indexes = [models.Index(fields=["patient", "taken_at"], name="care_score_patient_time_idx")]
 
     def __str__(self):
         return f"Measurement {self.pk} of patient {self.patient_id}"

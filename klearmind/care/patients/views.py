@@ -40,11 +40,13 @@ def clinicians():
 def patient_list(request):
     patients = Patient.objects.select_related("primary_clinician", "location__page")
     listing = Paginator(patients, LIST_PAGE_SIZE).get_page(request.GET.get("p"))
-    waiting = list(
+    # Accepted candidates without a record: a page of their own, turned with "w".
+    waiting = Paginator(
         Submission.objects.filter(status=Status.ACCEPTED, patient__isnull=True).order_by(
-            "-submitted_at"
-        )
-    )
+            "-submitted_at", "-pk"
+        ),
+        LIST_PAGE_SIZE,
+    ).get_page(request.GET.get("w"))
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
@@ -53,7 +55,7 @@ def patient_list(request):
         + ", ".join(str(p.pk) for p in listing)
         + (
             f"; questionnaires awaiting a record: {', '.join(str(s.pk) for s in waiting)}"
-            if waiting
+            if waiting.object_list
             else ""
         ),
     )

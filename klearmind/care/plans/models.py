@@ -272,6 +272,13 @@ class TreatmentPlan(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-pk"]
+        indexes = [
+            # Plans in treatment (the check-in sweep), and series completed in a period.
+            models.Index(fields=["status", "started_on"], name="care_plan_status_start_idx"),
+            models.Index(fields=["status", "ended_on"], name="care_plan_status_end_idx"),
+            # Plans under way in a period (the outcomes dashboard).
+            models.Index(fields=["started_on", "ended_on"], name="care_plan_period_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "protocol"],

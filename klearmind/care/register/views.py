@@ -29,6 +29,7 @@ from ..models import (
     RegisterEntry,
     register_entry_missing,
 )
+from ..outcomes.forms import chosen_period
 from . import forms as f
 from . import services
 from .models.counts import INVENTORY_EVERY_DAYS
@@ -101,6 +102,8 @@ def home(request):
             "location__page", "counted_by"
         ),
         "every_days": INVENTORY_EVERY_DAYS,
+        # The CSV's period: bound to what was asked when the CSV sent it back refused.
+        "export_form": chosen_period(request.GET)[0],
     }
     shown = ", ".join(str(chart.pk) for chart, _ in awaiting) or "none"
     audit(

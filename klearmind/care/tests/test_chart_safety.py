@@ -337,7 +337,7 @@ class DoseLimitTests(TestCase):
             by=self.clinician,
             weight_kg=Decimal(weight),
             mg_per_kg=Decimal(mg_per_kg),
-            override_reason="Clinician's judgement",
+            override_reason="Clinician's judgment",
         )
         return chart
 

@@ -3,11 +3,14 @@ stock received, a dose drawn with its witness's password, the count and its revi
 inspector's CSV, each audited."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from django.test import Client, RequestFactory, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from klearmind.accounts.tests.factories import PASSWORD, sign_in, staff
 from klearmind.audit.models import AuditEvent
@@ -253,6 +256,7 @@ class CountViewTests(RegisterViewCase):
         assert not InventoryCount.objects.exists()
 
 
+@pytest.mark.clock  # the CSV's default period ends today
 class CsvTests(RegisterViewCase):
     def test_the_inspectors_csv_lists_every_entry_with_balance_witness_and_patient(self):
         owner = staff("Owner", first_name="Olivia", last_name="Marsh")
@@ -267,7 +271,9 @@ class CsvTests(RegisterViewCase):
         )
         response = self.client.get(reverse("care_admin:register_csv"))
         assert response["Content-Disposition"].startswith('attachment; filename="controlled')
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert response.streaming
+        text = b"".join(response.streaming_content).decode()
+        rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == 3
         dose = rows[-1]
         assert dose["Entry"] == "Dose drawn"
@@ -281,7 +287,34 @@ class CsvTests(RegisterViewCase):
         assert (dose["Recorded by"], dose["Witness"]) == ("Ana Ruiz", "Olivia Marsh")
         assert (dose["Lot"], dose["Supplier"]) == ("KET-24117", "Henry Schein")
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-        assert event.detail == "controlled-substance register CSV"
+        today = timezone.localdate()
+        ninety_days_ago = today - datetime.timedelta(days=90)
+        assert event.detail == f"controlled-substance register CSV {ninety_days_ago} to {today}"
+
+    def test_the_csv_holds_only_the_entries_of_the_period_asked(self):
+        today = timezone.localdate()
+        recorded = RegisterEntry.objects.count()
+        assert recorded >= 1
+
+        def rows(start, end):
+            asked = {"start": start.isoformat(), "end": end.isoformat()}
+            response = self.client.get(reverse("care_admin:register_csv"), asked)
+            assert response["Content-Disposition"].endswith(f'{start}-to-{end}.csv"')
+            text = b"".join(response.streaming_content).decode()
+            return list(csv.DictReader(io.StringIO(text)))
+
+        week_ago = today - datetime.timedelta(days=7)
+        assert rows(week_ago, today - datetime.timedelta(days=1)) == []
+        assert len(rows(today, today)) == recorded
+
+    def test_a_period_that_is_not_one_goes_back_to_the_form_with_its_error(self):
+        asked = {"start": "2026-05-01", "end": "2026-04-01"}
+        response = self.client.get(reverse("care_admin:register_csv"), asked)
+        assert response.status_code == 302
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+        page = self.client.get(response["Location"]).content.decode()
+        assert "The “to” date must be on or after the “from” date." in page
+        assert 'value="2026-05-01"' in page
 
 
 class MenuTests(TestCase):

@@ -22,7 +22,7 @@ class ClientIpTests(TestCase):
         (2, "10.0.0.3", "203.0.113.9", "10.0.0.3"),  # fewer hops than proxies: the connection
         (1, "10.0.0.2", None, "10.0.0.2"),  # no header at all
         (1, "10.0.0.2", "not-an-address", None),  # never a value the column cannot hold
-        (0, "2001:DB8:0:0::1", None, "2001:db8::1"),  # IPv6, normalised
+        (0, "2001:DB8:0:0::1", None, "2001:db8::1"),  # IPv6, normalized
     ]
 
     def test_trusts_forwarded_for_only_as_far_as_the_configured_proxies(self):

@@ -18,7 +18,7 @@ class FormBuilderCheckTests(TestCase):
                 title="Tell us about you",
                 slug="survey",
                 form_fields=[
-                    SurveyFormField(label="Favourite colour", field_type="dropdown", choices="Red"),
+                    SurveyFormField(label="Favourite color", field_type="dropdown", choices="Red"),
                     SurveyFormField(label="Anything else?", field_type="multiline"),
                 ],
             )

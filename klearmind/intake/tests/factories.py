@@ -10,7 +10,7 @@ from klearmind.intake.questionnaires import NO, SCREENING_QUESTIONS
 CANDIDATE_NAME = "Avery Quinlan"
 CANDIDATE_EMAIL = "avery.quinlan@example.org"
 MEDICATION = "Venlafaxine 150 mg each morning"
-TREATMENTS = "Eight sessions of cognitive behavioural therapy"
+TREATMENTS = "Eight sessions of cognitive behavioral therapy"
 
 
 def step_answers(

@@ -214,7 +214,7 @@ class TestScreening:
     @pytest.mark.parametrize(
         ("key", "label"),
         [
-            ("vascular_disease", "Aneurysmal vascular disease, AVM or intracerebral haemorrhage"),
+            ("vascular_disease", "Aneurysmal vascular disease, AVM or intracerebral hemorrhage"),
             ("ketamine_hypersensitivity", "Hypersensitivity to ketamine or esketamine"),
             ("raised_intracranial_pressure", "Raised intracranial pressure"),
             ("recent_head_injury", "Recent head injury"),

@@ -7,6 +7,7 @@ from .spec import (
     NIMH_DEPRESSION,
     Ref,
     book_consultation,
+    book_hydration,
     both_notices,
     heading,
     notice,
@@ -243,7 +244,7 @@ HYDRATION_ARTICLE = page(
             "nurse brings everything needed, stays with you for the whole drip and takes the "
             "equipment away afterwards. Most drips take 45 minutes to an hour.</p>"
         ),
-        book_consultation("Book an IV-hydration visit"),
+        book_hydration("Book an IV-hydration visit"),
     ],
 )
 

@@ -212,12 +212,19 @@ def point_default_site_at(home: Page) -> None:
 
 
 def fill_clinic_settings(builder: TreeBuilder) -> None:
-    """Set the clinic settings that are still blank or at their model default."""
+    """Set the clinic settings that are still blank or at their model default. A booking
+    button still at what an earlier demo set (the contact page) opens the booking flow now."""
     clinic = ClinicSettings.load()
     changed = False
+    earlier = builder.pages.get("contact")
+    if clinic.booking_kind == "page" and earlier and clinic.booking_page_id == earlier.pk:
+        clinic.booking_page = None
+        changed = True
     for name, value in CLINIC_SETTINGS.items():
         model_field = ClinicSettings._meta.get_field(name)
         current = getattr(clinic, name)
+        if name.startswith("booking_") and clinic.booking_page_id:
+            continue  # someone chose a page for the button
         if current and current != model_field.get_default():
             continue
         setattr(clinic, name, builder.resolve(value))

@@ -4,7 +4,15 @@ from ..models import HomePage, StandardPage
 from .articles import ARTICLES
 from .faq import FAQ
 from .locations import CONTACT, LOCATIONS
-from .spec import book_consultation, heading, link, notice, page, page_ref, paragraph
+from .spec import (
+    CONSULTATION_SERVICE,
+    book_consultation,
+    heading,
+    link,
+    notice,
+    page,
+    paragraph,
+)
 from .treatments import CONDITIONS, SERVICES
 
 NOTICES = {
@@ -111,7 +119,7 @@ SAFETY_PAGE = page(
             "<p>Some things call for a careful conversation rather than a no: past problems "
             "with alcohol or drugs (including ketamine), regular opioids, benzodiazepines or "
             "heavy drinking, MAOIs or stimulant medicines, bipolar disorder without a mood "
-            "stabiliser, treated high blood pressure, serious liver disease and interstitial "
+            "stabilizer, treated high blood pressure, serious liver disease and interstitial "
             "cystitis. A clinician goes through these questions with you before any "
             "treatment.</p>"
         ),
@@ -226,7 +234,8 @@ CLINIC_SETTINGS = {
     "tagline": "Ketamine therapy and IV hydration in Sacramento, Roseville and at home",
     "phone": "(916) 555-0142",
     "email": "hello@klearmind.example",
-    "booking_page": page_ref("contact"),
+    "booking_kind": "service",
+    "booking_service": CONSULTATION_SERVICE,
     "footer_links": [
         link("Important Safety Information", "important-safety-information"),
         link("Off-label use of ketamine", "off-label-use"),

@@ -66,8 +66,8 @@ FAQ = page(
         question(
             "What does IV hydration cost?",
             "<p>Drips start at $149 for a liter of fluids; see the IV-hydration page for the "
-            "full menu. Home visits add a $50 travel fee. Your first drip includes the "
-            "good-faith exam California requires.</p>",
+            "full menu, the add-ons and the dispatch fee for home visits. The good-faith exam "
+            "California requires before your first drip is free.</p>",
         ),
         question(
             "Do I need a referral?",

@@ -66,11 +66,24 @@ def video(url: str, title: str, poster: str, duration: str = "") -> tuple:
     )
 
 
-def call_to_action(heading: str, text: str, slug: str, label: str) -> tuple:
+def call_to_action(
+    heading: str, text: str, label: str, *, page_slug: str = "", service: str = ""
+) -> tuple:
+    """A button to a page (by slug) or, with `service`, the booking flow at that service."""
+    target = (
+        {"kind": "service", "service": service, "page": None}
+        if service
+        else {"kind": "page", "page": page_ref(page_slug), "service": ""}
+    )
     return (
         "call_to_action",
-        {"heading": heading, "text": text, "page": page_ref(slug), "label": label},
+        {"heading": heading, "text": text, **target, "place": "", "label": label},
     )
+
+
+# The booking services the demo's buttons open (booking's demo makes them).
+CONSULTATION_SERVICE = "free-consultation"
+HYDRATION_SERVICE = "iv-hydration"
 
 
 def book_consultation(heading: str = "Could ketamine therapy help you?") -> tuple:
@@ -78,8 +91,17 @@ def book_consultation(heading: str = "Could ketamine therapy help you?") -> tupl
         heading,
         "Book a free, private consultation. A clinician will go through your history with you "
         "and tell you honestly whether treatment is likely to suit you.",
-        "contact",
         "Book a free consultation",
+        service=CONSULTATION_SERVICE,
+    )
+
+
+def book_hydration(heading: str = "Book a drip") -> tuple:
+    return call_to_action(
+        heading,
+        "Choose a clinic or a visit at home, and a time that suits you.",
+        "Book IV hydration",
+        service=HYDRATION_SERVICE,
     )
 
 

@@ -1,13 +1,11 @@
 """The demo services and the conditions they treat."""
 
-from decimal import Decimal
-
 from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, ServicePage
 from .spec import (
     NIMH_DEPRESSION,
     book_consultation,
+    book_hydration,
     both_notices,
-    call_to_action,
     heading,
     notice,
     page,
@@ -107,63 +105,25 @@ IV_HYDRATION = page(
         heading("About the drips"),
         paragraph(
             "<p>Every drip is given by a registered nurse. Prices in the menu are per drip and "
-            "include your nurse's time and supplies. The evidence for vitamin drips in "
-            "healthy people is limited; we will tell you honestly which one, if any, makes "
-            "sense for you.</p>"
+            "include your nurse's time and supplies; add-ons are priced on their own. The "
+            "evidence for vitamin drips in healthy people is limited; we will tell you "
+            "honestly which one, if any, makes sense for you.</p>"
         ),
         heading("At home or in the clinic"),
         paragraph(
             "<p>We come to you anywhere in the service areas listed on our location pages. "
-            "Home visits carry a $50 travel fee, and we ask for 24 hours' notice if you need "
-            "to cancel.</p>"
+            "Home visits add the dispatch fee shown under the menu, and we ask for 24 hours' "
+            "notice if you need to cancel.</p>"
         ),
         heading("A good-faith exam first"),
         paragraph(
             "<p>California requires a good-faith exam by a licensed clinician before your "
-            "first drip. We do it by secure video or in person before the first visit, and "
-            "repeat it every year or whenever your health changes. It is included in the price "
-            "of your first drip.</p>"
+            "first drip. It is a short, free call with one of our clinicians that you book "
+            "first, before the drip itself, and we repeat it every year or whenever your "
+            "health or medicines change. When you book a drip online we ask whether you "
+            "need one and take you to its booking first.</p>"
         ),
-        call_to_action(
-            "Book a drip",
-            "Tell us where and when suits you; the front desk will confirm your visit.",
-            "contact",
-            "Book IV hydration",
-        ),
-    ],
-    drips=[
-        {
-            "name": "Hydration",
-            "contents": "1 L of normal saline or lactated Ringer's solution",
-            "minutes": 45,
-            "price": Decimal("149.00"),
-        },
-        {
-            "name": "Myers' cocktail",
-            "contents": "1 L of fluids with magnesium, calcium, B-complex vitamins, vitamin B12 "
-            "and vitamin C",
-            "minutes": 45,
-            "price": Decimal("199.00"),
-        },
-        {
-            "name": "Immunity",
-            "contents": "1 L of fluids with vitamin C, zinc and B-complex vitamins",
-            "minutes": 45,
-            "price": Decimal("219.00"),
-        },
-        {
-            "name": "Recovery",
-            "contents": "1 L of lactated Ringer's with B-complex vitamins, magnesium and, if "
-            "needed, anti-nausea medicine",
-            "minutes": 60,
-            "price": Decimal("229.00"),
-        },
-        {
-            "name": "NAD+",
-            "contents": "250 mg of NAD+ in 500 mL of saline, given slowly",
-            "minutes": 120,
-            "price": Decimal("399.00"),
-        },
+        book_hydration(),
     ],
 )
 
@@ -190,7 +150,7 @@ def condition(title, slug, summary, *paragraphs, spravato=False):
         summary=summary,
         search_description=summary,
         body=[
-            heading(f"Living with {title.lower()}"),
+            heading(f"Living with {title if title.isupper() else title.lower()}"),
             paragraph(paragraphs[0]),
             heading("How ketamine therapy may help"),
             *(paragraph(html) for html in paragraphs[1:]),

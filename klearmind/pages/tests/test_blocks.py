@@ -81,3 +81,45 @@ def test_json_ld_cannot_close_its_script_element():
 
 def test_json_ld_of_nothing_is_nothing():
     assert json_ld(None) == ""
+
+
+def call_to_action(**target):
+    from klearmind.pages.blocks import CallToActionBlock
+
+    block = CallToActionBlock()
+    data = {"heading": "Ready?", "text": "", "label": "Book", "page": None, **target}
+    return block, block.to_python(data)
+
+
+def test_a_call_to_action_opens_the_questionnaire():
+    block, value = call_to_action(kind="candidacy")
+    assert block.clean(value).url() == "/candidacy/"
+    html = block.render(value)
+    assert 'href="/candidacy/"' in html and ">Book</a>" in html
+
+
+def test_a_call_to_action_to_a_service_must_name_one():
+    block, value = call_to_action(kind="service", service="")
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(value)
+    assert str(error.value.block_errors["service"].messages[0]) == (
+        "Choose the service the button books."
+    )
+
+
+def test_a_call_to_action_to_a_page_must_name_one():
+    block, value = call_to_action(kind="page")
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(value)
+    assert "page" in error.value.block_errors
+
+
+def test_a_call_to_action_of_an_earlier_version_still_leads_to_its_page():
+    from wagtail.models import Page
+
+    from klearmind.pages.blocks import CallToActionBlock
+
+    home = Page.get_first_root_node().get_children().first()
+    stored = {"heading": "Ready?", "text": "", "page": home.pk, "label": "Contact us"}
+    value = CallToActionBlock().to_python(stored)  # stored before buttons had a kind
+    assert value.url() == home.url

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -91,7 +92,7 @@ class LoadDemoTests(DemoTestCase):
             "images": get_image_model().objects.count(),
             "users": get_user_model().objects.count(),
             "sites": Site.objects.count(),
-            "drips": ServicePage.objects.get(slug="iv-hydration").drips.count(),
+            "menu items": apps.get_model("booking", "ServiceVariant").objects.count(),
         }
 
     def test_reports_what_it_created(self):
@@ -209,10 +210,14 @@ class ClinicContentTests(DemoTestCase):
         home = HomePage.objects.get()
         assert "Sacramento" in home.hero_heading and "Roseville" in home.hero_heading
         [action] = blocks_of(home.body, "call_to_action")
-        assert action["page"].specific == ContactPage.objects.get()
+        assert (action["kind"], action["service"]) == ("service", "free-consultation")
+        assert action.url() == "/book/free-consultation/"
 
     def test_the_drip_menu_has_priced_items(self):
-        drips = list(ServicePage.objects.get(slug="iv-hydration").drips.all())
+        # The menu belongs to the booking (decision 030); the page shows it, see test_drip_menu.
+        page = ServicePage.objects.get(slug="iv-hydration")
+        variants = apps.get_model("booking", "ServiceVariant")
+        drips = list(variants.objects.filter(service__info_page=page, kind="drip"))
         assert len(drips) >= 4
         assert {"Hydration", "Myers' cocktail", "NAD+"} <= {drip.name for drip in drips}
         assert all(drip.price > 0 and drip.minutes > 0 for drip in drips)
@@ -280,7 +285,9 @@ class ClinicContentTests(DemoTestCase):
         clinic = ClinicSettings.load()
         assert clinic.clinic_name == "Klearmind Ketamine & IV Hydration Clinic"
         assert (clinic.phone, clinic.email) == ("(916) 555-0142", "hello@klearmind.example")
-        assert clinic.booking_page.specific == ContactPage.objects.get()
+        assert (clinic.booking_kind, clinic.booking_service) == ("service", "free-consultation")
+        assert clinic.booking_page is None
+        assert clinic.booking_url == "/book/free-consultation/"
         assert [link.value["page"].slug for link in clinic.footer_links] == [
             "important-safety-information", "off-label-use", "privacy", "faq",
         ]  # fmt: skip
@@ -300,3 +307,53 @@ def test_clinic_settings_edited_before_are_kept(var_dir):
     clinic = ClinicSettings.load()
     assert (clinic.clinic_name, clinic.phone) == ("Klearmind Folsom", "(916) 555-0199")
     assert clinic.email == "hello@klearmind.example"
+
+
+def as_the_contact_page(page, contact) -> None:
+    """Point the page's buttons at the contact page, as the demo did before they could book a
+    service, in its one revision (no edit made)."""
+    body = list(page.body.raw_data)
+    for block in body:
+        if block["type"] == "call_to_action":
+            value = block["value"]
+            value.pop("kind", None), value.pop("service", None), value.pop("place", None)
+            value["page"] = contact.pk
+    page.body = body
+    page.save()
+    revision = page.latest_revision
+    revision.content = page.serializable_data()
+    revision.save(update_fields=["content"])
+
+
+class BookButtonsOfAnEarlierDemoTests(DemoTestCase):
+    def test_unedited_pages_and_settings_of_an_earlier_demo_now_book_the_service(self):
+        contact = ContactPage.objects.get()
+        home = HomePage.objects.get()
+        hydration = ServicePage.objects.get(slug="iv-hydration")
+        for page in (home, hydration):
+            as_the_contact_page(page, contact)
+        edited = ConditionPage.objects.get(slug="depression")
+        as_the_contact_page(edited, contact)
+        edited.save_revision().publish()  # someone saved it since: it stays as it is
+        ClinicSettings.objects.update(booking_kind="page", booking_page=contact, booking_service="")
+        assert blocks_of(HomePage.objects.get().body, "call_to_action")[0].url() == "/contact/"
+
+        output = load_demo()
+
+        [action] = blocks_of(HomePage.objects.get().body, "call_to_action")
+        assert action.url() == "/book/free-consultation/"
+        drip = blocks_of(ServicePage.objects.get(slug="iv-hydration").body, "call_to_action")
+        assert [(a["label"], a.url()) for a in drip] == [
+            ("Book IV hydration", "/book/iv-hydration/")
+        ]
+        assert "Brought up to date (never edited):" in output
+        [kept] = blocks_of(ConditionPage.objects.get(slug="depression").body, "call_to_action")
+        assert kept.url() == "/contact/"
+        assert ClinicSettings.load().booking_url == "/book/free-consultation/"
+
+    def test_a_booking_button_set_to_another_page_is_kept(self):
+        faq = FAQPage.objects.get()
+        ClinicSettings.objects.update(booking_kind="page", booking_page=faq, booking_service="")
+        load_demo()
+        clinic = ClinicSettings.load()
+        assert (clinic.booking_kind, clinic.booking_page.specific) == ("page", faq)

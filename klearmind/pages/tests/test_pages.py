@@ -50,7 +50,7 @@ class PageTypeTests(DemoSiteTestCase):
         assert articles[-1] == "Ketamine therapy: a proven medicine with a new purpose"
         booking = soup.select(".site-header a.button--primary")[0]
         assert booking.get_text() == "Book a free consultation"
-        assert booking["href"] == "/contact/"
+        assert booking["href"] == "/book/free-consultation/"
         assert soup.select_one(".phone-link")["href"] == "tel:+19165550142"
         actions = {a.get_text(): a["href"] for a in soup.select(".hero__actions a")}
         assert actions["Book a visit online"] == "/book/"

@@ -62,7 +62,12 @@ class InfusionChartQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.select_related(
-            "patient", "protocol", "appointment__location__page", "signed_by", "dose_confirmed_by"
+            "patient",
+            "protocol",
+            "appointment__location__page",
+            "signed_by",
+            "dose_confirmed_by",
+            "given_by",
         )
 
 
@@ -84,6 +89,14 @@ class InfusionChart(ChartChecks, models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who gave the treatment: the visit's provider's login unless changed.",
     )
     fasting_confirmed = models.BooleanField(default=False)
     escort_confirmed = models.BooleanField(default=False)

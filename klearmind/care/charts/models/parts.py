@@ -268,7 +268,7 @@ REQUIRED_REMS_FIELDS = {
     "sedation": "sedation",
     "dissociation": "dissociation",
     "respiratory_depression": "respiratory depression",
-    "hospitalised": "hospitalisation or emergency visit",
+    "hospitalised": "hospitalization or emergency visit",
 }
 
 
@@ -324,6 +324,14 @@ class RemsRecord(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = "REMS monitoring record"
+        # REMS forms due: only the forms not yet submitted, the earliest due first.
+        indexes = [
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="care_rems_due_idx",
+            )
+        ]
 
     def __str__(self):
         return f"REMS record {self.pk} of chart {self.chart_id}"

@@ -261,6 +261,8 @@ class RegisterEntry(AppendOnlyModel):
     class Meta(AppendOnlyModel.Meta):
         ordering = ["container_id", "sequence"]
         verbose_name_plural = "register entries"
+        # The register's CSV over a period, in the order entries were recorded.
+        indexes = [models.Index(fields=["recorded_at", "id"], name="care_register_recorded_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["container", "sequence"], name="register_entry_sequence_unique"

@@ -9,7 +9,7 @@ from klearmind.booking.demo import ensure_demo_booking
 from klearmind.care.demo import load_care_demo
 from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
-from klearmind.intake.demo import load_intake_demo
+from klearmind.intake.demo import book_demo_consultation, load_intake_demo
 from klearmind.pages.demo import load_demo
 from klearmind.workday.demo import load_workday_demo
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(load_intake_demo())
         self.stdout.write(load_enquiries_demo())
         self.stdout.write(ensure_demo_booking().summary())
+        if lead := book_demo_consultation():
+            self.stdout.write(lead)
         self.stdout.write(load_care_demo().summary())
         self.stdout.write(load_workday_demo())
         self.stdout.write(describe(logins))

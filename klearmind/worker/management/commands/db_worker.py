@@ -23,6 +23,12 @@ class Command(db_worker.Command):
         super().add_arguments(parser)
         parser.set_defaults(worker_id=None)
 
+    def configure_logging(self, verbosity: int) -> None:
+        # At the default verbosity the levels are LOGGING's (settings): django-tasks-db would
+        # raise the task loggers to INFO, two lines for every task. -v 0 and -v 2 still apply.
+        if verbosity != 1:
+            super().configure_logging(verbosity)
+
     def handle(self, *, backend_name, worker_id, batch, **options):
         worker_id = worker_id or new_worker_id()
         while True:
