@@ -19,7 +19,8 @@ from wagtail.models import Page, WorkflowState
 
 from klearmind.accounts import lockout
 from klearmind.accounts.access import has_access
-from klearmind.booking.models import Appointment, AppointmentStatus, Location
+from klearmind.booking import desk
+from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider
 from klearmind.care.attention.services import open_flags
 from klearmind.care.charts.services import CHARTED_KINDS
 from klearmind.care.models import RemsRecord
@@ -40,6 +41,7 @@ UNLOCK = "accounts.unlock_login"
 COMMENTS = "comments.view_comment"
 
 ARRIVED = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+DAY = datetime.timedelta(days=1)
 WAITING_COMMENTS_SHOWN = 5
 
 
@@ -179,19 +181,18 @@ class ClinicianPanel(RolePanel):
         ]
 
     def extra(self) -> dict:
+        """Today's visits of the provider linked to this login, as My schedule lists them."""
         if not (has_access(self.user, HEALTH) and has_access(self.user, MANAGE)):
             return {}
-        visits = list(
-            Appointment.objects.active()
-            .filter(provider__user=self.user)
-            .today_at(self.locations)
-            .for_calendar()
-            .order_by("starts_at")
-        )
-        calendar = link("booking_admin:calendar")
-        if visits:
-            calendar = link("booking_admin:calendar", provider=visits[0].provider_id)
-        return {"schedule": visits, "schedule_url": calendar, "show_schedule": True}
+        provider = Provider.objects.filter(user=self.user).first()
+        start = start_of_today()
+        visits = desk.schedule_of(provider, start, start + DAY) if provider else []
+        return {
+            "show_schedule": True,
+            "linked": provider is not None,
+            "schedule": visits,
+            "schedule_url": link("booking_admin:my_schedule"),
+        }
 
 
 class OwnerPanel(RolePanel):
