@@ -28,6 +28,13 @@ class LockoutHandler(AxesDatabaseHandler):
         return for_name_here
 
 
+def locked_logins():
+    """Usernames locked at an address after too many failed sign-ins, newest first."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).order_by("-attempt_time")
+
+
 def locked_addresses():
     """Addresses past their own limit, whatever the usernames tried, newest first."""
     return (

@@ -192,11 +192,8 @@ def locked_logins(request):
     check_access(request, "accounts.unlock_login")
     if request.method == "POST":
         return _unlock(request)
-    attempts = AccessAttempt.objects.filter(
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    ).order_by("-attempt_time")
     context = {
-        "attempts": attempts,
+        "attempts": lockout.locked_logins(),
         "addresses": lockout.locked_addresses(),
         "limit": settings.AXES_FAILURE_LIMIT,
         "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,

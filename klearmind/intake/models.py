@@ -220,6 +220,9 @@ class SubmissionQuerySet(models.QuerySet):
     def at(self, location: str):
         return self.filter(location=location)
 
+    def submitted_since(self, moment: datetime.datetime):
+        return self.filter(submitted_at__gte=moment)
+
 
 class Submission(models.Model):
     # The resume token's hash, unique: the same draft sent twice stores one submission.

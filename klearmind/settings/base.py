@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "klearmind.demo",  # `manage.py load_demo`: every app's part of the demo clinic
     "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
     "klearmind.scheduler",
+    "klearmind.workday",  # each role's home screen in the back office
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",

@@ -14,6 +14,7 @@ from klearmind.encryption.keys import keyed_hash
 
 from .setup import (
     GOOD_FAITH_EXAM_VALID_DAYS,
+    DepositRule,
     Location,
     Provider,
     Service,
@@ -100,6 +101,28 @@ class AppointmentQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+    def today_at(self, locations, *, now: datetime.datetime | None = None):
+        """Those starting today at these locations, each location's today in its own zone."""
+        now = now or timezone.now()
+        days = models.Q(pk__in=[])
+        for location in locations:
+            day = now.astimezone(location.zone).date()
+            start, end = (
+                datetime.datetime.combine(d, datetime.time(0), tzinfo=location.zone)
+                for d in (day, day + datetime.timedelta(days=1))
+            )
+            days |= models.Q(location=location, starts_at__gte=start, starts_at__lt=end)
+        return self.filter(days)
+
+    def unconfirmed(self):
+        """Booked online, not started yet, for a service with a deposit: the front desk calls
+        to confirm the visit and take the deposit."""
+        return self.filter(
+            status=AppointmentStatus.BOOKED,
+            booked_by__isnull=True,
+            starts_at__gte=timezone.now(),
+        ).exclude(service__deposit_rule=DepositRule.NONE)
 
     def due_reminders(self, *, now: datetime.datetime, ahead: datetime.timedelta):
         return self.filter(

@@ -14,6 +14,7 @@ PARTS = [
     "Demo enquiries:",
     "Booking:",
     "Demo care records:",
+    "Demo working day:",
     "Demo staff logins for",
 ]
 

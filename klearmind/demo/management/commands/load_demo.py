@@ -11,6 +11,7 @@ from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import book_demo_consultation, load_intake_demo
 from klearmind.pages.demo import load_demo
+from klearmind.workday.demo import load_workday_demo
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         if lead := book_demo_consultation():
             self.stdout.write(lead)
         self.stdout.write(load_care_demo().summary())
+        self.stdout.write(load_workday_demo())
         self.stdout.write(describe(logins))
 
     @staticmethod
