@@ -227,11 +227,12 @@ def book(request):
     initial = {}
     if chooser.is_valid():
         initial = choose_visit(chooser.cleaned_data, context)
+    searching = request.method == "POST" and "find" in request.POST
     initial |= find_patient(request, context)
-    form = StaffBookingForm(request.POST or None, initial=initial)
+    form = StaffBookingForm(None if searching else request.POST or None, initial=initial)
     if context.get("times") is not None:
         form.offer_times(context["times"])
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         place = Place(data["location"], at_home=data["at_home_visit"])
         patient = Patient(data["name"], data["email"], data["phone"], data.get("home_address", ""))
@@ -251,7 +252,7 @@ def book(request):
             messages.success(request, "Booked; the patient gets a confirmation e-mail.")
             return redirect("booking_admin:appointment", visit.pk)
     context["form"] = form
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not searching else 200
     return TemplateResponse(request, "booking/admin/book.html", context, status=status)
 
 
@@ -280,10 +281,10 @@ def choose_visit(data, context) -> dict:
 
 def find_patient(request, context) -> dict:
     """A patient (care), a candidate (intake) or a caller who booked before, found by the keyed
-    hash of their whole e-mail; only for a role that may see patients' contact details, each
-    app's finder only within the role its own screens need, and each search audited (how many
-    were found, never the address)."""
-    email = request.GET.get("find", "").strip()
+    hash of their whole e-mail, posted (never in a URL); only for a role that may see patients'
+    contact details, each app's finder only within the role its own screens need, and each
+    search audited (how many were found, never the address)."""
+    email = request.POST.get("find", "").strip() if request.method == "POST" else ""
     context["may_find"] = request.user.has_perm(CONTACT)
     if not email or not context["may_find"]:
         return {}

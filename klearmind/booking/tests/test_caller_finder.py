@@ -38,7 +38,7 @@ class CallerFinderTests(TestCase):
         hooks._caller_finders[:] = self.saved
 
     def find(self, email):
-        page = self.client.get("/admin/booking/book/", {"find": email})
+        page = self.client.post("/admin/booking/book/", {"find": email})
         return BeautifulSoup(page.content, "html.parser")
 
     def test_a_registered_finder_is_asked_and_its_caller_fills_the_form(self):
@@ -57,6 +57,15 @@ class CallerFinderTests(TestCase):
             " ".join(li.get_text().split()) for li in soup.select(".booking-admin__callers li")
         ]
         assert listed == ["Earlier caller: Dana Reyes · dana@example.org · (916) 555-0199"]
+
+    def test_the_address_is_posted_never_put_in_a_link(self):
+        soup = self.find("kim@example.org")
+        finder = soup.find("form", {"aria-label": "Find a patient"})
+        assert finder["method"] == "post"
+        assert not any("kim" in (a.get("href") or "") for a in soup.find_all("a"))
+        assert not soup.find("form", {"method": "get"}).find("input", {"name": "find"})
+        linked = self.client.get("/admin/booking/book/", {"find": "kim@example.org"})
+        assert "Kim Lee" not in linked.content.decode()  # a link with an address finds nothing
 
     def test_each_search_is_audited_with_the_count_and_never_the_address(self):
         self.find("kim@example.org")

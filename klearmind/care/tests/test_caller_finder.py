@@ -28,7 +28,7 @@ class PatientFinderTests(TestCase):
     def test_the_booking_screen_lists_the_patient_without_health_details(self):
         client = Client()
         sign_in(client, staff("Clinician"))
-        page = client.get("/admin/booking/book/", {"find": PATIENT_EMAIL})
+        page = client.post("/admin/booking/book/", {"find": PATIENT_EMAIL})
         soup = BeautifulSoup(page.content, "html.parser")
         listed = " ".join(soup.select_one(".booking-admin__callers").get_text().split())
         assert listed == f"Patient: {PATIENT_NAME} · {PATIENT_EMAIL} · (916) 555-0143"
