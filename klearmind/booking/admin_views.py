@@ -17,7 +17,7 @@ from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
 from klearmind.encryption.keys import email_lookup_hash
 
-from . import desk
+from . import desk, hooks
 from .availability import Place
 from .forms import (
     CalendarFilterForm,
@@ -227,11 +227,12 @@ def book(request):
     initial = {}
     if chooser.is_valid():
         initial = choose_visit(chooser.cleaned_data, context)
+    searching = request.method == "POST" and "find" in request.POST
     initial |= find_patient(request, context)
-    form = StaffBookingForm(request.POST or None, initial=initial)
+    form = StaffBookingForm(None if searching else request.POST or None, initial=initial)
     if context.get("times") is not None:
         form.offer_times(context["times"])
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         place = Place(data["location"], at_home=data["at_home_visit"])
         patient = Patient(data["name"], data["email"], data["phone"], data.get("home_address", ""))
@@ -251,7 +252,7 @@ def book(request):
             messages.success(request, "Booked; the patient gets a confirmation e-mail.")
             return redirect("booking_admin:appointment", visit.pk)
     context["form"] = form
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not searching else 200
     return TemplateResponse(request, "booking/admin/book.html", context, status=status)
 
 
@@ -279,28 +280,43 @@ def choose_visit(data, context) -> dict:
 
 
 def find_patient(request, context) -> dict:
-    """A caller who booked before, found by the keyed hash of their e-mail; only for a role
-    that may see patients' contact details, and audited."""
-    email = request.GET.get("find", "").strip()
+    """A patient (care), a candidate (intake) or a caller who booked before, found by the keyed
+    hash of their whole e-mail, posted (never in a URL); only for a role that may see patients'
+    contact details, each app's finder only within the role its own screens need, and each
+    search audited (how many were found, never the address)."""
+    email = request.POST.get("find", "").strip() if request.method == "POST" else ""
     context["may_find"] = request.user.has_perm(CONTACT)
     if not email or not context["may_find"]:
         return {}
     context["find"] = email
+    callers = hooks.find_callers(request.user, email)
     found = (
         Appointment.objects.filter(patient_email_hash=email_lookup_hash(email))
         .order_by("-created_at")
         .first()
     )
-    context["found"] = found
-    if found is None:
-        return {}
+    if found is not None:
+        callers.append(
+            hooks.Caller(
+                "Earlier caller",
+                found.patient_name,
+                found.patient_email,
+                found.patient_phone,
+                reverse("booking_admin:appointment", args=[found.pk]),
+            )
+        )
+    context["found"], context["callers"] = found, callers
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
         target=found,
-        detail="found by e-mail to book for a caller",
+        target_type="booking.caller_search",
+        detail=f"searched for a caller to book for: {len(callers)} found",
     )
-    return {"name": found.patient_name, "email": found.patient_email, "phone": found.patient_phone}
+    if not callers:
+        return {}
+    first = callers[0]
+    return {"name": first.name, "email": first.email, "phone": first.phone}
 
 
 @protected_view("booking.add_invitation")

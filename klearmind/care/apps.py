@@ -7,12 +7,13 @@ class CareConfig(AppConfig):
     verbose_name = "Care record and outcomes"
 
     def ready(self):
-        from klearmind.booking import clearance
+        from klearmind.booking import clearance, hooks
 
         from .attention import sources  # noqa: F401 - registers the Needs attention sources
         from .check_ins import tasks as check_in_tasks
 
         clearance.register(has_patient_record)
+        hooks.register_caller_finder(find_patients)
         check_in_tasks.register()
 
 
@@ -21,3 +22,26 @@ def has_patient_record(email: str) -> bool:
     from .models import Patient
 
     return Patient.objects.active().with_email(email).exists()
+
+
+def find_patients(user, email: str) -> list:
+    """Patients with this whole e-mail address, for the desk's finder; only for a role that may
+    open the patient screens (they require "view health record")."""
+    from django.urls import reverse
+
+    from klearmind.booking.hooks import Caller
+
+    from .models import Patient
+
+    if not user.has_perm("accounts.view_health_record"):
+        return []
+    return [
+        Caller(
+            "Patient",
+            patient.full_name,
+            patient.email,
+            patient.phone,
+            reverse("care_admin:patient", args=[patient.pk]),
+        )
+        for patient in Patient.objects.with_email(email).order_by("-pk")[:5]
+    ]

@@ -16,4 +16,30 @@ class IntakeConfig(AppConfig):
         clearance.register(has_accepted_questionnaire)
         hooks.register_details_source(details_typed)
         hooks.register_booked(match_booked_consultation)
+        hooks.register_caller_finder(find_candidates)
         emails.register()
+
+
+def find_candidates(user, email: str) -> list:
+    """Candidates whose questionnaire has this whole e-mail address, for the desk's finder;
+    only for a role that may open the questionnaire queue ("view patient contact")."""
+    from django.urls import reverse
+
+    from klearmind.booking.hooks import Caller
+
+    from .models import Submission
+
+    if not user.has_perm("accounts.view_patient_contact"):
+        return []
+    field = Submission._meta.get_field("email_hash")
+    found = Submission.objects.filter(email_hash=field.hash(email)).order_by("-pk")[:5]
+    return [
+        Caller(
+            "Candidate",
+            submission.full_name,
+            submission.email,
+            submission.phone,
+            reverse("intake_admin:detail", args=[submission.pk]),
+        )
+        for submission in found
+    ]

@@ -270,13 +270,18 @@ class BookForACallerTests(TestCase):
         assert "Patient's full name" in text(page) and "Your name" not in text(page)
 
     def test_a_caller_who_booked_before_is_found_by_e_mail_and_audited(self):
-        page = self.client.get("/admin/booking/book/", {**self.chosen, "find": "DANA@example.org"})
+        url = "/admin/booking/book/?" + urlencode(self.chosen)
+        token = BeautifulSoup(self.client.get(url).content, "html.parser").find(
+            "input", {"name": "csrfmiddlewaretoken"}
+        )["value"]
+        page = self.client.post(url, {"csrfmiddlewaretoken": token, "find": "DANA@example.org"})
+        assert page.status_code == 200 and "example.org" not in page.request["QUERY_STRING"]
         soup = BeautifulSoup(page.content, "html.parser")
         assert "Found: Dana Reyes" in text(page)
         assert soup.find("input", {"name": "phone"})["value"] == "(916) 555-0199"
         event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
         assert (event.target_id, event.actor) == (str(self.visit.pk), self.desk)
-        nobody = self.client.get("/admin/booking/book/", {"find": "who@example.org"})
+        nobody = self.client.post(url, {"csrfmiddlewaretoken": token, "find": "who@example.org"})
         assert "Nobody has booked with this e-mail" in text(nobody)
 
     def test_a_role_that_may_not_see_patients_cannot_find_them(self):
@@ -287,7 +292,13 @@ class BookForACallerTests(TestCase):
             *Permission.objects.filter(codename__in=["manage_appointments", "access_admin"])
         )
         sign_in(self.client, booker)
-        page = self.client.get("/admin/booking/book/", {"find": "dana@example.org"})
+        page = self.client.get("/admin/booking/book/")
+        token = BeautifulSoup(page.content, "html.parser").find(
+            "input", {"name": "csrfmiddlewaretoken"}
+        )["value"]
+        page = self.client.post(
+            "/admin/booking/book/", {"csrfmiddlewaretoken": token, "find": "dana@example.org"}
+        )
         assert page.status_code == 200
         assert "Dana Reyes" not in text(page)
         assert 'name="find"' not in page.content.decode()  # no finder offered

@@ -43,7 +43,14 @@ class MyScheduleTests(TestCase):
         )
         assert len(rows) == 1
         cells = [" ".join(td.get_text().split()) for td in rows[0].find_all("td")]
-        assert cells == ["10:00 AM–11:00 AM", "Drip", "Midtown, chair 1", "Dana Reyes", "Booked"]
+        # the drip has no good-faith exam before it, so it is marked "Exam due"
+        assert cells == [
+            "10:00 AM–11:00 AM",
+            "Drip Exam due",
+            "Midtown, chair 1",
+            "Dana Reyes",
+            "Booked",
+        ]
         event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
         assert event.detail.endswith(f"appointments {self.visit.pk}")
 
