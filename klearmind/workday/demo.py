@@ -8,6 +8,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from klearmind.accounts import roles
 from klearmind.accounts.demo import demo_user
@@ -34,8 +35,18 @@ TODAY = [
 LOCKED_USERNAME = "temp.nurse"
 LOCKED_ADDRESS = "203.0.113.50"
 DRAFTS = [
-    ("Our holiday hours", "When each clinic is open over the holidays.", False),
-    ("What a booster infusion is for", "Why some patients come back after a series.", True),
+    (
+        "Our holiday hours",
+        "When each clinic is open over the holidays.",
+        "Both clinics close on Christmas Day and New Year's Day and open late on the days after.",
+        False,
+    ),
+    (
+        "What a booster infusion is for",
+        "Why some patients come back after a series.",
+        "Some patients return for a single infusion when their symptoms begin to come back.",
+        True,
+    ),
 ]
 
 
@@ -142,11 +153,17 @@ def article_drafts() -> list[str]:
     if index is None:
         return []
     made = []
-    for title, intro, to_moderation in DRAFTS:
+    for title, intro, first_line, to_moderation in DRAFTS:
         if ArticlePage.objects.filter(title=title).exists():
             continue
         page = index.add_child(
-            instance=ArticlePage(title=title, intro=intro, body=[], live=False, owner=editor)
+            instance=ArticlePage(
+                title=title,
+                intro=intro,
+                body=[("paragraph", RichText(f"<p>{first_line}</p>"))],
+                live=False,
+                owner=editor,
+            )
         )
         page.save_revision(user=editor)
         workflow = page.get_workflow()

@@ -53,6 +53,7 @@ READ_ONLY = {
     "booking_admin:calendar",
     "booking_admin:series",
     "booking_admin:day_sheet",
+    "booking_admin:my_schedule",
     "care:check_in_link",
     "care_admin:attention",
     "care_admin:attention_history",
@@ -175,7 +176,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         ),
         "page edit": reverse("wagtailadmin_pages:edit", args=[article.pk]),
     }
-    for name in ("status", "note", "assign", "invite"):
+    for name in ("status", "note", "assign", "invite", "undo_consultation"):
         staff[f"intake_admin:{name}"] = reverse(f"intake_admin:{name}", args=[submission.pk])
     for name in ("action", "move"):
         staff[f"booking_admin:{name}"] = reverse(f"booking_admin:{name}", args=[visit.pk])

@@ -8,8 +8,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # After the start-time indexes, not beside them: on SQLite, undoing this migration rebuilds
+    # the appointment table, and a sibling branch's indexes would be left out of the rebuild.
     dependencies = [
-        ("booking", "0006_remove_bookingemail"),
+        ("booking", "0007_appointment_start_indexes"),
     ]
 
     operations = [
