@@ -29,6 +29,10 @@ def index_names(table: str) -> set[str]:
 
 
 class AddIndexWithoutLockingTests(TransactionTestCase):
+    # Without it, emptying the database afterwards makes the content types again under new
+    # ids on PostgreSQL, and the next test that restores the database would clash with them.
+    serialized_rollback = True
+
     def setUp(self):
         self.before = project_state()
         self.model = self.before.apps.get_model("clinic", "Probe")
