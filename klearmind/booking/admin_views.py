@@ -238,7 +238,8 @@ def book(request):
         patient = Patient(data["name"], data["email"], data["phone"], data.get("home_address", ""))
         try:
             visit = book_appointment(
-                service=data["service"],
+                service=form.timed_service(),  # a drip holds the chair for its own minutes
+                choice=data["choice"],
                 place=place,
                 starts_at=form.starts_at(),
                 patient=patient,
@@ -259,6 +260,9 @@ def book(request):
 def choose_visit(data, context) -> dict:
     """The month of free days for the chosen visit and, once a day is chosen, its free times."""
     service, location, at_home = data["service"], data["location"], data["at_home_visit"]
+    choice = data["choice"]
+    if choice is not None:  # the drip's minutes decide which times are free
+        service = service.lasting(choice.minutes)
     place = Place(location, at_home=at_home)
     today = timezone.now().astimezone(location.zone).date()
     last_month = (today + datetime.timedelta(days=BOOKING_HORIZON_DAYS)).replace(day=1)
@@ -266,17 +270,23 @@ def choose_visit(data, context) -> dict:
     month_start, month_end = month_bounds(first)
     free = desk.free_days(service, place, max(month_start, today), month_end)
     query = {"service": service.pk, "location": location.pk, "at_home_visit": at_home or ""}
+    if choice is not None:
+        query |= choice.query()
     context |= {
+        "choice": choice,
         "month": build_month(first, free, today=today, last_month=last_month),
-        "month_query": "?" + urlencode(query) + "&month=",
-        "day_base": "?" + urlencode({**query, "month": f"{first:%Y-%m}"}) + "&day=",
+        "month_query": "?" + urlencode(query, doseq=True) + "&month=",
+        "day_base": "?" + urlencode({**query, "month": f"{first:%Y-%m}"}, doseq=True) + "&day=",
         "place": place,
     }
     day = data.get("day")
     if day is None:
         return {}
     context |= {"chosen_day": day, "times": desk.free_times(service, place, day)}
-    return {"service": service, "location": location, "at_home_visit": at_home, "day": day}
+    initial = {"service": data["service"], "location": location, "at_home_visit": at_home}
+    if choice is not None:
+        initial |= {"drip": str(choice.variant.pk), "add": [str(a.pk) for a in choice.add_ons]}
+    return initial | {"day": day}
 
 
 def find_patient(request, context) -> dict:

@@ -180,7 +180,10 @@ DRIP_MENU = [
 ]
 DRIP_MENU_SERVICE = "iv-hydration"
 EXAM_SERVICE = "good-faith-exam"
-CLINICIANS = ["Dr. Maya Ellison, MD", "Jordan Reyes, NP"]
+# The demo clinician (Daniel Okafor, accounts.demo) is the provider Dr. Daniel Okafor: a
+# provider's name is the name of the person whose login it is linked to.
+CLINICIAN_PROVIDER = "Dr. Daniel Okafor, MD"
+CLINICIANS = [CLINICIAN_PROVIDER, "Jordan Reyes, NP"]
 # What the demo's drip visits were booked as: Morgan had the exam first, Avery has not yet.
 DEMO_DRIPS = {
     "morgan.lee@example.com": ("Myers' cocktail", []),
@@ -196,13 +199,13 @@ TREATMENT = [
 ]
 NURSING = ["free-consultation", "iv-hydration", "iv-ketamine-infusion"]
 PROVIDERS = [
-    ("Dr. Maya Ellison, MD", TREATMENT, {"sacramento": [0, 2, 4], "roseville": [1, 3]}, []),
+    (CLINICIAN_PROVIDER, TREATMENT, {"sacramento": [0, 2, 4], "roseville": [1, 3]}, []),
     ("Jordan Reyes, NP", TREATMENT, {"roseville": [0, 2, 4], "sacramento": [1, 3, 5]}, []),
     ("Priya Natarajan, RN", NURSING, {"sacramento": WEEKDAYS}, [1, 3]),
-    ("Sam Whitfield, RN", NURSING, {"roseville": WEEKDAYS}, [0, 2, 4]),
+    ("Lena Park, RN", NURSING, {"roseville": WEEKDAYS}, [0, 2, 4]),
 ]
 
-PROVIDER_LOGINS = {"Dr. Maya Ellison, MD": roles.CLINICIAN}
+PROVIDER_LOGINS = {CLINICIAN_PROVIDER: roles.CLINICIAN}
 
 UPCOMING = [  # days from today, location, service, patient
     (1, "sacramento", "good-faith-exam", ("Morgan Lee", "morgan.lee@example.com")),
@@ -332,14 +335,28 @@ def ensure_providers(report, locations, services) -> None:
 
 
 def link_demo_logins(report) -> None:
-    """Providers are staff: the demo clinician's login is the provider of the demo's series,
-    so "My schedule" and the charts' "given by" have something to show."""
+    """Providers are staff: the demo clinician's login is their own provider, the one who
+    gives the demo's series, so "My schedule" and the charts' "given by" show their visits.
+    A login an earlier demo linked to another person's provider is moved to its own."""
     for name, role in PROVIDER_LOGINS.items():
         user = demo_user(role)
-        if user is None or Provider.objects.filter(user=user).exists():
+        if user is None:
             continue
+        linked = Provider.objects.filter(user=user).first()
+        if linked is not None and linked.name == name:
+            continue
+        if linked is not None:
+            Provider.objects.filter(pk=linked.pk).update(user=None)
+            report.created.append(f"{linked.name} unlinked from the login {user.get_username()}")
         if Provider.objects.filter(name=name, user__isnull=True).update(user=user):
             report.created.append(f"{name} linked to the login {user.get_username()}")
+
+
+def clinicians_provider() -> Provider:
+    """The demo clinician's own provider (by their login, or by name before logins exist)."""
+    user = demo_user(roles.CLINICIAN)
+    own = Provider.objects.filter(user=user).first() if user is not None else None
+    return own or Provider.objects.get(name=CLINICIAN_PROVIDER)
 
 
 def ensure_closures(report, locations) -> None:
@@ -408,7 +425,7 @@ def first_free(service, place, day, *, after: datetime.time):
 
 def book_series_in_progress(location: Location, service: Service) -> int:
     """Jamie, half-way through an induction series: three infusions done, three to come."""
-    provider = Provider.objects.get(name="Dr. Maya Ellison, MD")
+    provider = clinicians_provider()
     series = Series.objects.create(service=service)
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())

@@ -9,8 +9,8 @@ from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
 from klearmind.clinic.validators import ZIP_CODE, validate_phone
 
-from .menu import NO_DRIP, variant_label
-from .models import Location, OnlineBooking, Provider, Service, VariantKind
+from .menu import NO_DRIP, ChoiceRefused, has_menu, read_choice, variant_label
+from .models import Location, OnlineBooking, Provider, Service, ServiceVariant, VariantKind
 from .models.appointments import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -201,7 +201,65 @@ def free_time_label(free) -> str:
     return f"{free.starts_at:%-I:%M %p} · {where} · {free.provider}"
 
 
-class VisitChooserForm(forms.Form):
+def menu_choices(kind: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The active drips (or add-ons) of every active service, grouped under the service."""
+    variants = (
+        ServiceVariant.objects.active()
+        .filter(kind=kind, service__active=True)
+        .select_related("service")
+        .order_by("service__name", "sort_order", "pk")
+    )
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for variant in variants:
+        groups.setdefault(variant.service.name, []).append(
+            (str(variant.pk), variant_label(variant))
+        )
+    return list(groups.items())
+
+
+class StaffMenuMixin:
+    """The drip and add-ons the desk books a service with a menu as (the public flow's menu):
+    `cleaned_data["choice"]` is the `menu.DripChoice`, or None for a service without one."""
+
+    def add_menu_fields(self) -> None:
+        drips = menu_choices(VariantKind.DRIP)
+        if not drips:
+            return
+        self.fields["drip"] = forms.ChoiceField(
+            label="Drip (for a service with a drip menu)",
+            required=False,
+            choices=[("", "—")] + drips,
+        )
+        self.fields["add"] = forms.MultipleChoiceField(
+            label="Add-ons",
+            required=False,
+            choices=menu_choices(VariantKind.ADD_ON),
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def clean_menu(self, data) -> None:
+        service = data.get("service")
+        data["choice"] = None
+        if service is None or not has_menu(service):
+            return
+        try:
+            data["choice"] = read_choice(
+                service,
+                data.get("drip"),
+                data.get("add") or [],
+                at_home=bool(data.get("at_home_visit")),
+            )
+        except ChoiceRefused as refusal:
+            field = "drip" if "drip" in self.fields else None
+            self.add_error(field, f"{service.name} is booked as a drip: {refusal}")
+
+    def timed_service(self) -> Service:
+        """The service as booked: a drip lasts its own and its add-ons' minutes."""
+        service, choice = self.cleaned_data["service"], self.cleaned_data.get("choice")
+        return service if choice is None else service.lasting(choice.minutes)
+
+
+class VisitChooserForm(StaffMenuMixin, forms.Form):
     """The front desk's first step: which visit, where, and which month and day to show."""
 
     service = forms.ModelChoiceField(queryset=Service.objects.active(), label="Service")
@@ -215,9 +273,16 @@ class VisitChooserForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].label_from_instance = staff_service_label
+        self.add_menu_fields()
+        self.order_fields(["service", "drip", "add", "location", "at_home_visit"])
+
+    def clean(self):
+        data = super().clean()
+        self.clean_menu(data)
+        return data
 
 
-class StaffBookingForm(PatientForm):
+class StaffBookingForm(StaffMenuMixin, PatientForm):
     """The front desk books for a caller: the same checks, plus the service, place and time."""
 
     service = forms.ModelChoiceField(queryset=Service.objects.active(), label="Service")
@@ -228,7 +293,7 @@ class StaffBookingForm(PatientForm):
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
 
-    field_order = ["service", "location", "at_home_visit", "day", "time"]
+    field_order = ["service", "drip", "add", "location", "at_home_visit", "day", "time"]
     # Written for the person at the desk, not for the patient.
     STAFF_WORDING = {
         "name": ("Patient's full name", ""),
@@ -240,18 +305,30 @@ class StaffBookingForm(PatientForm):
     def __init__(self, *args, **kwargs):
         data = args[0] if args else kwargs.get("data")
         initial = kwargs.get("initial") or {}
-        at_home = bool((data and data.get("at_home_visit")) or initial.get("at_home_visit"))
+        # The hidden copy of the box sends "False" for a visit at the clinic.
+        posted = forms.BooleanField().to_python(data.get("at_home_visit")) if data else False
+        at_home = bool(posted or initial.get("at_home_visit"))
         super().__init__(*args, at_home=at_home, offers_series=False, **kwargs)
         for name, (label, help_text) in self.STAFF_WORDING.items():
             if name in self.fields:
                 self.fields[name].label, self.fields[name].help_text = label, help_text
         self.fields["service"].label_from_instance = staff_service_label
+        self.add_menu_fields()
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        data = super().clean()
+        self.clean_menu(data)
+        return data
 
     def offer_times(self, times) -> None:
         """The visit and its day were chosen above: they ride along hidden, and the time is
         one of the day's free times, each named with its chair and provider."""
-        for name in ("service", "location", "at_home_visit", "day"):
-            self.fields[name].widget = forms.HiddenInput()
+        for name in ("service", "drip", "location", "at_home_visit", "day"):
+            if name in self.fields:
+                self.fields[name].widget = forms.HiddenInput()
+        if "add" in self.fields:
+            self.fields["add"].widget = forms.MultipleHiddenInput()
         self.fields["time"].label = "Free time"
         self.fields["time"].widget = forms.RadioSelect(
             choices=[(f"{free.starts_at:%H:%M}", free_time_label(free)) for free in times]

@@ -46,6 +46,7 @@ from .services import (
     move_appointment,
     move_series,
     plan_series,
+    series_window,
 )
 
 BAD_LINK = (
@@ -263,13 +264,16 @@ def choices(request, appointment, place, *, exclude: tuple[int, ...] = ()) -> di
     start, end = month_bounds(first)
     start, end = max(start, today), min(end, last_day)
     schedule = load_schedule(
-        service=appointment.service,
+        service=appointment.booked_service,  # a drip is offered times its own length fits
         place=place,
         first=start,
         last=end,
         exclude=exclude or (appointment.pk,),
     )
     days = schedule.days(start, end, not_before=epoch(earliest_start(staff=False)))
+    if appointment.series_id and not exclude:  # one visit keeps its series' spacing
+        first_day, last_day_allowed, _ = series_window(appointment, zone)
+        days = {day: slots for day, slots in days.items() if first_day <= day <= last_day_allowed}
     chosen = None
     with contextlib.suppress(ValueError):
         chosen = datetime.date.fromisoformat(request.GET.get("day", ""))

@@ -352,8 +352,9 @@ def move_appointment(
         )
         check_changeable(appointment, by=by)
         check_offered(service=appointment.service, place=place, staff=by is not None)
+        check_series_spacing(appointment, starts_at, place)
         slot = find_slot(
-            service=appointment.service,
+            service=appointment.booked_service,  # a drip moves with its own minutes
             place=place,
             starts_at=starts_at,
             staff=by is not None,
@@ -366,10 +367,60 @@ def move_appointment(
     return appointment
 
 
+def series_window(appointment: Appointment, zone) -> tuple[datetime.date, datetime.date, list]:
+    """The days one visit of a series may move to: two to three days after the infusion
+    before it and before the one after it (series.py, CLINICAL.md), never a wider gap than
+    the series already has there; and the neighbours that set those days."""
+    others = (
+        Appointment.objects.filter(series_id=appointment.series_id, status__in=ACTIVE_STATUSES)
+        .exclude(pk=appointment.pk)
+        .order_by("starts_at")
+    )
+    before = [v for v in others if v.starts_at < appointment.starts_at][-1:]
+    after = [v for v in others if v.starts_at > appointment.starts_at][:1]
+    today = appointment.starts_at.astimezone(zone).date()
+    shortest, longest = (datetime.timedelta(days=gap) for gap in SERIES_GAP_DAYS)
+    first, last = datetime.date.min, datetime.date.max
+    if before:
+        previous = before[0].starts_at.astimezone(zone).date()
+        first = previous + shortest
+        last = previous + max(longest, today - previous)
+    if after:
+        following = after[0].starts_at.astimezone(zone).date()
+        first = max(first, following - max(longest, following - today))
+        last = min(last, following - shortest)
+    return min(first, today), max(last, today), before + after
+
+
+def check_series_spacing(appointment: Appointment, starts_at, place: Place) -> None:
+    """One visit of a series moves only as far as the spacing from its neighbours allows;
+    SlotUnavailable says which days it may take instead."""
+    if appointment.series_id is None:
+        return
+    zone = place.location.zone
+    first, last, neighbours = series_window(appointment, zone)
+    if first <= starts_at.astimezone(zone).date() <= last:
+        return
+    days = [f"{visit.starts_at.astimezone(zone):%A %-d %B}" for visit in neighbours]
+    allowed = (
+        f"another time on {first:%A %-d %B}"
+        if first == last
+        else f"a day from {first:%A %-d %B} to {last:%A %-d %B}"
+    )
+    low, high = SERIES_GAP_DAYS
+    raise SlotUnavailable(
+        f"Infusions of a series are {low} to {high} days apart, and this visit's neighbours "
+        f"in the series are on {' and '.join(days)}. It can move to {allowed}. To move the "
+        "rest of the series with it, move all remaining visits of the series instead.",
+        code="series_spacing",
+    )
+
+
 def place_visit(appointment: Appointment, *, place: Place, slot: Slot) -> None:
-    """Put a visit in a free slot (found holding the lock): its calendar event changes."""
+    """Put a visit in a free slot (found holding the lock): its calendar event changes. It
+    keeps the length it was booked with (a drip's and its add-ons' minutes)."""
     ends_at, occupied_from, occupied_until = occupied_span(
-        service=appointment.service, place=place, starts_at=slot.starts_at
+        service=appointment.booked_service, place=place, starts_at=slot.starts_at
     )
     appointment.location, appointment.at_home = place.location, place.at_home
     appointment.provider_id, appointment.chair = slot.provider_id, slot.chair
@@ -548,7 +599,7 @@ def check_series_gap(plan: SeriesPlan, moving, starts_at, place: Place) -> None:
 
 def series_slots(moving, starts_at, place: Place, *, by) -> list[Slot]:
     """A free slot for each visit that moves, or SlotUnavailable naming why not."""
-    service = moving[0].service
+    service = moving[0].booked_service
     exclude = tuple(visit.pk for visit in moving)
     first = find_slot(
         service=service, place=place, starts_at=starts_at, staff=by is not None, exclude=exclude

@@ -20,7 +20,7 @@ from klearmind.outbox.services import about_type
 from klearmind.pages.models import ArticleIndexPage, ArticlePage
 
 DEMO_PROVIDER = "Dr. Daniel Okafor, MD"
-NURSE = "Sam Whitfield, RN"
+NURSE = "Lena Park, RN"
 ARRIVED, NO_SHOW, BOOKED = AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW, "booked"
 # Local time, clinic, service, provider (None: the demo clinician), chair, patient, e-mail,
 # status once the time has passed, booked online.

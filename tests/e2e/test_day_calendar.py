@@ -1,6 +1,7 @@
 """The day calendar fits a desktop screen, and scrolls under a fixed time column on a phone."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -60,8 +61,10 @@ def test_the_desk_picks_a_free_time_with_its_chair_and_provider(page, sign_in, s
     page.goto("/admin/booking/book/")
     visit = page.get_by_role("form", name="Choose the visit")
     visit.get_by_label("Service", exact=True).select_option(label="IV hydration drip")
+    visit.get_by_label(re.compile("^Drip")).select_option(label="NAD+: 120 minutes, $399")
     visit.get_by_label("Location", exact=True).select_option(label="Sacramento")
     visit.get_by_role("button", name="Show free days").click()
+    assert "NAD+: 120 minutes, $399" in page.locator(".booking-admin__choice").inner_text()
     page.locator(".booking-admin__month td a").first.click()
     page.wait_for_load_state("networkidle")
     times = page.locator(".booking-admin__times label").all_inner_texts()

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client, TestCase
 
-from klearmind.accounts.tests.factories import staff
+from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.booking import services
 from klearmind.booking.emails import calendar_file
 from klearmind.booking.models import Appointment, EmailKind, ServiceKind
@@ -179,3 +179,20 @@ class PhoneConsultationTests(TestCase):
         where = BeautifulSoup(page.content, "html.parser").find("main").get_text()
         assert "Phone call — we will call you on the phone number you give us" in where
         assert "1 Test Street" not in where
+
+    def test_the_staff_appointment_page_says_it_is_a_phone_call_with_the_number(self):
+        client = Client()
+        sign_in(client, staff("Front desk"))
+        page = BeautifulSoup(
+            client.get(f"/admin/booking/appointments/{self.visit.pk}/").content, "html.parser"
+        )
+        facts = dict(
+            zip(
+                [dt.get_text() for dt in page.select(".booking-admin__facts dt")],
+                [" ".join(dd.get_text().split()) for dd in page.select(".booking-admin__facts dd")],
+                strict=True,
+            )
+        )
+        assert facts["Where"] == (
+            "Phone call — we call the patient on (916) 555-0199 (calendar of Midtown)"
+        )

@@ -133,7 +133,7 @@ def load_related(report, *, patient, plan, clinician) -> None:
 def todays_patient(report, protocol, clinician) -> None:
     location = Location.objects.filter(page__slug="sacramento").first()
     service = Service.objects.filter(kind="booster").first()
-    provider = Provider.objects.filter(name="Dr. Maya Ellison, MD").first()
+    provider = Provider.objects.filter(user=clinician).first() if clinician else None
     if None in (location, service, provider):
         return
     if Patient.objects.with_email(TODAY_PATIENT_EMAIL).exists():
