@@ -89,9 +89,7 @@ def check_offered(
         check_accepted(service=service, email=email)
 
 
-def check_online(
-    *, service: Service, invitation: Invitation | None, moving: bool = False
-) -> None:
+def check_online(*, service: Service, invitation: Invitation | None, moving: bool = False) -> None:
     if service.online_booking == OnlineBooking.STAFF:
         raise SlotUnavailable(
             f"{service.name} is booked by the clinic. Please call us.", code="staff_only"
@@ -354,9 +352,7 @@ def move_appointment(
             pk=appointment.pk
         )
         check_changeable(appointment, by=by)
-        check_offered(
-            service=appointment.service, place=place, staff=by is not None, moving=True
-        )
+        check_offered(service=appointment.service, place=place, staff=by is not None, moving=True)
         slot = find_slot(
             service=appointment.service,
             place=place,
