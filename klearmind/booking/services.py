@@ -72,29 +72,30 @@ def check_offered(
     staff: bool,
     invitation: Invitation | None = None,
     email: str | None = None,
+    moving: bool = False,
 ) -> None:
     """Refuse a service to someone who may not book it, or at a place it is not given (no
     `place`: the person only). The one check of who may book what where, for every booking
     step and workflow. A new treatment booking by the front desk names the patient's `email`:
     it is booked only for someone a clinician has accepted (a visit being moved was checked
-    when it was booked)."""
+    when it was booked, as was the patient's invitation: `moving` asks for none again)."""
     if not service.active:
         raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
     if not staff:
-        check_online(service=service, invitation=invitation)
+        check_online(service=service, invitation=invitation, moving=moving)
     if place is not None:
         check_place(service=service, place=place)
     if staff:
         check_accepted(service=service, email=email)
 
 
-def check_online(*, service: Service, invitation: Invitation | None) -> None:
+def check_online(*, service: Service, invitation: Invitation | None, moving: bool = False) -> None:
     if service.online_booking == OnlineBooking.STAFF:
         raise SlotUnavailable(
             f"{service.name} is booked by the clinic. Please call us.", code="staff_only"
         )
     # needs_invitation holds for every treatment, even one whose row says "anyone".
-    if not service.needs_invitation or (invitation and invitation.unlocks(service)):
+    if moving or not service.needs_invitation or (invitation and invitation.unlocks(service)):
         return
     if invitation is not None and not invitation.is_usable:
         raise SlotUnavailable(INVITATION_USED, code="invitation_used")
@@ -351,7 +352,7 @@ def move_appointment(
             pk=appointment.pk
         )
         check_changeable(appointment, by=by)
-        check_offered(service=appointment.service, place=place, staff=by is not None)
+        check_offered(service=appointment.service, place=place, staff=by is not None, moving=True)
         check_series_spacing(appointment, starts_at, place)
         slot = find_slot(
             service=appointment.booked_service,  # a drip moves with its own minutes
@@ -565,7 +566,7 @@ def move_series(
                 "There is no visit left in this series that can be moved online.",
                 code="nothing_left",
             )
-        check_offered(service=series.service, place=place, staff=by is not None)
+        check_offered(service=series.service, place=place, staff=by is not None, moving=True)
         check_series_gap(plan, moving, starts_at, place)
         for visit, slot in zip(moving, series_slots(moving, starts_at, place, by=by), strict=True):
             place_visit(visit, place=place, slot=slot)
