@@ -88,3 +88,58 @@ class PatientFinderTests(TestCase):
         assert find(clinician, PATIENT_NAME) == [] and find(clinician, "(916) 555-0143") == []
         assert names(find(clinician, "rowan ellery-shaw")) == ["Rowan Ellery-Shaw"]
         assert names(find(clinician, "9165550150")) == ["Rowan Ellery-Shaw"]
+
+
+class FinderAcrossAppsTests(TestCase):
+    """One name or phone number, held by a patient, a candidate and an earlier caller: each role
+    sees only the kinds its screens allow."""
+
+    def setUp(self):
+        import datetime
+
+        from klearmind.booking.services import Patient as Caller
+        from klearmind.booking.tests.factories import book, make_clinic
+        from klearmind.intake.tests.factories import submission_with
+
+        make_patient(full_name="Avery Quinlan", email="avery.q@example.org", phone="9165550187")
+        submission_with(notify=False)  # Avery Quinlan, (916) 555-0187
+        clinic = make_clinic()
+        day = datetime.date.today() + datetime.timedelta(days=9)
+        caller = Caller("Avery Quinlan", "aq@example.org", "+1 916 555 0187", "")
+        book(clinic, clinic.at(day, 10), patient=caller)
+
+    def kinds(self, role: str, typed: str) -> list[str]:
+        client = Client(enforce_csrf_checks=True)
+        sign_in(client, staff(role))
+        form = client.get("/admin/booking/book/")
+        token = BeautifulSoup(form.content, "html.parser").find(
+            "input", {"name": "csrfmiddlewaretoken"}
+        )
+        if token is None:
+            return []
+        page = client.post(
+            "/admin/booking/book/", {"csrfmiddlewaretoken": token["value"], "find": typed}
+        )
+        soup = BeautifulSoup(page.content, "html.parser")
+        return [" ".join(li.get_text().split()) for li in soup.select(".booking-admin__callers li")]
+
+    def test_a_clinician_finds_all_three_by_name_and_by_phone(self):
+        for typed in ["avery quinlan", "(916) 555-0187"]:
+            # Patients and candidates in the order their apps registered, earlier callers last.
+            assert sorted(self.kinds("Clinician", typed)[:2]) == [
+                "Candidate: Avery Quinlan · avery.quinlan@example.org · (916) 555-0187",
+                "Patient: Avery Quinlan · avery.q@example.org · 9165550187",
+            ], typed
+            assert self.kinds("Clinician", typed)[2:] == [
+                "Earlier caller: Avery Quinlan · aq@example.org · +1 916 555 0187",
+            ], typed
+
+    def test_the_front_desk_finds_the_candidate_and_the_caller_but_not_the_patient(self):
+        for typed in ["Quinlan, Avery", "+19165550187"]:
+            assert self.kinds("Front desk", typed) == [
+                "Candidate: Avery Quinlan · avery.quinlan@example.org · (916) 555-0187",
+                "Earlier caller: Avery Quinlan · aq@example.org · +1 916 555 0187",
+            ], typed
+
+    def test_an_editor_finds_nobody(self):
+        assert self.kinds("Editor", "Avery Quinlan") == []
