@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from klearmind.accounts.access import protected_view
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
-from klearmind.encryption.keys import email_lookup_hash
 
 from . import desk, hooks
 from .availability import Place
@@ -219,7 +218,8 @@ def appointment_move(request, pk: int):
 @protected_view(MANAGE)
 def book(request):
     """Book for a caller: choose the visit, a day from the month of free times and a time
-    (with its chair and provider), then the patient, found by e-mail or typed in."""
+    (with its chair and provider), then the patient, found by name, phone or e-mail, or typed
+    in."""
     chooser = VisitChooserForm(
         request.GET if "service" in request.GET else None, auto_id="visit_%s"
     )
@@ -291,42 +291,56 @@ def choose_visit(data, context) -> dict:
 
 def find_patient(request, context) -> dict:
     """A patient (care), a candidate (intake) or a caller who booked before, found by the keyed
-    hash of their whole e-mail, posted (never in a URL); only for a role that may see patients'
-    contact details, each app's finder only within the role its own screens need, and each
-    search audited (how many were found, never the address)."""
-    email = request.POST.get("find", "").strip() if request.method == "POST" else ""
+    hash of their whole e-mail, whole name or phone number (docs/decisions/038), posted (never
+    in a URL); only for a role that may see patients' contact details, each app's finder only
+    within the role its own screens need, and each search audited (what kind of search and how
+    many were found, never what was typed)."""
+    typed = request.POST.get("find", "").strip() if request.method == "POST" else ""
     context["may_find"] = request.user.has_perm(CONTACT)
-    if not email or not context["may_find"]:
+    search = hooks.CallerSearch.read(typed)
+    if search is None or not context["may_find"]:
         return {}
-    context["find"] = email
-    callers = hooks.find_callers(request.user, email)
-    found = (
-        Appointment.objects.filter(patient_email_hash=email_lookup_hash(email))
-        .order_by("-created_at")
-        .first()
-    )
-    if found is not None:
-        callers.append(
-            hooks.Caller(
-                "Earlier caller",
-                found.patient_name,
-                found.patient_email,
-                found.patient_phone,
-                reverse("booking_admin:appointment", args=[found.pk]),
-            )
+    context["find"], context["search"] = typed, search
+    callers = hooks.find_callers(request.user, search)
+    earlier = earlier_callers(search)
+    callers.extend(
+        hooks.Caller(
+            "Earlier caller",
+            visit.patient_name,
+            visit.patient_email,
+            visit.patient_phone,
+            reverse("booking_admin:appointment", args=[visit.pk]),
         )
+        for visit in earlier
+    )
+    found = earlier[0] if earlier else None
     context["found"], context["callers"] = found, callers
     record(
         action=AuditEvent.Action.VIEW,
         request=request,
         target=found,
         target_type="booking.caller_search",
-        detail=f"searched for a caller to book for: {len(callers)} found",
+        detail=f"searched by {search.label} for a caller to book for: {len(callers)} found",
     )
     if not callers:
         return {}
     first = callers[0]
     return {"name": first.name, "email": first.email, "phone": first.phone}
+
+
+EARLIER_CALLERS = 5
+
+
+def earlier_callers(search) -> list:
+    """The latest appointment of each caller (told apart by e-mail) the search finds, newest
+    first: one for an e-mail, a few for a name or a phone number that several people share."""
+    latest: dict[str, Appointment] = {}
+    visits = Appointment.objects.filter(search.lookup("patient_")).order_by("-created_at", "-pk")
+    for visit in visits[: EARLIER_CALLERS * 10]:
+        latest.setdefault(visit.patient_email_hash, visit)
+        if len(latest) == EARLIER_CALLERS:
+            break
+    return list(latest.values())
 
 
 @protected_view("booking.add_invitation")

@@ -7,11 +7,62 @@ moves that questionnaire on. So intake registers, in its AppConfig.ready, a func
 here, as it does for the acceptance check in `clearance`.
 
 The desk's caller finder works the same way: care and intake each register a function that
-finds their own records (patients, candidates) for the staff booking screen.
+finds their own records (patients, candidates) for the staff booking screen, given the
+`CallerSearch` the desk typed (docs/decisions/038).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db.models import Q
+
+from klearmind.encryption.keys import (
+    PHONE_TEXT,
+    email_lookup_hash,
+    name_lookup_hash,
+    phone_lookup_hash,
+)
+
+KIND_LABELS = {"email": "e-mail", "phone": "phone number", "name": "name"}
+
+
+@dataclass(frozen=True)
+class CallerSearch:
+    """What was typed in the finder's one box, read as an e-mail address (it has an "@"), a
+    phone number (only digits and what is typed around them) or else a whole name, and kept
+    only as the keyed hashes it is found under: the text itself goes no further.
+
+    A name is matched whole, as typed ("Ana Rivera"), and "Rivera, Ana" also as "Ana Rivera";
+    a part of a name matches nothing, as a hash of it is unrelated to the whole one's.
+    """
+
+    kind: str  # "email", "phone" or "name"
+    hashes: tuple[str, ...]
+
+    @classmethod
+    def read(cls, text: str) -> "CallerSearch | None":
+        text = text.strip()
+        if not text:
+            return None
+        if "@" in text:
+            return cls("email", (email_lookup_hash(text),))
+        if PHONE_TEXT.match(text) and any(character.isdigit() for character in text):
+            phone = phone_lookup_hash(text)
+            return cls("phone", (phone,) if phone else ())
+        names = [text]
+        if text.count(",") == 1:
+            last, first = text.split(",")
+            names.append(f"{first} {last}")
+        hashes = (name_lookup_hash(name) for name in names)
+        return cls("name", tuple(dict.fromkeys(found for found in hashes if found)))
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def lookup(self, prefix: str = "") -> Q:
+        """The filter on a model's `<prefix>email_hash`, `name_hash` or `phone_hash`."""
+        return Q(**{f"{prefix}{self.kind}_hash__in": self.hashes})
 
 
 @dataclass(frozen=True)
@@ -26,21 +77,21 @@ class Caller:
     link: str = ""
 
 
-CallerFinder = Callable[[object, str], list[Caller]]
+CallerFinder = Callable[[object, CallerSearch], list[Caller]]
 _caller_finders: list[CallerFinder] = []
 
 
 def register_caller_finder(finder: CallerFinder) -> None:
-    """A function of (user, whole e-mail address) giving the `Caller`s it finds; it returns
-    nothing for a user who may not open its app's own screens."""
+    """A function of (user, `CallerSearch`) giving the `Caller`s it finds (filter with
+    `search.lookup()`); it returns nothing for a user who may not open its app's own screens."""
     if finder not in _caller_finders:
         _caller_finders.append(finder)
 
 
-def find_callers(user, email: str) -> list[Caller]:
+def find_callers(user, search: CallerSearch) -> list[Caller]:
     found: list[Caller] = []
     for finder in _caller_finders:
-        found.extend(finder(user, email))
+        found.extend(finder(user, search))
     return found
 
 

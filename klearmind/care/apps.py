@@ -24,9 +24,10 @@ def has_patient_record(email: str) -> bool:
     return Patient.objects.active().with_email(email).exists()
 
 
-def find_patients(user, email: str) -> list:
-    """Patients with this whole e-mail address, for the desk's finder; only for a role that may
-    open the patient screens (they require "view health record")."""
+def find_patients(user, search) -> list:
+    """Patients with this whole e-mail address, whole name or phone number (a
+    `booking.hooks.CallerSearch`), for the desk's finder; only for a role that may open the
+    patient screens (they require "view health record")."""
     from django.urls import reverse
 
     from klearmind.booking.hooks import Caller
@@ -43,5 +44,5 @@ def find_patients(user, email: str) -> list:
             patient.phone,
             reverse("care_admin:patient", args=[patient.pk]),
         )
-        for patient in Patient.objects.with_email(email).order_by("-pk")[:5]
+        for patient in Patient.objects.filter(search.lookup()).order_by("-pk")[:5]
     ]

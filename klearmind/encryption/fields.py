@@ -169,11 +169,14 @@ class LookupHashField(models.CharField):
 
     `email_hash = LookupHashField(source="email", purpose="email", normalise=True)`, then
     `Model.objects.filter(email_hash=email_lookup_hash(address))`. Empty when the source is.
+    `normalise` is True (case and surrounding space, for e-mail addresses), "name" or "phone"
+    (see `keys.NORMALISERS`); a value that normalises to nothing (a phone number that cannot
+    be read) hashes to "" too, so it is never found.
     """
 
     DEFAULTS = {"max_length": 64, "db_index": True, "editable": False, "blank": True}
 
-    def __init__(self, *args, source: str, purpose: str, normalise: bool = False, **kwargs):
+    def __init__(self, *args, source: str, purpose: str, normalise: bool | str = False, **kwargs):
         self.source, self.purpose, self.normalise = source, purpose, normalise
         super().__init__(*args, **{**self.DEFAULTS, **kwargs})
 
@@ -181,7 +184,7 @@ class LookupHashField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs.update(source=self.source, purpose=self.purpose)
         if self.normalise:
-            kwargs["normalise"] = True
+            kwargs["normalise"] = self.normalise
         for key, default in self.DEFAULTS.items():
             kwargs.pop(key, None)
             if getattr(self, key) != default:
@@ -191,8 +194,20 @@ class LookupHashField(models.CharField):
     def hash(self, value) -> str:
         if value in (None, ""):
             return ""
-        text = keys.normalise(str(value)) if self.normalise else str(value)
-        return keys.keyed_hash(text, purpose=self.purpose)
+        text = keys.NORMALISERS[self.normalise](str(value)) if self.normalise else str(value)
+        return keys.keyed_hash(text, purpose=self.purpose) if text else ""
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.normalise and self.normalise not in keys.NORMALISERS:
+            errors.append(
+                checks.Error(
+                    f"normalise={self.normalise!r} is not one of {list(keys.NORMALISERS)}.",
+                    obj=self,
+                    id="encryption.E004",
+                )
+            )
+        return errors
 
     def pre_save(self, model_instance, add):
         value = self.hash(getattr(model_instance, self.source))

@@ -7,7 +7,10 @@ reads settings at import time.
 import functools
 import hashlib
 import hmac
+import re
+import unicodedata
 
+import phonenumbers
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
@@ -15,6 +18,12 @@ GENERATE = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
 LOOKUP_KEY_MIN_LENGTH = 32
+# The clinic is in the United States: a number typed without a country code is read as one
+# there, as `klearmind.clinic.validators.REGION` reads it in forms.
+PHONE_REGION = "US"
+# What people type around a phone number's digits (and an extension); anything else, letters
+# above all, is not a phone number, so a name is never read as one.
+PHONE_TEXT = re.compile(r"^\+?[0-9 ().\-]+(?: ?(?:ext\.?|x) ?[0-9]{1,6})?\Z", flags=re.IGNORECASE)
 
 
 def encryption_keys_problem(keys: list[str]) -> str:
@@ -75,6 +84,45 @@ def normalise(value: str) -> str:
     return value.strip().casefold()
 
 
+def normalise_name(value: str) -> str:
+    """A whole name as one string: compatibility forms folded (NFKC, so a full-width or
+    ligature letter is the plain one), case folded, and any run of whitespace one space."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+    return " ".join(folded.split())
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in E.164 (+19165550142), read in PHONE_REGION when it has no country
+    code, its extension dropped; "" for text that is not a possible number."""
+    text = value.strip()
+    if not PHONE_TEXT.match(text):
+        return ""
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# How LookupHashField(normalise=...) prepares a value before hashing it.
+NORMALISERS = {True: normalise, "name": normalise_name, "phone": normalise_phone}
+
+
 def email_lookup_hash(email: str) -> str:
     """The keyed hash under which an e-mail address is found, whatever its case or spacing."""
     return keyed_hash(normalise(email), purpose="email")
+
+
+def name_lookup_hash(name: str) -> str:
+    """The keyed hash under which a whole name is found (purpose "name"); "" for no name."""
+    text = normalise_name(name)
+    return keyed_hash(text, purpose="name") if text else ""
+
+
+def phone_lookup_hash(phone: str) -> str:
+    """The keyed hash under which a phone number is found (purpose "phone"), whatever way it
+    was written; "" for text that is not a possible phone number."""
+    text = normalise_phone(phone)
+    return keyed_hash(text, purpose="phone") if text else ""

@@ -20,9 +20,10 @@ class IntakeConfig(AppConfig):
         emails.register()
 
 
-def find_candidates(user, email: str) -> list:
-    """Candidates whose questionnaire has this whole e-mail address, for the desk's finder;
-    only for a role that may open the questionnaire queue ("view patient contact")."""
+def find_candidates(user, search) -> list:
+    """Candidates whose questionnaire has this whole e-mail address, whole name or phone number
+    (a `booking.hooks.CallerSearch`), for the desk's finder; only for a role that may open the
+    questionnaire queue ("view patient contact")."""
     from django.urls import reverse
 
     from klearmind.booking.hooks import Caller
@@ -31,8 +32,7 @@ def find_candidates(user, email: str) -> list:
 
     if not user.has_perm("accounts.view_patient_contact"):
         return []
-    field = Submission._meta.get_field("email_hash")
-    found = Submission.objects.filter(email_hash=field.hash(email)).order_by("-pk")[:5]
+    found = Submission.objects.filter(search.lookup()).order_by("-pk")[:5]
     return [
         Caller(
             "Candidate",

@@ -232,6 +232,11 @@ class Submission(models.Model):
     email = EncryptedCharField(max_length=254)
     email_hash = LookupHashField(source="email", purpose="email", normalise=True)
     phone = EncryptedCharField(max_length=40)
+    # The desk's finder looks a caller up by whole name or phone (docs/decisions/038).
+    name_hash = LookupHashField(
+        source="full_name", purpose="name", normalise="name", db_index=False
+    )
+    phone_hash = LookupHashField(source="phone", purpose="phone", normalise="phone", db_index=False)
     date_of_birth = EncryptedDateField()
     zip_code = EncryptedCharField(max_length=10)
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
@@ -270,7 +275,11 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-urgent", "-submitted_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-urgent", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "-urgent", "-submitted_at"]),
+            models.Index(fields=["name_hash"], name="intake_submission_name_idx"),
+            models.Index(fields=["phone_hash"], name="intake_submission_phone_idx"),
+        ]
 
     def __str__(self):
         return f"Questionnaire {self.pk}"

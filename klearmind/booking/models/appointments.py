@@ -231,6 +231,13 @@ class Appointment(models.Model):
     patient_email = EncryptedCharField(max_length=EMAIL_MAX_LENGTH)
     patient_email_hash = LookupHashField(source="patient_email", purpose="email", normalise=True)
     patient_phone = EncryptedCharField(max_length=PHONE_MAX_LENGTH)
+    # The desk's finder looks an earlier caller up by whole name or phone (decisions/038).
+    patient_name_hash = LookupHashField(
+        source="patient_name", purpose="name", normalise="name", db_index=False
+    )
+    patient_phone_hash = LookupHashField(
+        source="patient_phone", purpose="phone", normalise="phone", db_index=False
+    )
     home_address = EncryptedTextField(blank=True)
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
@@ -280,6 +287,8 @@ class Appointment(models.Model):
             models.Index(fields=["location", "occupied_from"]),
             models.Index(fields=["provider", "occupied_from"]),
             models.Index(fields=["patient_email_hash"]),
+            models.Index(fields=["patient_name_hash"], name="appointment_name_hash"),
+            models.Index(fields=["patient_phone_hash"], name="appointment_phone_hash"),
             # A location's day and week calendars, and the reminder sweep (docs/decisions/036).
             models.Index(fields=["location", "starts_at"], name="appointment_location_start"),
             models.Index(fields=["starts_at"], name="appointment_start"),

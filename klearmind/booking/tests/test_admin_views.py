@@ -282,7 +282,7 @@ class BookForACallerTests(TestCase):
         event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
         assert (event.target_id, event.actor) == (str(self.visit.pk), self.desk)
         nobody = self.client.post(url, {"csrfmiddlewaretoken": token, "find": "who@example.org"})
-        assert "Nobody has booked with this e-mail" in text(nobody)
+        assert "Nobody was found with this whole e-mail" in text(nobody)
 
     def test_a_role_that_may_not_see_patients_cannot_find_them(self):
         from django.contrib.auth.models import Permission

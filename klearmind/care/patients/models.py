@@ -48,6 +48,11 @@ class Patient(models.Model):
     email = EncryptedCharField(max_length=EMAIL_MAX_LENGTH)
     email_hash = LookupHashField(source="email", purpose="email", normalise=True)
     phone = EncryptedCharField(max_length=PHONE_MAX_LENGTH)
+    # The desk's finder looks a caller up by whole name or phone (docs/decisions/038).
+    name_hash = LookupHashField(
+        source="full_name", purpose="name", normalise="name", db_index=False
+    )
+    phone_hash = LookupHashField(source="phone", purpose="phone", normalise="phone", db_index=False)
     address = EncryptedTextField(max_length=300, blank=True)
     conditions = EncryptedJSONField(default=list, blank=True)
     allergies = EncryptedTextField("allergies", max_length=LONG_TEXT_MAX_LENGTH, blank=True)
@@ -107,7 +112,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         # The patient list, newest first, read a page at a time.
-        indexes = [models.Index(fields=["-created_at", "-id"], name="care_patient_newest_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="care_patient_newest_idx"),
+            models.Index(fields=["name_hash"], name="care_patient_name_hash_idx"),
+            models.Index(fields=["phone_hash"], name="care_patient_phone_hash_idx"),
+        ]
         # Bookings reach a record by e-mail address, so one address is one patient; it also
         # stops a double-clicked "open the record" from making two.
         constraints = [models.UniqueConstraint(fields=["email_hash"], name="one_patient_per_email")]
