@@ -5,16 +5,19 @@ booking offers (`klearmind.booking.hooks`, filled in IntakeConfig.ready):
   chose, and the details step starts with the name, e-mail and phone they typed, read from
   the questionnaire this browser sent (its id in the session; nothing in the address);
 - a consultation booked with a questionnaire's e-mail is matched to it and moves it to
-  "consultation booked"; staff see the match on the questionnaire and can undo it.
+  "consultation booked"; staff see the match on the questionnaire and can undo it;
+- the other way round too: a questionnaire sent by someone whose call is already booked
+  (booked first, from the home page) is matched to that upcoming call when it arrives.
 """
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
+from klearmind.booking.models import Appointment, AppointmentStatus, Service, ServiceKind
 from klearmind.booking.models import Location as BookingLocation
-from klearmind.booking.models import Service, ServiceKind
 
 from .models import MOVED_BY_CONSULTATION, Location, Submission
 
@@ -73,6 +76,33 @@ def match_booked_consultation(appointment) -> None:
     record(
         action=AuditEvent.Action.CHANGE,
         actor=appointment.booked_by,
+        target=submission,
+        detail=f"consultation {appointment.pk} matched by e-mail; status {submission.status}",
+    )
+
+
+def match_upcoming_consultation(submission: Submission) -> None:
+    """A questionnaire that arrives after its sender booked the free call: matched to the
+    nearest upcoming consultation booked with the same e-mail that no other questionnaire
+    has claimed, as if the call had been booked after it."""
+    claimed = Submission.objects.filter(consultation__isnull=False).values("consultation_id")
+    appointment = (
+        Appointment.objects.filter(
+            patient_email_hash=submission.email_hash,
+            service__kind=ServiceKind.CONSULTATION,
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=timezone.now(),
+        )
+        .exclude(pk__in=claimed)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if appointment is None:
+        return
+    submission.match_consultation(appointment)
+    record(
+        action=AuditEvent.Action.CHANGE,
+        actor=None,
         target=submission,
         detail=f"consultation {appointment.pk} matched by e-mail; status {submission.status}",
     )

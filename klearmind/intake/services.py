@@ -21,6 +21,7 @@ from klearmind.outbox.models import OutgoingMessage
 from klearmind.outbox.services import about_type, enqueue
 
 from . import scoring, steps
+from .consultation import match_upcoming_consultation
 from .emails import SUBMISSION, outbox_kind
 from .models import (
     Draft,
@@ -196,6 +197,7 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
         except IntegrityError:
             return Submission.objects.get(draft_key=locked.token_hash)
         StatusChange.objects.create(submission=submission, to_status=Status.NEW)
+        match_upcoming_consultation(submission)
         # The on-call clinician was told about the draft already: that e-mail (and whether it
         # failed) now belongs to the submission, and is not sent a second time.
         told = emails_about(locked).filter(kind=outbox_kind(EmailKind.URGENT_DRAFT))

@@ -11,7 +11,7 @@ from django.test import Client, TestCase
 from klearmind.accounts.tests.factories import sign_in, staff
 from klearmind.audit.models import AuditEvent
 from klearmind.booking.models import ServiceKind
-from klearmind.booking.services import Patient, book_appointment
+from klearmind.booking.services import Patient, book_appointment, cancel_appointment
 from klearmind.booking.tests.factories import make_clinic, make_provider, make_service
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.intake.models import Status, Submission
@@ -128,6 +128,32 @@ class MatchTests(TestCase):
         book(self.clinic, service=drip, hour=11)
         submission.refresh_from_db()
         assert (submission.status, submission.consultation) == (Status.NEW, None)
+
+    def test_a_call_booked_first_is_matched_when_the_questionnaire_arrives(self):
+        visit = book(self.clinic, email=CANDIDATE_EMAIL.upper())
+        submission = submitted(notify=False)
+        assert (submission.status, submission.consultation) == (Status.CONSULTATION_BOOKED, visit)
+        assert submission.consultation_moved_from == Status.NEW
+        assert [c.to_status for c in submission.status_changes.order_by("pk")] == [
+            Status.NEW,
+            Status.CONSULTATION_BOOKED,
+        ]
+        assert AuditEvent.objects.filter(
+            target_id=str(submission.pk), detail__startswith=f"consultation {visit.pk} matched"
+        ).exists()
+
+    def test_a_cancelled_past_or_claimed_call_is_not_matched_later(self):
+        cancelled = book(self.clinic, hour=9)
+        cancel_appointment(appointment=cancelled)
+        claimed = book(self.clinic, hour=11)
+        first = submitted(notify=False)
+        assert first.consultation == claimed
+        second = submitted(notify=False)
+        assert (second.status, second.consultation) == (Status.NEW, None)
+        with time_machine.travel(NOW + datetime.timedelta(days=5), tick=False):
+            Submission.objects.filter(pk=first.pk).update(consultation=None)
+            third = submitted(notify=False)
+        assert (third.status, third.consultation) == (Status.NEW, None)
 
     def test_a_decided_questionnaire_is_not_moved(self):
         submission = submitted(notify=False)
