@@ -155,6 +155,10 @@ class Comment(models.Model):
             models.Index(
                 fields=["status", "urgent", "submitted_at", "id"], name="comment_status_queue"
             ),
+            # Needs attention's crisis-language comments, read on every back-office page.
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(urgent=True), name="comment_urgent"
+            ),
             # The daily erasure of network data: only the rows still holding some, so the
             # sweep reads what is due, not every comment ever written.
             models.Index(

@@ -209,3 +209,9 @@ class NetworkDataErasureIndexTests(TestCase):
         due = Comment.objects.filter(submitted_at__lt=timezone.now()).filter(HOLDS_NETWORK_DATA)
         plan = due.values("pk").explain()
         assert "comment_network_data" in plan, plan
+
+    def test_the_crisis_comments_on_needs_attention_search_the_urgent_index(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's plan; PostgreSQL's depends on its statistics")
+        urgent = Comment.objects.filter(urgent=True).exclude(status=CommentStatus.SPAM)
+        assert "comment_urgent" in urgent.explain()
