@@ -12,10 +12,9 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from klearmind.clinic.exports import text_cell
+from klearmind.clinic.exports import csv_stream, text_cell
 
 from . import services
-from .exports import streamed_csv_download
 from .models import AuditEvent
 
 # An export without dates covers this many days up to today.
@@ -143,7 +142,7 @@ class AuditLogReportView(ReportView):
             ]
             for event in queryset.iterator(chunk_size=EXPORT_CHUNK)
         )
-        return streamed_csv_download(f"{self.get_filename()}.csv", rows, header=header)
+        return csv_stream(f"{self.get_filename()}.csv", rows, header=header)
 
     def write_xlsx(self, queryset, output):
         """Read a chunk at a time too; the workbook itself is built in memory."""

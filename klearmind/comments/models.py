@@ -94,6 +94,12 @@ class CommentQuerySet(models.QuerySet):
         return counts
 
 
+# A comment that still holds its writer's IP address or browser name (erased after the
+# retention period): the erasure's filter and its partial index's condition, the same words
+# so that the database sees the index applies.
+HOLDS_NETWORK_DATA = models.Q(ip_address__isnull=False) | ~models.Q(user_agent="")
+
+
 class Comment(models.Model):
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     parent = models.ForeignKey(
@@ -148,6 +154,17 @@ class Comment(models.Model):
             # (urgent first) a page at a time (docs/decisions/036).
             models.Index(
                 fields=["status", "urgent", "submitted_at", "id"], name="comment_status_queue"
+            ),
+            # Needs attention's crisis-language comments, read on every back-office page.
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(urgent=True), name="comment_urgent"
+            ),
+            # The daily erasure of network data: only the rows still holding some, so the
+            # sweep reads what is due, not every comment ever written.
+            models.Index(
+                fields=["submitted_at"],
+                condition=HOLDS_NETWORK_DATA,
+                name="comment_network_data",
             ),
         ]
 

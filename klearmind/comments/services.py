@@ -20,6 +20,7 @@ from . import crisis, rules, spam
 from .caching import forget_pages_after_commit, invalidate
 from .emails import ABOUT, outbox_kind
 from .models import (
+    HOLDS_NETWORK_DATA,
     Comment,
     CommentSettings,
     CommentStatus,
@@ -297,7 +298,7 @@ def erase_network_data(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return (
         Comment.objects.filter(submitted_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .filter(HOLDS_NETWORK_DATA)
         .update(ip_address=None, user_agent="")
     )
 

@@ -91,17 +91,19 @@ def attention_source(name: str) -> Callable[[Source], Source]:
 
 
 def open_flags(*, patient: Patient | None = None) -> list[Flag]:
-    """Every flag no clinician has reviewed yet, oldest first; only one patient's if given."""
-    flags = []
-    for name, collect in SOURCES.items():
-        found = list(collect(patient))
-        if not found:
-            continue
-        reviewed = AttentionReview.objects.filter(
-            source=name, object_id__in=[flag.object_id for flag in found]
-        ).values_list("object_id", "flag_raised_at")
-        closed = {(object_id, stamp(raised)) for object_id, raised in reviewed}
-        flags += [flag for flag in found if (flag.object_id, flag.stamp) not in closed]
+    """Every flag no clinician has reviewed yet, oldest first; only one patient's if given.
+
+    A fixed number of queries whatever the number of flags (it runs on every back-office
+    page, for the menu's count): each source's own, then one for the reviews of them all."""
+    found = [flag for collect in SOURCES.values() for flag in collect(patient)]
+    if not found:
+        return []
+    reviewed = AttentionReview.objects.filter(
+        source__in={flag.source for flag in found},
+        object_id__in={flag.object_id for flag in found},
+    ).values_list("source", "object_id", "flag_raised_at")
+    closed = {(source, object_id, stamp(raised)) for source, object_id, raised in reviewed}
+    flags = [flag for flag in found if (flag.source, flag.object_id, flag.stamp) not in closed]
     return sorted(flags, key=lambda flag: (flag.raised_at, flag.source, flag.object_id))
 
 

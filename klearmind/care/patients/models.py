@@ -215,7 +215,16 @@ class Measurement(models.Model):
     class Meta:
         ordering = ["taken_at", "pk"]
         # A patient's scores up to a day: progress, and the dashboard over many patients.
-        indexes = [models.Index(fields=["patient", "taken_at"], name="care_score_patient_time_idx")]
+        indexes = [
+            models.Index(fields=["patient", "taken_at"], name="care_score_patient_time_idx"),
+            # Needs attention, counted on every back-office page: the urgent sittings not yet
+            # reviewed, a handful among years of scores.
+            models.Index(
+                fields=["source", "taken_at"],
+                condition=models.Q(urgent=True, reviewed_at__isnull=True),
+                name="care_score_open_urgent_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Measurement {self.pk} of patient {self.patient_id}"

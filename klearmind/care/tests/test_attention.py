@@ -6,7 +6,9 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from klearmind.accounts.tests.factories import sign_in, staff
@@ -93,6 +95,46 @@ class AttentionListTests(TestCase):
         assert "Public comment with crisis language" in page
         assert "Spravato REMS form overdue" in page
         assert page.index("Spravato REMS form overdue") < page.index("Check-in: PHQ-9")
+
+    def test_the_flags_take_the_same_queries_however_many_there_are(self):
+        # The menu counts them on every back-office page.
+        article = article_site()
+
+        def one_of_each():
+            patient = make_patient()
+            urgent_measurement(patient, days_ago=1)
+            urgent_measurement(patient, source=MeasurementSource.CLINIC, days_ago=1)
+            CommentFactory(page=article, urgent=True, text="I want to die")
+            submission_with(phq9=(1, 1, 1, 1, 1, 1, 1, 1, 2))
+            urgent_draft()
+            make_chart(spravato=True, day=timezone.localdate() - datetime.timedelta(days=10))
+
+        one_of_each()
+        with CaptureQueriesContext(connection) as few:
+            assert len(open_flags()) == 6
+        for _ in range(3):
+            one_of_each()
+        flag = open_flags()[0]
+        review_flag(flag=flag, note="Called back, safe.", by=self.clinician)
+        with self.assertNumQueries(len(few)):
+            flags = open_flags()
+        assert len(flags) == 23
+        assert (flag.source, flag.object_id) not in {(f.source, f.object_id) for f in flags}
+
+    def test_a_review_closes_the_flag_of_its_own_source_only(self):
+        patient = make_patient()
+        check_in = urgent_measurement(patient, days_ago=1)
+        paper = urgent_measurement(patient, source=MeasurementSource.CLINIC, days_ago=1)
+        AttentionReview.objects.create(
+            source="paper",
+            object_id=str(check_in.pk),
+            flag_raised_at=check_in.taken_at,
+            note="another source's flag with the same id",
+            reviewed_by=self.clinician,
+        )
+        keys = {(flag.source, flag.object_id) for flag in open_flags()}
+        assert ("check_in", str(check_in.pk)) in keys
+        assert ("paper", str(paper.pk)) in keys
 
     def test_the_list_and_the_menu_count_open_flags_and_the_view_is_audited(self):
         urgent_draft()

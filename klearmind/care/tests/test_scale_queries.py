@@ -306,3 +306,18 @@ class StreamedCsvTests(SimpleTestCase):
             ["Midtown", "3"],
             ["'=HYPERLINK(1)", "3"],
         ]
+
+
+class OpenUrgentScoresIndexTests(TestCase):
+    """Needs attention, counted on every back-office page, reads the urgent sittings not yet
+    reviewed from their partial index, not years of scores."""
+
+    def test_the_urgent_check_ins_and_paper_entries_search_the_partial_index(self):
+        from klearmind.care.attention.sources import urgent_measurements
+        from klearmind.care.models import MeasurementSource
+
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's plan; PostgreSQL's depends on its statistics")
+        for source in (MeasurementSource.CHECK_IN, MeasurementSource.CLINIC):
+            plan = urgent_measurements(None, source=source).explain()
+            assert "care_score_open_urgent_idx" in plan
