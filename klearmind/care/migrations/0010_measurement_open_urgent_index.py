@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("care", "0007_infusion_chart_given_by"),
+        ("care", "0009_caller_lookup_hash_indexes"),
     ]
 
     operations = [
