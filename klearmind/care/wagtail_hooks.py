@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_urls
-from .attention.services import open_flags
+from .attention.services import open_flags_of_request
 from .models import Protocol
 
 HEALTH = "accounts.view_health_record"
@@ -23,7 +23,7 @@ class AttentionMenuItem(HealthMenuItem):
     """Needs attention, with the number of flags open."""
 
     def render_component(self, request):
-        count = len(open_flags())
+        count = len(open_flags_of_request(request))
         label = f"{self.label} ({count})" if count else self.label
         return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name)
 

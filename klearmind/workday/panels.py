@@ -21,7 +21,7 @@ from klearmind.accounts import lockout
 from klearmind.accounts.access import has_access
 from klearmind.booking import desk
 from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider
-from klearmind.care.attention.services import open_flags
+from klearmind.care.attention.services import open_flags_of_request
 from klearmind.care.charts.services import CHARTED_KINDS
 from klearmind.care.models import RemsRecord
 from klearmind.comments.models import Comment, CommentStatus
@@ -167,7 +167,7 @@ class ClinicianPanel(RolePanel):
         rems = RemsRecord.objects.not_submitted().aggregate(
             due=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate()))
         )
-        flags = len(open_flags())
+        flags = len(open_flags_of_request(self.request))
         return [
             Row("Needs attention", flags, link("care_admin:attention"), urgent=bool(flags)),
             Row("Today's treatments", treatments, link("care_admin:today")),

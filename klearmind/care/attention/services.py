@@ -107,6 +107,15 @@ def open_flags(*, patient: Patient | None = None) -> list[Flag]:
     return sorted(flags, key=lambda flag: (flag.raised_at, flag.source, flag.object_id))
 
 
+def open_flags_of_request(request) -> list[Flag]:
+    """`open_flags()` gathered once per request: the menu's count and the banners on the
+    page share it (the request lives for one page; nothing is kept beyond it)."""
+    flags = getattr(request, "_care_open_flags", None)
+    if flags is None:
+        flags = request._care_open_flags = open_flags()
+    return flags
+
+
 def find_open_flag(source: str, object_id: str) -> Flag | None:
     return next(
         (flag for flag in open_flags() if flag.source == source and flag.object_id == object_id),

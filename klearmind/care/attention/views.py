@@ -16,7 +16,7 @@ from klearmind.intake.models import Draft
 
 from .forms import AttentionReviewForm
 from .models import AttentionReview
-from .services import find_open_flag, open_flags, review_flag
+from .services import find_open_flag, open_flags_of_request, review_flag
 
 HEALTH = "accounts.view_health_record"
 CHANGE = "accounts.change_health_record"
@@ -26,7 +26,7 @@ TARGET_TYPE = "care.attention"
 
 @protected_view(HEALTH)
 def attention_list(request):
-    flags = open_flags()
+    flags = open_flags_of_request(request)
     record(
         action=AuditEvent.Action.VIEW,
         request=request,

@@ -4,7 +4,7 @@ the words its options have, for the review of an unsent questionnaire."""
 
 from django import template
 
-from klearmind.care.attention.services import flags_by_patient, open_flags
+from klearmind.care.attention.services import flags_by_patient, open_flags_of_request
 from klearmind.intake.questionnaires import FREQUENCY_OPTIONS
 
 register = template.Library()
@@ -13,7 +13,7 @@ FREQUENCY_LABELS = dict(FREQUENCY_OPTIONS)
 
 def flags_of_request(request) -> dict[int, list]:
     if not hasattr(request, "_care_attention_flags"):
-        request._care_attention_flags = flags_by_patient(open_flags())
+        request._care_attention_flags = flags_by_patient(open_flags_of_request(request))
     return request._care_attention_flags
 
 

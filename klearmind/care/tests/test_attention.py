@@ -4,6 +4,7 @@ record, charts and visit; what each role may open."""
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -363,6 +364,22 @@ class BannerTests(TestCase):
         review_flag(flag=open_flags()[0], note="Called.", by=self.clinician)
         page = self.client.get(f"/admin/care/patients/{patient.pk}/").content.decode()
         assert "open flag for this patient" not in page
+
+    def test_the_menu_count_and_the_banner_gather_the_flags_once_per_page(self):
+        chart = make_chart()
+        urgent_measurement(chart.patient)
+        gathered = []
+        real = attention.open_flags
+
+        def counting(**kwargs):
+            gathered.append(kwargs)
+            return real(**kwargs)
+
+        with mock.patch.object(attention, "open_flags", counting):
+            page = self.client.get(f"/admin/care/patients/{chart.patient.pk}/").content.decode()
+        assert "Needs attention (1)" in page
+        assert "Needs attention</strong> 1 open flag for this patient" in page
+        assert gathered == [{}]
 
     def test_todays_visit_carries_the_banner(self):
         clinic = make_clinic(slug="midtown", kind=ServiceKind.KETAMINE)
