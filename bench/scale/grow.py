@@ -97,6 +97,7 @@ class Grower:
             self.questionnaires(self.needed("questionnaires", counts["questionnaires"]))
             self.audit_events(self.needed("audit events", counts["audit events"]))
             self.comments(self.needed("comments", counts["comments"]))
+        refresh_statistics()
 
     def patients(self, number: int) -> None:
         from klearmind.care.models import Patient
@@ -263,3 +264,15 @@ def seed_article():
     if article is None:
         raise SystemExit("bench: the demo has no seed article.")
     return article
+
+
+def refresh_statistics() -> None:
+    """On PostgreSQL, ANALYZE: a clinic's database gathers its rows over years, and autovacuum
+    keeps the planner's statistics current all along; rows inserted in bulk a moment ago have
+    none yet, and the planner would choose as for empty tables. SQLite keeps no statistics
+    unless asked, and a clinic's SQLite file is never analyzed, so it is left as it is."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -27,7 +27,8 @@ def enqueue(
     fields = {"kind": kind, "about_type": about_type(about), "about_id": about.pk}
     values = {"channel": channel, "recipient": recipient, "template": template}
     values["params"] = params or {}
-    with transaction.atomic():
+    # No savepoint of its own: inside the caller's transaction, a failure here fails it whole.
+    with transaction.atomic(savepoint=False):
         if once:
             lookup = {**fields, "recipient_hash": OutgoingMessage.recipient_lookup(recipient)}
             message, created = OutgoingMessage.objects.get_or_create(
