@@ -300,7 +300,8 @@ def find_patient(request, context) -> dict:
     search = hooks.CallerSearch.read(typed)
     if search is None or not context["may_find"]:
         return {}
-    context["find"], context["search"] = typed, search
+    # Not "search": Wagtail's page header prints a variable of that name.
+    context["find"], context["caller_search"] = typed, search
     callers = hooks.find_callers(request.user, search)
     earlier = earlier_callers(search)
     callers.extend(

@@ -123,6 +123,10 @@ class CallerFinderTests(TestCase):
                 "Earlier caller: Dana Reyes · dana@example.org · (916) 555-0199"
             ], typed
         assert listed(self.find("(916) 555-0198")) == []
+        # The search itself (its kind and keyed hashes) is never printed on the page.
+        page = str(self.find("(916) 555-0199"))
+        assert "CallerSearch" not in page
+        assert keyed_hash("+19165550199", purpose="phone") not in page
         unreadable = self.find("555")
         assert "not a phone number we can read" in unreadable.find("p", {"role": "status"}).text
 
