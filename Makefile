@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint audit browser bench drills clean
+.PHONY: run test coverage lighthouse install lint audit browser bench drills clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Klearmind needs Python 3.11 or newer")'
@@ -35,6 +35,11 @@ browser:
 test: $(STAMP) browser lint
 	@bash scripts/run-tests.sh $(PY)
 
+# The SQLite suite with branch coverage ([tool.coverage] in pyproject.toml); apart from
+# `make test`, as measuring slows every test by about a third.
+coverage: $(STAMP) browser
+	DATABASE_URL= REDIS_URL= $(PY) -m pytest --cov --cov-report=term
+
 # `make bench`: the public pages under load. `make bench BENCH_SCALE=large`: every staff screen
 # and periodic job on a small and a large clinic (bench/README.md, "Years of data").
 BENCH_SCALE ?=
@@ -42,6 +47,11 @@ bench: $(STAMP)
 	@if [ -n "$(BENCH_SCALE)" ]; then sizes=small; [ "$(BENCH_SCALE)" = small ] || sizes=small,$(BENCH_SCALE); \
 		$(PY) -m bench.scale --sizes $$sizes; \
 	else bash bench/run.sh $(PY); fi
+
+# Lighthouse (through npx) on the home page and the longest article of a throwaway production
+# site; needs Node.js, npm and the network the first time. See bench/lighthouse.py.
+lighthouse: $(STAMP) browser
+	$(PY) -m bench.lighthouse
 
 # The load and fault drills, one after another (about 20 minutes); see README, Reliability.
 drills: $(STAMP)

@@ -30,6 +30,7 @@ WORDPRESS_RPS = {"article, 50 comments": 65, "article, 500 comments": 17}
 WORDPRESS_POST_MS = 22
 COLD_BUDGETS = {"article, 50 comments": 3, "article, 500 comments": 10}  # × WordPress
 WARM_BUDGET_RPS = 3000
+FONTS_BUDGET_KB = 60
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,11 @@ def print_budgets(rows: list[Row], post_ms: list[float] | None) -> None:
             print(
                 f"budget: {row.target.label} HTML+CSS+JS < {row.target.budget_kb:g} kB gzip: "
                 f"{kb(total)} kB {verdict(total < row.target.budget_kb * 1024)}"
+            )
+            fonts = row.weight.fonts
+            print(
+                f"budget: {row.target.label} fonts <= {FONTS_BUDGET_KB} kB: "
+                f"{kb(fonts)} kB {verdict(fonts <= FONTS_BUDGET_KB * 1024)}"
             )
 
 

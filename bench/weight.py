@@ -2,7 +2,8 @@
 
 Everything is compressed here with gzip -9, as whitenoise compresses static files, so the
 numbers do not depend on what a proxy in front of the site would do. JavaScript modules
-count with the modules they import statically.
+count with the modules they import statically. Fonts (preloaded, or named by the stylesheets'
+`url()`s) are counted apart, as sent: a woff2 file is compressed already.
 """
 
 import gzip
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 # `import x from "./a.js"`, `export * from "./a.js"` and `import "./a.js"`, not `import()`.
+_FONT_URL = re.compile(r"""url\(\s*['"]?([^'")]+\.woff2)['"]?\s*\)""")
 _IMPORT = re.compile(
     r"""\b(?:import|export)\b[^'"();]*?\bfrom\s*['"]([^'"]+)['"]"""
     r"""|\bimport\s*['"]([^'"]+)['"]"""
@@ -26,6 +28,7 @@ class PageWeight:
     html: int = 0
     css: int = 0
     js: int = 0
+    fonts: int = 0
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -39,6 +42,7 @@ class _AssetParser(HTMLParser):
         super().__init__()
         self.css: list[str] = []
         self.js: list[str] = []
+        self.fonts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
@@ -47,6 +51,8 @@ class _AssetParser(HTMLParser):
             self.css.append(attrs["href"])
         elif tag == "link" and "modulepreload" in rel and attrs.get("href"):
             self.js.append(attrs["href"])
+        elif tag == "link" and "preload" in rel and attrs.get("as") == "font":
+            self.fonts.append(attrs["href"])
         elif tag == "script" and attrs.get("src"):
             self.js.append(attrs["src"])
 
@@ -82,6 +88,7 @@ def measure(url: str) -> PageWeight:
     parser.feed(html.decode("utf-8", errors="replace"))
     queue = [("css", urljoin(url, href)) for href in parser.css]
     queue += [("js", urljoin(url, src)) for src in parser.js]
+    queue += [("fonts", urljoin(url, href)) for href in parser.fonts]
     seen: set[str] = set()
     while queue:
         kind, asset = queue.pop(0)
@@ -92,8 +99,12 @@ def measure(url: str) -> PageWeight:
         if asset_status != 200:
             weight.missing.append(f"{urlsplit(asset).path} ({asset_status})")
             continue
-        setattr(weight, kind, getattr(weight, kind) + gzip_size(body))
+        size = len(body) if kind == "fonts" else gzip_size(body)
+        setattr(weight, kind, getattr(weight, kind) + size)
         weight.files.append(urlsplit(asset).path)
+        if kind == "css":
+            fonts = _FONT_URL.findall(body.decode("utf-8", errors="replace"))
+            queue += [("fonts", urljoin(asset, font)) for font in fonts]
         if kind == "js":
             queue += [("js", imported) for imported in _module_imports(asset, body)]
     return weight

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -10,16 +11,13 @@ from klearmind.accounts.views import StaffPasswordResetConfirmView
 from klearmind.health import healthz
 from klearmind.pages import views as page_views
 from klearmind.pages.documents import serve_media
+from klearmind.pages.sitemap import MultilingualSitemap
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("search/", page_views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("comments/", include("klearmind.comments.urls")),
-    path("candidacy/", include("klearmind.intake.urls")),
-    path("book/", include("klearmind.booking.urls")),
-    path("check-in/", include("klearmind.care.urls")),
     # Before Wagtail's own, so that a completed password reset is audited.
     path(
         "admin/password_reset/confirm/<uidb64>/<token>/",
@@ -39,6 +37,16 @@ if settings.SERVE_MEDIA:
     # documents only through /documents/, which checks their privacy.
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# What patients read and fill in, in English at these addresses and in Spanish under /es/.
+urlpatterns += i18n_patterns(
+    path("search/", page_views.search, name="search"),
+    path("candidacy/", include("klearmind.intake.urls")),
+    path("book/", include("klearmind.booking.urls")),
+    path("check-in/", include("klearmind.care.urls")),
+    path("consent/", include("klearmind.care.consents.urls")),
+    path("my/", include("klearmind.portal.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
 
 handler500 = "klearmind.errors.server_error"

@@ -77,7 +77,8 @@ def test_the_budgets_follow_the_wordpress_figures(capsys):
         row("article, 500 comments", 169, 3000),
     ]
     for made in rows:
-        made.weight = report.PageWeight(status=200, html=5000)
+        made.weight = report.PageWeight(status=200, html=5000, fonts=48_256)
+    rows[0].weight.css = 20 * 1024 - 5000
     report.print_budgets(rows, post_ms=[20.0, 21.0, 40.0])
     printed = capsys.readouterr().out
     assert "article, 50 comments cold >= 195 req/s (3 x WordPress's 65): 196.0 PASS" in printed
@@ -85,6 +86,8 @@ def test_the_budgets_follow_the_wordpress_figures(capsys):
     assert "article, 50 comments warm >= 3,000 req/s: 2999.0 FAIL" in printed
     assert "article, 500 comments warm >= 3,000 req/s: 3000.0 PASS" in printed
     assert "comment POST median <= 22 ms (WordPress): 21.0 ms PASS" in printed
+    assert "article, 0 comments HTML+CSS+JS < 20 kB gzip: 20.0 kB FAIL" in printed
+    assert "article, 0 comments fonts <= 60 kB: 47.1 kB PASS" in printed
 
 
 def test_without_a_cache_hit_the_report_says_the_page_cache_is_not_active(capsys):

@@ -173,7 +173,19 @@ def free_slots(number: int):
     last = first + datetime.timedelta(days=13)
     days = load_schedule(service=service, place=place, first=first, last=last).days(first, last)
     starts = [slot.starts_at for slots in days.values() for slot in slots]
-    return service, place, starts[-number:]
+    # From the latest back, slots that do not overlap: booking one cannot take the next.
+    span = datetime.timedelta(
+        minutes=service.duration_minutes
+        + service.buffer_before_minutes
+        + service.buffer_after_minutes
+    )
+    chosen: list[datetime.datetime] = []
+    for starts_at in reversed(starts):
+        if len(chosen) == number:
+            break
+        if not chosen or starts_at + span <= chosen[-1]:
+            chosen.append(starts_at)
+    return service, place, chosen[::-1]
 
 
 def measure_booking(rows: dict, size: str, runs: int) -> None:

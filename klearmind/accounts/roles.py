@@ -75,6 +75,8 @@ CARE_CLINICIAN_PERMISSIONS = (
     *(f"care.{action}_protocol" for action in ("add", "change", "view")),
     "care.change_caresettings",
     "care.view_caresettings",
+    # Consent documents: written and published by clinicians (docs/decisions/039).
+    *(f"care.{action}_consentdocument" for action in ("add", "change", "view")),
 )
 
 CLINICIAN = Role(

@@ -19,8 +19,10 @@ def record(
     target_type: str = "",
     target_id: str = "",
     detail: str = "",
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event; actor and IP come from the request when given."""
+    """Append one event; actor and IP come from the request when given. `actor_label` names
+    an actor without a staff login, such as a patient reading their own record."""
     user = getattr(request, "user", None)
     if actor is None and user is not None and user.is_authenticated:
         actor = user
@@ -29,7 +31,7 @@ def record(
     return AuditEvent.objects.create(
         action=AuditEvent.Action(action),
         actor=actor,
-        actor_label=actor.get_username() if actor is not None else "",
+        actor_label=actor.get_username() if actor is not None else actor_label,
         ip_address=client_ip(request) if request is not None else None,
         target_type=target_type,
         target_id=str(target_id),
@@ -41,3 +43,7 @@ def _shorten(detail: str) -> str:
     if len(detail) <= DETAIL_MAX_LENGTH:
         return detail
     return detail[: DETAIL_MAX_LENGTH - 1] + "…"
+
+
+# The actor label of a patient's own access to their record through the portal or a link.
+PATIENT_ITSELF = "the patient (own record)"

@@ -89,6 +89,7 @@ def calendar(request):
     context["previous"] = "?" + urlencode({**query, "day": day - step})
     context["next"] = "?" + urlencode({**query, "day": day + step})
     context["show_names"] = request.user.has_perm(CONTACT)
+    hooks.mark_consents_to_sign(context["grid"].visits)
     audit_listing(request, location, f"{view} calendar {day}", context["grid"].visits)
     return TemplateResponse(request, "booking/admin/calendar.html", context)
 
@@ -107,6 +108,7 @@ def my_schedule(request):
     if provider is not None:
         start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
         visits = desk.schedule_of(provider, start, start + datetime.timedelta(days=len(days)))
+        hooks.mark_consents_to_sign(visits)
         step = datetime.timedelta(days=len(days))
         context |= {
             "days": desk.by_day(visits, days, zone),
@@ -128,6 +130,7 @@ def day_sheet(request):
     start, end = desk.local_day_range(location, day)
     visits = desk.appointments_between(location, start, end, provider=provider)
     shown = [v for v in visits if v.status != "cancelled"]
+    hooks.mark_consents_to_sign(shown)
     audit_listing(request, location, f"day sheet {day}", shown)
     context = {
         "location": location,
@@ -155,6 +158,7 @@ def appointment(request, pk: int):
 
 def render_appointment(request, visit, move_form, *, status: int = 200):
     show_contact = request.user.has_perm(CONTACT)
+    hooks.mark_consents_to_sign([visit])
     if show_contact:
         record(action=AuditEvent.Action.VIEW, request=request, target=visit)
     context = {

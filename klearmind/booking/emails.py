@@ -3,6 +3,10 @@ carry the service, the time, the place, the preparation rules and the private li
 the e-mail is built, stored nowhere): never health details. A calendar file carries no private
 link: calendars are shared and synced, so it names the clinic's phone and site instead.
 
+The e-mails are in English, whichever language the visit was booked in: they are built in
+English even when sent while a Spanish page is answered. The visit's page and the calendar
+file downloaded from it follow the language of the page.
+
 Each visit is one calendar event with one UID for its whole life. Its file is an iTIP message
 (RFC 5546): METHOD:REQUEST while the visit stands (booked, moved), METHOD:CANCEL with
 STATUS:CANCELLED once it is cancelled, and SEQUENCE from the appointment, one more on every change,
@@ -14,7 +18,10 @@ from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klearmind.clinic.models import ClinicSettings
 from klearmind.outbox.models import OutgoingMessage
@@ -28,7 +35,9 @@ REMINDER = "reminder"
 INVITATION = "invitation"
 
 ICS_NAME = "klearmind-visit.ics"
-PHONE_CALL = "Phone call — we will call you on {phone}"
+PHONE_CALL = gettext_lazy("Phone call — we will call you on %(phone)s")
+# Translators: a visit's day, time and time zone, as Django's "date" filter writes them.
+VISIT_TIME = gettext_lazy("l j F Y, g:i A (T)")
 SUBJECTS = {
     EmailKind.CONFIRMATION: "Your visit is booked: {when}",
     EmailKind.MOVED: "Your visit has moved to {when}",
@@ -45,15 +54,18 @@ def where(appointment: Appointment) -> str:
     """Where the visit happens, in words: a phone call names the number we call, never an
     address; a home visit says we come; a clinic visit gives the clinic's address."""
     if appointment.by_phone:
-        return PHONE_CALL.format(phone=appointment.patient_phone)
+        return PHONE_CALL % {"phone": appointment.patient_phone}
     if appointment.at_home:
-        return "At your home: we come to you."
-    return f"{appointment.location.page.title} clinic, {appointment.location.page.one_line_address}"
+        return _("At your home: we come to you.")
+    page = appointment.location.page
+    return _("%(place)s clinic, %(address)s") % {
+        "place": page.title,
+        "address": page.one_line_address,
+    }
 
 
 def when(appointment: Appointment) -> str:
-    start = appointment.local_start
-    return f"{start:%A %-d %B %Y}, {start:%-I:%M %p} ({start:%Z})"
+    return dateformat.format(appointment.local_start, str(VISIT_TIME))
 
 
 def outbox_kind(kind: str) -> str:
@@ -61,6 +73,11 @@ def outbox_kind(kind: str) -> str:
 
 
 def appointment_message(message: OutgoingMessage) -> Built | None:
+    with translation.override("en"):
+        return english_appointment_message(message)
+
+
+def english_appointment_message(message: OutgoingMessage) -> Built | None:
     kind = message.kind.removeprefix("booking.")
     appointment = (
         Appointment.objects.select_related("service", "location__page")
@@ -88,6 +105,8 @@ def build_message(appointment: Appointment, kind: str, visits: list[int] | None 
         "when": when(appointment),
         "where": where(appointment),
         "link": appointment_url(appointment),
+        # The patient portal, where all their visits and forms are once they sign in.
+        "portal_link": settings.WAGTAILADMIN_BASE_URL + reverse("portal:home"),
         "preparation": appointment.service.preparation(),
         "clinic": clinic,
         "phone": appointment.location.page.phone,
@@ -128,6 +147,11 @@ def calendar_attachment(visit: Appointment) -> tuple[str, bytes, str]:
 
 
 def invitation_message(message: OutgoingMessage) -> Built | None:
+    with translation.override("en"):
+        return english_invitation_message(message)
+
+
+def english_invitation_message(message: OutgoingMessage) -> Built | None:
     invitation = Invitation.objects.filter(pk=message.about_id, used_at__isnull=True).first()
     if invitation is None:
         return None  # used meanwhile: nothing to invite to
@@ -170,8 +194,11 @@ def calendar_event(appointment: Appointment) -> icalendar.Event:
     lines = [
         *appointment.service.preparation(),
         "",
-        "To move or cancel, open the private link in your booking e-mail or call us on "
-        f"{appointment.location.page.phone}.",
+        _(
+            "To move or cancel, open the private link in your booking e-mail or call us on "
+            "%(phone)s."
+        )
+        % {"phone": appointment.location.page.phone},
         f"Klearmind: {site}",
     ]
     event.add("description", "\n".join(lines).strip())

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from . import hooks
 from .availability import Place
@@ -72,8 +73,10 @@ def read_invitation(token: str) -> Invitation:
         pk = invitation_id(token)
     except BadLink:
         raise StepRefused(
-            "This booking link is not valid. Please use the link from your e-mail exactly as "
-            "it was sent, or call us.",
+            _(
+                "This booking link is not valid. Please use the link from your e-mail exactly as "
+                "it was sent, or call us."
+            ),
             back=reverse("booking:start"),
         ) from None
     invitation = Invitation.objects.filter(pk=pk).first()

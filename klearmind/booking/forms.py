@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from klearmind.clinic.forms import EmailAddressField, PersonNameField
 from klearmind.clinic.text import reject_control_characters
@@ -26,47 +27,53 @@ class PlaceForm(forms.Form):
     """Where: one of the service's clinics, or at home after a ZIP code inside an area."""
 
     place = forms.ChoiceField(
-        label="Where would you like your visit?",
+        label=_("Where would you like your visit?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose where you would like your visit."},
+        error_messages={"required": _("Please choose where you would like your visit.")},
     )
     zip = forms.CharField(
-        label="Your ZIP code (for a home visit)",
+        label=_("Your ZIP code (for a home visit)"),
         required=False,
         max_length=10,
-        help_text="Five digits. We check that your home is inside one of our visit areas.",
+        help_text=_("Five digits. We check that your home is inside one of our visit areas."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
 
     drip = forms.ChoiceField(
-        label="Which drip would you like?",
+        label=_("Which drip would you like?"),
         widget=forms.RadioSelect,
         error_messages={"required": NO_DRIP, "invalid_choice": NO_DRIP},
     )
     add = forms.MultipleChoiceField(
-        label="Add-ons (optional)",
+        label=_("Add-ons (optional)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "That add-on is no longer on our menu."},
+        error_messages={"invalid_choice": _("That add-on is no longer on our menu.")},
     )
     exam = forms.ChoiceField(
-        label="Your good-faith exam",
+        label=_("Your good-faith exam"),
         widget=forms.RadioSelect,
         choices=[
             (
                 EXAM_HELD,
-                "I had my good-faith exam with you in the last 12 months, and my health and "
-                "medicines have not changed since",
+                _(
+                    "I had my good-faith exam with you in the last 12 months, and my health and "
+                    "medicines have not changed since"
+                ),
             ),
             (
                 EXAM_DUE,
-                "This is my first drip with you, my last exam was over a year ago, or my health "
-                "or medicines have changed",
+                _(
+                    "This is my first drip with you, my last exam was over a year ago, or my "
+                    "health or medicines have changed"
+                ),
             ),
         ],
-        help_text="California requires a short exam by a clinician before a first drip, "
-        "every year, and after a change in your health.",
-        error_messages={"required": "Please tell us whether you need a good-faith exam first."},
+        help_text=_(
+            "California requires a short exam by a clinician before a first drip, every year, "
+            "and after a change in your health."
+        ),
+        error_messages={"required": _("Please tell us whether you need a good-faith exam first.")},
     )
 
     field_order = ["exam", "drip", "add", "place", "zip"]  # as the step shows them
@@ -74,9 +81,12 @@ class PlaceForm(forms.Form):
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
-        choices = [(loc.slug, f"{loc.page.title} clinic") for loc in service.locations.all()]
+        choices = [
+            (loc.slug, _("%(place)s clinic") % {"place": loc.page.title})
+            for loc in service.locations.all()
+        ]
         if service.offered_at_home():
-            choices.append((HOME, "At home: we come to you"))
+            choices.append((HOME, _("At home: we come to you")))
         self.fields["place"].choices = choices
         self.menu_fields(service)
 
@@ -115,7 +125,7 @@ def validate_zip_code(value: str) -> None:
     """The format of a home visit's ZIP code: the one place it is checked."""
     if not ZIP_CODE.match(value):
         raise ValidationError(
-            "For a home visit, please enter your five-digit ZIP code.", code="invalid_zip"
+            _("For a home visit, please enter your five-digit ZIP code."), code="invalid_zip"
         )
 
 
@@ -125,42 +135,65 @@ def home_visit_location(zip_code: str) -> Location:
     serving = Location.objects.serving_zip(zip_code)
     if not serving:
         raise ValidationError(
-            "We do not make home visits to %(zip)s yet. Please choose one of our clinics "
-            "instead, or call us to ask.",
+            _(
+                "We do not make home visits to %(zip)s yet. Please choose one of our clinics "
+                "instead, or call us to ask."
+            ),
             code="outside_area",
             params={"zip": zip_code},
         )
     return serving[0]
 
 
+# The shared fields' messages, in the language of the page (the same words in English).
+CONTROL_CHARACTER = _("Please remove the invisible control character (code U+%(code)04X).")
+
+
 class PatientForm(forms.Form):
-    name = PersonNameField(label="Your name", max_length=NAME_MAX_LENGTH)
+    name = PersonNameField(
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please shorten your name to %(limit_value)d characters."),
+            "control_character": CONTROL_CHARACTER,
+        },
+    )
     email = EmailAddressField(
-        max_length=EMAIL_MAX_LENGTH, help_text="We send your confirmation and a reminder here."
+        label=_("E-mail"),
+        max_length=EMAIL_MAX_LENGTH,
+        required_message=_("Please enter your e-mail address."),
+        help_text=_("We send your confirmation and a reminder here."),
     )
     phone = forms.CharField(
-        label="Phone",
+        label=_("Phone"),
         max_length=PHONE_MAX_LENGTH,
         validators=[validate_phone],
-        help_text="In case we need to reach you about your visit.",
+        help_text=_("In case we need to reach you about your visit."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        error_messages={"required": "Please enter a phone number."},
+        error_messages={
+            "required": _("Please enter a phone number."),
+            "invalid_phone": _(
+                "Please enter a phone number with its area code, like (916) 555-0142."
+            ),
+        },
     )
     home_address = forms.CharField(
-        label="Your home address",
+        label=_("Your home address"),
         max_length=ADDRESS_MAX_LENGTH,
         required=False,
         validators=[reject_control_characters],
-        help_text="Street, number, apartment, city.",
+        help_text=_("Street, number, apartment, city."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={"control_character": CONTROL_CHARACTER},
     )
     series = forms.ChoiceField(
-        label="How many visits?",
+        label=_("How many visits?"),
         required=False,
         widget=forms.RadioSelect,
         choices=[
-            ("one", "Just this visit"),
-            ("series", "The induction series: six infusions over two to three weeks"),
+            ("one", _("Just this visit")),
+            ("series", _("The induction series: six infusions over two to three weeks")),
         ],
     )
 
@@ -169,11 +202,14 @@ class PatientForm(forms.Form):
         self.at_home = at_home
         if at_home:
             self.fields["home_address"].required = True
-            self.fields["home_address"].error_messages["required"] = (
+            self.fields["home_address"].error_messages["required"] = _(
                 "Please enter the address where we should come."
             )
         else:
             del self.fields["home_address"]
+        self.fields["email"].error_messages["invalid"] = _(
+            "Please enter an e-mail address like name@example.com."
+        )
         if offers_series:
             self.fields["series"].initial = "series"
         else:

@@ -8,7 +8,9 @@ here, as it does for the acceptance check in `clearance`.
 
 The desk's caller finder works the same way: care and intake each register a function that
 finds their own records (patients, candidates) for the staff booking screen, given the
-`CallerSearch` the desk typed (docs/decisions/038).
+`CallerSearch` the desk typed (docs/decisions/038). So does the desk's "Consent to sign":
+care registers a function that says, for a list of visits, which consent documents each
+patient has still to sign before their treatment.
 """
 
 from collections.abc import Callable
@@ -124,3 +126,30 @@ def known_details(request) -> dict[str, str]:
 def booked(appointment) -> None:
     for listener in _booked_listeners:
         listener(appointment)
+
+
+ConsentCheck = Callable[[list], dict[int, list[str]]]
+_consent_checks: list[ConsentCheck] = []
+
+
+def register_consent_check(check: ConsentCheck) -> None:
+    """A function of a list of appointments giving, by appointment id, the consent documents
+    still to sign before each (a title and why, in words), in a bounded number of queries
+    whatever the number of visits; visits with nothing to sign are left out."""
+    if check not in _consent_checks:
+        _consent_checks.append(check)
+
+
+def consents_to_sign(visits) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for check in _consent_checks:
+        for visit_id, documents in check(list(visits)).items():
+            found.setdefault(visit_id, []).extend(documents)
+    return found
+
+
+def mark_consents_to_sign(visits) -> None:
+    """Set `consents_to_sign` on each visit: the documents its patient has still to sign."""
+    found = consents_to_sign(visits)
+    for visit in visits:
+        visit.consents_to_sign = found.get(visit.pk, [])

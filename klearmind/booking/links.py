@@ -51,9 +51,13 @@ def is_granted(session, key: str, pk: int) -> bool:
 
 def may_open_visit(session, appointment) -> bool:
     """A visit opened with its link in this browser, or one of the same induction series: the
-    e-mail names the series by one link, and the patient acts on every visit of it."""
+    e-mail names the series by one link, and the patient acts on every visit of it. Or a visit
+    booked under the address of the person signed in to the portal in this browser."""
     granted = session.get(VISITS_GRANTED, [])
     if appointment.pk in granted:
+        return True
+    person = portal_person(session)
+    if person and person == appointment.patient_email_hash:
         return True
     return (
         bool(appointment.series_id)
@@ -107,3 +111,31 @@ def invitation_url(invitation) -> str:
     return settings.WAGTAILADMIN_BASE_URL + reverse(
         "booking:invitation_link", args=[invitation_token(invitation)]
     )
+
+
+# The patient portal (/my/) keeps who is signed in as the keyed hash of their e-mail address,
+# the key their bookings carry (Appointment.patient_email_hash), and signs them out after
+# PORTAL_IDLE without a request. Pages below the portal (a consent to sign, a visit) ask here.
+PORTAL_PERSON = "portal_person"
+PORTAL_SEEN = "portal_seen"
+PORTAL_IDLE = datetime.timedelta(minutes=30)
+
+
+def portal_person(session, *, now: datetime.datetime | None = None) -> str:
+    """The e-mail hash of the person signed in to the portal in this browser; "" when no one
+    is, or when they were idle longer than PORTAL_IDLE (which signs them out)."""
+    person, seen = session.get(PORTAL_PERSON, ""), session.get(PORTAL_SEEN)
+    if not person or not seen:
+        return ""
+    now = now or timezone.now()
+    if now - datetime.datetime.fromisoformat(seen) > PORTAL_IDLE:
+        session.pop(PORTAL_PERSON, None)
+        session.pop(PORTAL_SEEN, None)
+        return ""
+    session[PORTAL_SEEN] = now.isoformat()
+    return person
+
+
+def sign_in_to_portal(session, person_hash: str, *, now: datetime.datetime | None = None) -> None:
+    session[PORTAL_PERSON] = person_hash
+    session[PORTAL_SEEN] = (now or timezone.now()).isoformat()

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from klearmind.pages.signals import after_commit_invalidate_site
 
-from .models import BookingSettings, Service, ServiceVariant, VariantKind
+from .models import BookingSettings, Provider, ProviderHours, Service, ServiceVariant, VariantKind
 
-NO_DRIP = "Please choose a drip from the menu."
+NO_DRIP = _("Please choose a drip from the menu.")
 
 
 class ChoiceRefused(ValueError):
@@ -54,10 +56,22 @@ def dollars(amount) -> str:
 
 
 def variant_label(variant: ServiceVariant) -> str:
-    if variant.kind == VariantKind.ADD_ON:
-        extra = f", {variant.minutes} more minutes" if variant.minutes else ""
-        return f"{variant.name}: {dollars(variant.price)}{extra}"
-    return f"{variant.name}: {variant.minutes} minutes, {dollars(variant.price)}"
+    if variant.kind != VariantKind.ADD_ON:
+        label = ngettext(
+            "%(name)s: %(minutes)s minute, %(price)s",
+            "%(name)s: %(minutes)s minutes, %(price)s",
+            variant.minutes,
+        )
+    elif variant.minutes:
+        label = ngettext(
+            "%(name)s: %(price)s, %(minutes)s more minute",
+            "%(name)s: %(price)s, %(minutes)s more minutes",
+            variant.minutes,
+        )
+    else:
+        label = gettext("%(name)s: %(price)s")
+    price = dollars(variant.price)
+    return label % {"name": variant.name, "price": price, "minutes": variant.minutes}
 
 
 def menu_summary(service: Service) -> str:
@@ -67,7 +81,16 @@ def menu_summary(service: Service) -> str:
         return ""
     shortest, longest = min(d.minutes for d in drips), max(d.minutes for d in drips)
     minutes = f"{shortest}" if shortest == longest else f"{shortest}–{longest}"
-    return f"{len(drips)} drips, {minutes} minutes · from {dollars(min(d.price for d in drips))}"
+    lowest = dollars(min(d.price for d in drips))
+    values = {"count": len(drips), "minutes": minutes, "price": lowest}
+    return (
+        ngettext(
+            "%(count)s drip, %(minutes)s minutes · from %(price)s",
+            "%(count)s drips, %(minutes)s minutes · from %(price)s",
+            len(drips),
+        )
+        % values
+    )
 
 
 def has_menu(service: Service) -> bool:
@@ -91,24 +114,30 @@ def read_choice(
     for key in dict.fromkeys(add_ons):
         add_on = variants.get(key)
         if add_on is None or add_on.kind != VariantKind.ADD_ON:
-            raise ChoiceRefused("That add-on is no longer on our menu. Please choose again.")
+            raise ChoiceRefused(
+                gettext("That add-on is no longer on our menu. Please choose again.")
+            )
         chosen.append(add_on)
     chosen.sort(key=lambda item: item.sort_order or 0)
     return DripChoice(variant, tuple(chosen), dispatch_fee(at_home=at_home))
 
 
 def service_menu(page) -> Service | None:
-    """The active service that `page` describes and whose drips it lists, if any."""
-    services = Service.objects.active().filter(info_page=page, variants__kind=VariantKind.DRIP)
+    """The active service that `page` (or its translation) describes and whose drips it lists,
+    if any."""
+    services = Service.objects.active().filter(
+        info_page__translation_key=page.translation_key, variants__kind=VariantKind.DRIP
+    )
     return services.filter(variants__active=True).distinct().first()
 
 
 def menu_changed(sender, **kwargs) -> None:
-    # A service's page shows its menu, and public pages are cached whole.
+    # A service's page shows its menu, the prices page every service, the team page the
+    # providers, a location page its booking card; public pages are cached whole.
     after_commit_invalidate_site()
 
 
 def connect() -> None:
-    for model in (Service, ServiceVariant):
+    for model in (Service, ServiceVariant, Provider, ProviderHours):
         for signal in (post_save, post_delete):
             signal.connect(menu_changed, sender=model, dispatch_uid=f"menu-{model.__name__}")

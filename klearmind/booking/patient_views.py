@@ -15,10 +15,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from klearmind.clinic.http import private_page
 
+from . import hooks
 from .availability import Place, epoch, load_schedule
 from .emails import ICS_NAME, calendar_file, when, where
 from .flow import StepRefused, granted_invitation, invitation_used, parse_start, read_invitation
@@ -49,11 +52,11 @@ from .services import (
     series_window,
 )
 
-BAD_LINK = (
+BAD_LINK = _(
     "This link is not valid. Please use the link from your e-mail exactly as it was sent, or "
     "call us."
 )
-NOT_OPENED = (
+NOT_OPENED = _(
     "To see your visit, please open the private link in your booking e-mail again. If you "
     "cannot find the e-mail, call us."
 )
@@ -61,8 +64,8 @@ NOT_OPENED = (
 UNCHANGEABLE = {"wrong_status", "inside_notice"}
 
 
-def refused(request, message: str, *, status: int, back: str = "/book/"):
-    context = {"message": message, "back": back}
+def refused(request, message: str, *, status: int, back: str = ""):
+    context = {"message": message, "back": back or reverse("booking:start")}
     return TemplateResponse(request, "booking/refused.html", context, status=status)
 
 
@@ -147,6 +150,8 @@ def appointment(request, appointment):
     context["moved"] = "moved" in request.GET
     context["series_moved"] = "series_moved" in request.GET
     context["series_cancelled"] = "series_cancelled" in request.GET
+    if appointment.is_open:
+        hooks.mark_consents_to_sign([appointment])
     return TemplateResponse(request, "booking/appointment.html", context)
 
 
@@ -183,7 +188,7 @@ def reschedule(request, appointment):
             return redirect(visit_path(appointment) + "?moved=1")
         check_changeable(appointment, by=None)
         if request.method == "POST":
-            context["error"] = "Please choose a new time."
+            context["error"] = gettext("Please choose a new time.")
     except SlotUnavailable as refusal:
         if refusal.code in UNCHANGEABLE:
             context["refusal"] = refusal.message
@@ -234,7 +239,7 @@ def series_reschedule(request, appointment):
         starts_at = parse_start(request.POST.get("start"))
         try:
             if starts_at is None:
-                raise SlotUnavailable("Please choose a new time.", code="no_time")
+                raise SlotUnavailable(gettext("Please choose a new time."), code="no_time")
             move_series(
                 series=appointment.series,
                 starts_at=starts_at,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from klearmind.audit.models import AuditEvent
 from klearmind.audit.services import record
@@ -60,9 +62,14 @@ def earliest_start(*, staff: bool, now: datetime.datetime | None = None) -> date
     return now if staff else now + datetime.timedelta(minutes=ONLINE_LEAD_MINUTES)
 
 
-INVITATION_USED = (
+INVITATION_USED = gettext_lazy(
     "This booking link has been used or has expired. Please call us and we will send a new one."
 )
+
+
+def day_in_words(day: datetime.date) -> str:
+    """ "Thursday 3 December", in the language of the page."""
+    return dateformat.format(day, _("l j F"))
 
 
 def check_offered(
@@ -80,7 +87,7 @@ def check_offered(
     it is booked only for someone a clinician has accepted (a visit being moved was checked
     when it was booked, as was the patient's invitation: `moving` asks for none again)."""
     if not service.active:
-        raise SlotUnavailable("This service is not offered at the moment.", code="inactive")
+        raise SlotUnavailable(_("This service is not offered at the moment."), code="inactive")
     if not staff:
         check_online(service=service, invitation=invitation, moving=moving)
     if place is not None:
@@ -92,7 +99,8 @@ def check_offered(
 def check_online(*, service: Service, invitation: Invitation | None, moving: bool = False) -> None:
     if service.online_booking == OnlineBooking.STAFF:
         raise SlotUnavailable(
-            f"{service.name} is booked by the clinic. Please call us.", code="staff_only"
+            _("%(service)s is booked by the clinic. Please call us.") % {"service": service.name},
+            code="staff_only",
         )
     # needs_invitation holds for every treatment, even one whose row says "anyone".
     if moving or not service.needs_invitation or (invitation and invitation.unlocks(service)):
@@ -100,9 +108,12 @@ def check_online(*, service: Service, invitation: Invitation | None, moving: boo
     if invitation is not None and not invitation.is_usable:
         raise SlotUnavailable(INVITATION_USED, code="invitation_used")
     raise SlotUnavailable(
-        f"{service.name} can be booked online once a clinician has reviewed your "
-        "questionnaire and sent you a personal booking link. You can book a free phone "
-        "consultation now.",
+        _(
+            "%(service)s can be booked online once a clinician has reviewed your "
+            "questionnaire and sent you a personal booking link. You can book a free phone "
+            "consultation now."
+        )
+        % {"service": service.name},
         code="needs_invitation",
     )
 
@@ -120,7 +131,9 @@ def check_place(*, service: Service, place: Place) -> None:
         raise SlotUnavailable(f"{refusal}.", code="not_here")
     if not place.at_home and not service.locations.filter(pk=place.location.pk).exists():
         raise SlotUnavailable(
-            f"{service.name} is not offered in {place.location}.", code="not_here"
+            _("%(service)s is not offered in %(place)s.")
+            % {"service": service.name, "place": place.location},
+            code="not_here",
         )
 
 
@@ -161,14 +174,16 @@ def find_slot(
     not_before = earliest_start(staff=staff)
     if starts_at < not_before:
         raise SlotUnavailable(
-            "That time has already passed or is too soon to book online. Please choose a "
-            "later time.",
+            _(
+                "That time has already passed or is too soon to book online. Please choose a "
+                "later time."
+            ),
             code="past",
             number=number,
         )
     if starts_at > timezone.now() + datetime.timedelta(days=BOOKING_HORIZON_DAYS):
         raise SlotUnavailable(
-            f"We take bookings up to {BOOKING_HORIZON_DAYS} days ahead.",
+            _("We take bookings up to %(days)s days ahead.") % {"days": BOOKING_HORIZON_DAYS},
             code="too_far",
             number=number,
         )
@@ -179,12 +194,15 @@ def find_slot(
         return slot
     if schedule.without_bookings().slot_at(starts_at, not_before=epoch(not_before)) is None:
         raise SlotUnavailable(
-            "We are not open for this service at that time. Please choose one of the times shown.",
+            _(
+                "We are not open for this service at that time. Please choose one of the times "
+                "shown."
+            ),
             code="outside_hours",
             number=number,
         )
     raise SlotUnavailable(
-        "Sorry, that time was just taken. Please choose another.", code="taken", number=number
+        _("Sorry, that time was just taken. Please choose another."), code="taken", number=number
     )
 
 
@@ -279,7 +297,7 @@ def check_series(starts: list[datetime.datetime | None], *, first=None) -> None:
         or (first is not None and starts[0] != first)
     ):
         raise SlotUnavailable(
-            "The series changed while you were booking. Please look at it again.",
+            _("The series changed while you were booking. Please look at it again."),
             code="series_changed",
         )
 
@@ -402,17 +420,21 @@ def check_series_spacing(appointment: Appointment, starts_at, place: Place) -> N
     first, last, neighbours = series_window(appointment, zone)
     if first <= starts_at.astimezone(zone).date() <= last:
         return
-    days = [f"{visit.starts_at.astimezone(zone):%A %-d %B}" for visit in neighbours]
+    days = [day_in_words(visit.starts_at.astimezone(zone)) for visit in neighbours]
     allowed = (
-        f"another time on {first:%A %-d %B}"
+        _("another time on %(day)s") % {"day": day_in_words(first)}
         if first == last
-        else f"a day from {first:%A %-d %B} to {last:%A %-d %B}"
+        else _("a day from %(first)s to %(last)s")
+        % {"first": day_in_words(first), "last": day_in_words(last)}
     )
     low, high = SERIES_GAP_DAYS
     raise SlotUnavailable(
-        f"Infusions of a series are {low} to {high} days apart, and this visit's neighbours "
-        f"in the series are on {' and '.join(days)}. It can move to {allowed}. To move the "
-        "rest of the series with it, move all remaining visits of the series instead.",
+        _(
+            "Infusions of a series are %(low)s to %(high)s days apart, and this visit's "
+            "neighbours in the series are on %(days)s. It can move to %(allowed)s. To move the "
+            "rest of the series with it, move all remaining visits of the series instead."
+        )
+        % {"low": low, "high": high, "days": _(" and ").join(days), "allowed": allowed},
         code="series_spacing",
     )
 
@@ -448,7 +470,8 @@ def place_visit(appointment: Appointment, *, place: Place, slot: Slot) -> None:
 def check_changeable(appointment: Appointment, *, by) -> None:
     if not appointment.is_open:
         raise SlotUnavailable(
-            f"This visit is {appointment.get_status_display().lower()} and cannot be changed.",
+            _("This visit is %(status)s and cannot be changed.")
+            % {"status": appointment.get_status_display().lower()},
             code="wrong_status",
         )
     try:
@@ -467,7 +490,7 @@ def cancel_appointment(*, appointment: Appointment, by=None, reason: str = "") -
     return appointment
 
 
-SERIES_CHANGED = (
+SERIES_CHANGED = gettext_lazy(
     "Your series changed in another window or tab while this page was open. Nothing has "
     "changed here: please look at it again."
 )
@@ -525,7 +548,7 @@ def cancel_series(
         check_series_version(plan, version)
         if not plan.changeable:
             raise SlotUnavailable(
-                "There is no visit left in this series that can be cancelled online.",
+                _("There is no visit left in this series that can be cancelled online."),
                 code="nothing_left",
             )
         for visit in plan.changeable:
@@ -553,7 +576,7 @@ def move_series(
     with transaction.atomic():
         first = Appointment.objects.filter(series=series).select_related("location").first()
         if first is None:
-            raise SlotUnavailable("This series has no visits.", code="nothing_left")
+            raise SlotUnavailable(_("This series has no visits."), code="nothing_left")
         place = place or Place(first.location, first.at_home)
         lock(first.location, place.location, service=series.service)
         plan = plan_series(series, by=by, lock_rows=True)
@@ -563,7 +586,7 @@ def move_series(
         moving = plan.changeable
         if not moving:
             raise SlotUnavailable(
-                "There is no visit left in this series that can be moved online.",
+                _("There is no visit left in this series that can be moved online."),
                 code="nothing_left",
             )
         check_offered(service=series.service, place=place, staff=by is not None, moving=True)
@@ -592,8 +615,15 @@ def check_series_gap(plan: SeriesPlan, moving, starts_at, place: Place) -> None:
     earliest = last + datetime.timedelta(days=SERIES_GAP_DAYS[0])
     if starts_at.astimezone(zone).date() < earliest:
         raise SlotUnavailable(
-            f"Infusions of a series are at least {SERIES_GAP_DAYS[0]} days apart, and a visit "
-            f"of yours stays on {last:%A %-d %B}. Please choose {earliest:%A %-d %B} or later.",
+            _(
+                "Infusions of a series are at least %(days)s days apart, and a visit of yours "
+                "stays on %(last)s. Please choose %(earliest)s or later."
+            )
+            % {
+                "days": SERIES_GAP_DAYS[0],
+                "last": day_in_words(last),
+                "earliest": day_in_words(earliest),
+            },
             code="too_close",
         )
 
@@ -618,9 +648,12 @@ def series_slots(moving, starts_at, place: Place, *, by) -> list[Slot]:
     slots = [proposal.slot for proposal in proposals]
     if len(slots) < len(moving) or None in slots:
         raise SlotUnavailable(
-            f"We could not find free times for all {len(moving)} visits within "
-            f"{SERIES_MAX_DAYS} days of that day, so nothing has changed. Please choose "
-            "another first day, or call us.",
+            _(
+                "We could not find free times for all %(count)s visits within %(days)s days "
+                "of that day, so nothing has changed. Please choose another first day, or call "
+                "us."
+            )
+            % {"count": len(moving), "days": SERIES_MAX_DAYS},
             code="series_incomplete",
         )
     return slots

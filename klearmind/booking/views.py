@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .availability import epoch, load_schedule
@@ -141,11 +142,13 @@ def day(request, service: str, place: str, day: str):
     chosen = parse_day(day)
     back = flow.url("booking:month", month=f"{chosen:%Y-%m}")
     if chosen < local_today(flow):
-        raise StepRefused("That day has passed. Please choose a day from the calendar.", back=back)
+        raise StepRefused(
+            _("That day has passed. Please choose a day from the calendar."), back=back
+        )
     if chosen > last_bookable_day(flow):
         raise StepRefused(
-            f"We take bookings up to {BOOKING_HORIZON_DAYS} days ahead. Please choose an "
-            "earlier day.",
+            _("We take bookings up to %(days)s days ahead. Please choose an earlier day.")
+            % {"days": BOOKING_HORIZON_DAYS},
             back=back,
         )
     schedule = load_schedule(service=flow.service, place=flow.place, first=chosen, last=chosen)
@@ -165,7 +168,7 @@ def details(request, service: str, place: str):
     flow = read_flow(request, service, place)
     starts_at = parse_start(request.GET.get("start") or request.POST.get("start"))
     if starts_at is None:
-        raise StepRefused("Please choose a time from the list.", back=flow.url("booking:month"))
+        raise StepRefused(_("Please choose a time from the list."), back=flow.url("booking:month"))
     try:
         first_slot = find_slot(
             service=flow.service, place=flow.place, starts_at=starts_at, staff=False

@@ -11,9 +11,11 @@ class CareConfig(AppConfig):
 
         from .attention import sources  # noqa: F401 - registers the Needs attention sources
         from .check_ins import tasks as check_in_tasks
+        from .consents.standing import treatments_to_sign_for
 
         clearance.register(has_patient_record)
         hooks.register_caller_finder(find_patients)
+        hooks.register_consent_check(treatments_to_sign_for)
         check_in_tasks.register()
 
 

@@ -16,6 +16,15 @@ from .charts.models import (
     YesNo,
 )
 from .check_ins.models import CheckIn, CheckInReason
+from .consents.models import (
+    AppendOnlyConsentError,
+    ConsentDecline,
+    ConsentDocument,
+    ConsentKind,
+    ConsentSignature,
+    ConsentVersion,
+    Renewal,
+)
 from .patients.models import (
     Measurement,
     MeasurementSource,
@@ -39,6 +48,7 @@ from .register.models import (
 
 __all__ = [
     "Addendum",
+    "AppendOnlyConsentError",
     "AppendOnlyError",
     "AttentionReview",
     "CareSettings",
@@ -47,6 +57,11 @@ __all__ = [
     "ChartStatus",
     "CheckIn",
     "CheckInReason",
+    "ConsentDecline",
+    "ConsentDocument",
+    "ConsentKind",
+    "ConsentSignature",
+    "ConsentVersion",
     "ConcomitantMedicine",
     "Container",
     "CountLine",
@@ -63,6 +78,7 @@ __all__ = [
     "PatientStatus",
     "Phase",
     "PlanStatus",
+    "Renewal",
     "Product",
     "Protocol",
     "RegisterEntry",

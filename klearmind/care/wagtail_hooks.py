@@ -19,6 +19,11 @@ class HealthMenuItem(MenuItem):
         return request.user.has_perm(HEALTH)
 
 
+class ConsentMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("care.view_consentdocument")
+
+
 class AttentionMenuItem(HealthMenuItem):
     """Needs attention, with the number of flags open."""
 
@@ -57,6 +62,9 @@ def care_menu_items():
         ),
         HealthMenuItem(
             "Controlled substances", reverse("care_admin:register"), icon_name="list-ul", order=35
+        ),
+        ConsentMenuItem(
+            "Consent documents", reverse("care_admin:consents"), icon_name="form", order=45
         ),
     ]
 

@@ -64,7 +64,9 @@ def target_url(kind: str, *, page=None, service: str = "", place: str = "") -> s
         return booking_url(service, place)
     if kind == LinkKind.CANDIDACY:
         return reverse("intake:start")
-    return page.url or "" if page is not None and page.live else ""
+    if page is None or not page.live:
+        return ""
+    return page.localized.url or ""  # the page in the visitor's language, where translated
 
 
 def target_errors(kind: str, *, page=None, service: str = "", place: str = "") -> dict[str, str]:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
@@ -28,6 +28,15 @@ class ClinicSettings(BaseGenericSetting):
             "(Suicide & Crisis Lifeline) any time. In an emergency, call 911."
         ),
         help_text="Shown in the footer of every page.",
+    )
+    crisis_line_text_es = models.TextField(
+        "crisis line text in Spanish",
+        default=(
+            "Si está en crisis o piensa en hacerse daño, llame o envíe un mensaje de texto al "
+            "988 (Línea de Prevención del Suicidio y Crisis) a cualquier hora; para hablar en "
+            "español por teléfono, marque 2. En una emergencia, llame al 911."
+        ),
+        help_text="Shown in the footer of the Spanish pages.",
     )
     booking_kind = models.CharField(
         "The button leads to",
@@ -86,6 +95,7 @@ class ClinicSettings(BaseGenericSetting):
             heading="The “Book a free consultation” button",
         ),
         FieldPanel("crisis_line_text"),
+        FieldPanel("crisis_line_text_es"),
         FieldPanel("footer_links"),
     ]
 
@@ -131,6 +141,13 @@ class ClinicSettings(BaseGenericSetting):
             service=self.booking_service,
             place=self.booking_place,
         )
+
+    @property
+    def crisis_line(self) -> str:
+        """The footer's crisis line in the language of the page."""
+        if translation.get_language() == "es":
+            return self.crisis_line_text_es
+        return self.crisis_line_text
 
     def on_call_address(self) -> str:
         return self.on_call_email or settings.CLINIC_NOTIFY_EMAIL

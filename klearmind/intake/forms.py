@@ -5,6 +5,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from klearmind.clinic.forms import DescribedFieldsMixin, EmailAddressField, PersonNameField
 from klearmind.clinic.hours import Weekday
@@ -28,6 +32,15 @@ MINIMUM_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 120
 LONG_TEXT_MAX = 2000
 
+# The shared validators' messages, in the page's language: a field's message for an error's
+# code replaces the validator's own.
+CONTROL_CHARACTER = _("Please remove the invisible control character (code U+%(code)04X).")
+
+
+def translated(choices) -> list:
+    """Choices whose labels are marked in English (gettext_noop), shown in the page's language."""
+    return [(value, _(label)) for value, label in choices]
+
 
 class IntakeForm(DescribedFieldsMixin, forms.Form):
     def answers(self) -> dict:
@@ -44,56 +57,87 @@ class IntakeForm(DescribedFieldsMixin, forms.Form):
         return {name: value for name, value in self.answers().items() if name not in self.errors}
 
 
-def item_field(number: int, text: str, options, *, measure: str) -> forms.TypedChoiceField:
+def item_field(number: int, text, options, *, measure: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=f"{number}. {text}",
+        label=format_lazy("{}. {}", number, text),
         choices=options,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Please answer {measure} question {number}: “{text}”"},
+        error_messages={
+            "required": format_lazy(
+                _("Please answer {measure} question {number}: “{text}”"),
+                measure=measure,
+                number=number,
+                text=text,
+            )
+        },
     )
 
 
 class AboutForm(IntakeForm):
-    full_name = PersonNameField(label="Full name", max_length=200)
+    full_name = PersonNameField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please shorten your name to %(limit_value)d characters."),
+            "control_character": CONTROL_CHARACTER,
+        },
+    )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         # Browsers with a date picker send year-month-day; others let people type it US-style.
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        help_text="Month, day and year, for example 04/23/1985.",
+        help_text=_("Month, day and year, for example 04/23/1985."),
         error_messages={
-            "required": "Please enter your date of birth.",
-            "invalid": "Please enter your date of birth as month/day/year, like 04/23/1985.",
+            "required": _("Please enter your date of birth."),
+            "invalid": _("Please enter your date of birth as month/day/year, like 04/23/1985."),
         },
     )
-    email = EmailAddressField()
+    email = EmailAddressField(
+        label=_("E-mail"), required_message=_("Please enter your e-mail address.")
+    )
     phone = forms.CharField(
-        label="Phone",
+        label=_("Phone"),
         max_length=40,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        error_messages={"required": "Please enter a phone number we can reach you on."},
+        error_messages={
+            "required": _("Please enter a phone number we can reach you on."),
+            "invalid_phone": _(
+                "Please enter a phone number with its area code, like (916) 555-0142."
+            ),
+        },
     )
     zip_code = forms.CharField(
-        label="ZIP code",
+        label=_("ZIP code"),
         max_length=10,
         validators=[validate_zip_code],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-        error_messages={"required": "Please enter your ZIP code."},
+        error_messages={
+            "required": _("Please enter your ZIP code."),
+            "invalid_zip_code": _("Please enter a five-digit ZIP code, like 95814."),
+        },
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=ContactMethod.choices,
+        label=_("How should we contact you?"),
+        choices=translated(ContactMethod.choices),
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose how we should contact you."},
+        error_messages={"required": _("Please choose how we should contact you.")},
     )
     # Hidden from people by CSS and from assistive technology; bots fill every field they see.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["invalid"] = _(
+            "Please enter an e-mail address like name@example.com."
+        )
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())
@@ -102,16 +146,18 @@ class AboutForm(IntakeForm):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born >= today:
-            raise forms.ValidationError("Your date of birth must be in the past.", code="future")
+            raise forms.ValidationError(_("Your date of birth must be in the past."), code="future")
         age = scoring.age_on(born, today)
         if age > OLDEST_PLAUSIBLE_AGE:
             raise forms.ValidationError(
-                "Please check the year of your date of birth.", code="implausible"
+                _("Please check the year of your date of birth."), code="implausible"
             )
         if age < MINIMUM_AGE:
             raise forms.ValidationError(
-                "This questionnaire is for adults aged 18 or over. Please ask a parent or "
-                "guardian to call the clinic.",
+                _(
+                    "This questionnaire is for adults aged 18 or over. Please ask a parent or "
+                    "guardian to call the clinic."
+                ),
                 code="too_young",
             )
         return born
@@ -119,71 +165,76 @@ class AboutForm(IntakeForm):
 
 class ConditionsForm(IntakeForm):
     conditions = forms.MultipleChoiceField(
-        label="What brings you to us? Choose all that apply.",
-        choices=Condition.choices,
+        label=_("What brings you to us? Choose all that apply."),
+        choices=translated(Condition.choices),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Please choose at least one reason, or “Something else”."},
+        error_messages={"required": _("Please choose at least one reason, or “Something else”.")},
     )
     other_condition = forms.CharField(
-        label="If something else, what is it?",
+        label=_("If something else, what is it?"),
         required=False,
         max_length=200,
         validators=[reject_control_characters],
+        error_messages={"control_character": CONTROL_CHARACTER},
     )
 
     def clean(self):
         data = super().clean()
         if Condition.OTHER in data.get("conditions", []) and not data.get("other_condition"):
             self.add_error(
-                "other_condition", "Please tell us in a few words what else brings you to us."
+                "other_condition", _("Please tell us in a few words what else brings you to us.")
             )
         return data
 
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
 class MedicationsForm(IntakeForm):
     current_medications = forms.CharField(
-        label="Which medicines do you take now, and at what dose?",
+        label=_("Which medicines do you take now, and at what dose?"),
         required=False,
         max_length=LONG_TEXT_MAX,
         validators=[no_null_bytes_text],
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Include prescriptions, over-the-counter medicines and supplements. Leave "
-        "empty if none.",
+        help_text=_(
+            "Include prescriptions, over-the-counter medicines and supplements. Leave empty if "
+            "none."
+        ),
+        error_messages={"control_character": CONTROL_CHARACTER},
     )
     antidepressants_tried = forms.IntegerField(
-        label="How many different antidepressants have you tried?",
+        label=_("How many different antidepressants have you tried?"),
         min_value=0,
         max_value=30,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": "Please enter how many antidepressants you have tried (0 if none).",
-            "invalid": "Please enter a whole number, like 2.",
-            "min_value": "Please enter 0 or more.",
-            "max_value": "Please enter a number up to 30.",
+            "required": _("Please enter how many antidepressants you have tried (0 if none)."),
+            "invalid": _("Please enter a whole number, like 2."),
+            "min_value": _("Please enter 0 or more."),
+            "max_value": _("Please enter a number up to 30."),
         },
     )
     treatments_tried = forms.CharField(
-        label="Which other treatments have you tried?",
+        label=_("Which other treatments have you tried?"),
         required=False,
         max_length=LONG_TEXT_MAX,
         validators=[no_null_bytes_text],
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example talk therapy, TMS or ECT. Leave empty if none.",
+        help_text=_("For example talk therapy, TMS or ECT. Leave empty if none."),
+        error_messages={"control_character": CONTROL_CHARACTER},
     )
     has_therapist = forms.ChoiceField(
-        label="Do you see a therapist now?",
+        label=_("Do you see a therapist now?"),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please say whether you see a therapist now."},
+        error_messages={"required": _("Please say whether you see a therapist now.")},
     )
     has_psychiatrist = forms.ChoiceField(
-        label="Do you see a psychiatrist now?",
+        label=_("Do you see a psychiatrist now?"),
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please say whether you see a psychiatrist now."},
+        error_messages={"required": _("Please say whether you see a psychiatrist now.")},
     )
 
 
@@ -191,11 +242,12 @@ class HistoryForm(IntakeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for question in q.SCREENING_QUESTIONS:
+            text = _(question.text)
             self.fields[question.key] = forms.ChoiceField(
-                label=question.text,
-                choices=q.SCREENING_OPTIONS,
+                label=text,
+                choices=translated(q.SCREENING_OPTIONS),
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Please answer: “{question.text}”"},
+                error_messages={"required": format_lazy(_("Please answer: “{text}”"), text=text)},
             )
 
 
@@ -210,8 +262,8 @@ def measure_form(name: str, measure: str, items, options, *, extra=None) -> type
 def difficulty_field(question: str) -> forms.TypedChoiceField:
     """The published, unscored difficulty question closing the PHQ-9 and the GAD-7."""
     return forms.TypedChoiceField(
-        label=question,
-        choices=q.DIFFICULTY_OPTIONS,
+        label=_(question),
+        choices=translated(q.DIFFICULTY_OPTIONS),
         coerce=int,
         required=False,
         empty_value=None,
@@ -219,18 +271,20 @@ def difficulty_field(question: str) -> forms.TypedChoiceField:
     )
 
 
+# The PHQ-9 and GAD-7 in the page's language (their published translations); the PCL-5, which
+# has no validated Spanish version, in English whatever the language.
 Phq9Form = measure_form(
     "phq9",
     "PHQ-9",
-    q.PHQ9_ITEMS,
-    q.FREQUENCY_OPTIONS,
+    [_(item) for item in q.PHQ9_ITEMS],
+    translated(q.FREQUENCY_OPTIONS),
     extra={"phq9_difficulty": difficulty_field(q.PHQ9_DIFFICULTY)},
 )
 Gad7Form = measure_form(
     "gad7",
     "GAD-7",
-    q.GAD7_ITEMS,
-    q.FREQUENCY_OPTIONS,
+    [_(item) for item in q.GAD7_ITEMS],
+    translated(q.FREQUENCY_OPTIONS),
     extra={"gad7_difficulty": difficulty_field(q.GAD7_DIFFICULTY)},
 )
 Pcl5Form = measure_form("pcl5", "PCL-5", q.PCL5_ITEMS, q.PCL5_OPTIONS)
@@ -238,44 +292,54 @@ Pcl5Form = measure_form("pcl5", "PCL-5", q.PCL5_ITEMS, q.PCL5_OPTIONS)
 
 class PainForm(IntakeForm):
     pain = forms.TypedChoiceField(
-        label=q.PAIN_QUESTION,
+        label=_(q.PAIN_QUESTION),
         choices=[(n, str(n)) for n in range(scoring.PAIN_MIN, scoring.PAIN_MAX + 1)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please rate your pain from 0 to 10."},
+        error_messages={"required": _("Please rate your pain from 0 to 10.")},
     )
 
 
-DAYS = [(day.label.lower(), day.label) for day in Weekday if day != Weekday.SUNDAY]
-TIMES = [("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening")]
+# Django's own weekday names, which it translates ("lunes"), with a capital as in English.
+DAYS = [
+    (day.label.lower(), capfirst(WEEKDAYS[day.value])) for day in Weekday if day != Weekday.SUNDAY
+]
+TIMES = [("morning", _("Morning")), ("afternoon", _("Afternoon")), ("evening", _("Evening"))]
+
+
+# Kept word for word with each answer (klearmind.outbox's ContactConsent), in the language it
+# was shown in: change it here only.
+CONTACT_CONSENT_WORDING = gettext_noop(
+    "I agree that the clinic may contact me about this questionnaire in the way I chose."
+)
 
 
 class FinishForm(IntakeForm):
     location = forms.ChoiceField(
-        label="Where would you prefer to be treated?",
-        choices=Location.choices,
+        label=_("Where would you prefer to be treated?"),
+        choices=translated(Location.choices),
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose where you would prefer to be treated."},
+        error_messages={"required": _("Please choose where you would prefer to be treated.")},
     )
     days = forms.MultipleChoiceField(
-        label="Which days suit you?",
+        label=_("Which days suit you?"),
         choices=DAYS,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Please choose at least one day that suits you."},
+        error_messages={"required": _("Please choose at least one day that suits you.")},
     )
     times = forms.MultipleChoiceField(
-        label="Which times of day suit you?",
+        label=_("Which times of day suit you?"),
         choices=TIMES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Please choose at least one time of day."},
+        error_messages={"required": _("Please choose at least one time of day.")},
     )
     consent_contact = forms.BooleanField(
-        label="I agree that the clinic may contact me about this questionnaire in the way I chose.",
-        error_messages={"required": "Please agree that we may contact you, so we can reply."},
+        label=_(CONTACT_CONSENT_WORDING),
+        error_messages={"required": _("Please agree that we may contact you, so we can reply.")},
     )
     privacy_notice = forms.BooleanField(
-        label="I have read the privacy notice above.",
-        error_messages={"required": "Please confirm that you have read the privacy notice."},
+        label=_("I have read the privacy notice above."),
+        error_messages={"required": _("Please confirm that you have read the privacy notice.")},
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from wagtail.contrib.settings.models import BaseGenericSetting
 
 from klearmind.clinic.models import StatusChangeRecord
@@ -28,25 +29,35 @@ DEFAULT_DRAFT_RETENTION_DAYS = 30
 DEFAULT_REPLY_BUSINESS_DAYS = 2
 
 
+# The labels candidates see are marked for translation but stay English here (gettext_noop):
+# the questionnaire's forms show them in the page's language, the back office in English.
 class Condition(models.TextChoices):
-    ANXIETY = "anxiety", "Anxiety"
-    DEPRESSION = "depression", "Depression"
-    PTSD = "ptsd", "PTSD"
-    CHRONIC_PAIN = "chronic_pain", "Chronic pain"
-    OTHER = "other", "Something else"
+    ANXIETY = "anxiety", gettext_noop("Anxiety")
+    DEPRESSION = "depression", gettext_noop("Depression")
+    PTSD = "ptsd", gettext_noop("PTSD")
+    CHRONIC_PAIN = "chronic_pain", gettext_noop("Chronic pain")
+    OTHER = "other", gettext_noop("Something else")
 
 
 class Location(models.TextChoices):
-    SACRAMENTO = "sacramento", "Sacramento clinic"
-    ROSEVILLE = "roseville", "Roseville clinic"
-    HOME = "home", "At home"
-    EITHER = "either", "Either clinic"
+    SACRAMENTO = "sacramento", gettext_noop("Sacramento clinic")
+    ROSEVILLE = "roseville", gettext_noop("Roseville clinic")
+    HOME = "home", gettext_noop("At home")
+    EITHER = "either", gettext_noop("Either clinic")
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    EMAIL = "email", "E-mail message"
+    PHONE = "phone", gettext_noop("Phone call")
+    TEXT = "text", gettext_noop("Text message")
+    EMAIL = "email", gettext_noop("E-mail message")
+
+
+class Language(models.TextChoices):
+    """The language a questionnaire was answered in, and so which published translation of
+    the PHQ-9 and GAD-7 the candidate read (the PCL-5 is English in both)."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
 
 
 class Status(models.TextChoices):
@@ -251,6 +262,9 @@ class Submission(models.Model):
     # a positive answer changed back before sending stays on the record.
     item9_history = EncryptedJSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    language = models.CharField(
+        "answered in", max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

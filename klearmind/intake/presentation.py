@@ -42,7 +42,8 @@ def row(name: str, field, value) -> AnswerRow:
 def display(field, value) -> str:
     if value in (None, "", []):
         return "—"
-    choices = {str(key): label for key, label in getattr(field, "choices", [])}
+    # Labels may be lazy translations: made text here, in the language the page is shown in.
+    choices = {str(key): str(label) for key, label in getattr(field, "choices", [])}
     if isinstance(value, list):
         return ", ".join(choices.get(str(item), str(item)) for item in value)
     if isinstance(value, bool):

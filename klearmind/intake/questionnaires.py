@@ -4,56 +4,84 @@ PHQ-9 and GAD-7: Pfizer's published forms (Kroenke, Spitzer & Williams 2001; Spi
 2006), free to reproduce. PCL-5: the National Center for PTSD's form (Weathers et al. 2013),
 in the public domain; its instruction says "circle one of the numbers", which on a web page
 becomes "choose one answer". Nothing else is changed.
+
+Spanish: the PHQ-9 and GAD-7 texts are marked for translation (gettext_noop: the constants stay
+plain English, as care's check-ins and the back office read them; the forms translate them), and
+their Spanish in locale/es is the published "Spanish for the USA" translation of the same forms
+(Pfizer's PHQ Screeners, phqscreeners.com), word for word. The PCL-5 is not marked: it has no
+validated Spanish version to cite, so it stays in English in every language.
 """
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 # PHQ-9 and GAD-7: "Not at all" 0 to "Nearly every day" 3.
 FREQUENCY_OPTIONS = (
-    (0, "Not at all"),
-    (1, "Several days"),
-    (2, "More than half the days"),
-    (3, "Nearly every day"),
+    # Translators: the PHQ-9 and GAD-7 answers, in the published Spanish for the USA wording
+    # (phqscreeners.com): "Ningún día", "Varios días", "Más de la mitad de los días",
+    # "Casi todos los días".
+    (0, gettext_noop("Not at all")),
+    (1, gettext_noop("Several days")),
+    (2, gettext_noop("More than half the days")),
+    (3, gettext_noop("Nearly every day")),
 )
 
-PHQ9_STEM = (
+PHQ9_STEM = gettext_noop(
+    # Translators: the PHQ-9 instruction, published PHQ-9 Spanish for the USA (phqscreeners.com).
     "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
 )
 PHQ9_ITEMS = (
-    "Little interest or pleasure in doing things",
-    "Feeling down, depressed, or hopeless",
-    "Trouble falling or staying asleep, or sleeping too much",
-    "Feeling tired or having little energy",
-    "Poor appetite or overeating",
-    "Feeling bad about yourself — or that you are a failure or have let yourself or your "
-    "family down",
-    "Trouble concentrating on things, such as reading the newspaper or watching television",
-    "Moving or speaking so slowly that other people could have noticed? Or the opposite — "
-    "being so fidgety or restless that you have been moving around a lot more than usual",
-    "Thoughts that you would be better off dead or of hurting yourself in some way",
+    # Translators: the nine PHQ-9 items in the published PHQ-9 Spanish for the USA wording, word
+    # for word (Pfizer, phqscreeners.com).
+    gettext_noop("Little interest or pleasure in doing things"),
+    gettext_noop("Feeling down, depressed, or hopeless"),
+    gettext_noop("Trouble falling or staying asleep, or sleeping too much"),
+    gettext_noop("Feeling tired or having little energy"),
+    gettext_noop("Poor appetite or overeating"),
+    gettext_noop(
+        "Feeling bad about yourself — or that you are a failure or have let yourself or your "
+        "family down"
+    ),
+    gettext_noop(
+        "Trouble concentrating on things, such as reading the newspaper or watching television"
+    ),
+    gettext_noop(
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite — "
+        "being so fidgety or restless that you have been moving around a lot more than usual"
+    ),
+    gettext_noop("Thoughts that you would be better off dead or of hurting yourself in some way"),
 )
-PHQ9_DIFFICULTY = (
+PHQ9_DIFFICULTY = gettext_noop(
+    # Translators: the PHQ-9's closing question, published PHQ-9 Spanish for the USA.
     "If you checked off any problems, how difficult have these problems made it for you to do "
     "your work, take care of things at home, or get along with other people?"
 )
 # The GAD-7's published form ends with the very same unscored question and answers.
 GAD7_DIFFICULTY = PHQ9_DIFFICULTY
 DIFFICULTY_OPTIONS = (
-    (0, "Not difficult at all"),
-    (1, "Somewhat difficult"),
-    (2, "Very difficult"),
-    (3, "Extremely difficult"),
+    # Translators: published PHQ-9 Spanish for the USA: "No ha sido difícil", "Un poco difícil",
+    # "Muy difícil", "Extremadamente difícil".
+    (0, gettext_noop("Not difficult at all")),
+    (1, gettext_noop("Somewhat difficult")),
+    (2, gettext_noop("Very difficult")),
+    (3, gettext_noop("Extremely difficult")),
 )
 
-GAD7_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
+GAD7_STEM = gettext_noop(
+    # Translators: the GAD-7 instruction, published GAD-7 Spanish for the USA (phqscreeners.com).
+    "Over the last 2 weeks, how often have you been bothered by the following problems?"
+)
 GAD7_ITEMS = (
-    "Feeling nervous, anxious or on edge",
-    "Not being able to stop or control worrying",
-    "Worrying too much about different things",
-    "Trouble relaxing",
-    "Being so restless that it is hard to sit still",
-    "Becoming easily annoyed or irritable",
-    "Feeling afraid as if something awful might happen",
+    # Translators: the seven GAD-7 items in the published GAD-7 Spanish for the USA wording, word
+    # for word (Pfizer, phqscreeners.com).
+    gettext_noop("Feeling nervous, anxious or on edge"),
+    gettext_noop("Not being able to stop or control worrying"),
+    gettext_noop("Worrying too much about different things"),
+    gettext_noop("Trouble relaxing"),
+    gettext_noop("Being so restless that it is hard to sit still"),
+    gettext_noop("Becoming easily annoyed or irritable"),
+    gettext_noop("Feeling afraid as if something awful might happen"),
 )
 
 PCL5_INSTRUCTIONS = (
@@ -98,7 +126,7 @@ PCL5_ITEMS = (
     "Trouble falling or staying asleep?",
 )
 
-PAIN_QUESTION = (
+PAIN_QUESTION = gettext_noop(
     "On a scale from 0 (no pain) to 10 (the worst pain you can imagine), how bad has your pain "
     "been on average over the past week?"
 )
@@ -114,7 +142,11 @@ class ScreeningQuestion:
 
 
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
-SCREENING_OPTIONS = ((YES, "Yes"), (NO, "No"), (NOT_SURE, "Not sure"))
+SCREENING_OPTIONS = (
+    (YES, gettext_noop("Yes")),
+    (NO, gettext_noop("No")),
+    (NOT_SURE, gettext_noop("Not sure")),
+)
 
 HARD_STOP, SPRAVATO_ONLY, SOFT_FLAG = "ketamine", "spravato", "flag"
 
@@ -126,125 +158,160 @@ HARD_STOP, SPRAVATO_ONLY, SOFT_FLAG = "ketamine", "spravato", "flag"
 SCREENING_QUESTIONS = (
     ScreeningQuestion(
         "psychosis",
-        "Have you ever had psychosis, or been diagnosed with schizophrenia?",
+        gettext_noop("Have you ever had psychosis, or been diagnosed with schizophrenia?"),
         HARD_STOP,
     ),
-    ScreeningQuestion("mania", "Are you in a manic episode now?", HARD_STOP),
-    ScreeningQuestion("seizures", "Do you have a seizure disorder, such as epilepsy?", HARD_STOP),
+    ScreeningQuestion("mania", gettext_noop("Are you in a manic episode now?"), HARD_STOP),
+    ScreeningQuestion(
+        "seizures", gettext_noop("Do you have a seizure disorder, such as epilepsy?"), HARD_STOP
+    ),
     ScreeningQuestion(
         "stimulant_misuse",
-        "Are you currently using cocaine, or misusing stimulants such as methamphetamine?",
+        gettext_noop(
+            "Are you currently using cocaine, or misusing stimulants such as methamphetamine?"
+        ),
         HARD_STOP,
     ),
-    ScreeningQuestion("pregnancy", "Are you pregnant, or could you be pregnant?", HARD_STOP),
+    ScreeningQuestion(
+        "pregnancy", gettext_noop("Are you pregnant, or could you be pregnant?"), HARD_STOP
+    ),
     ScreeningQuestion(
         "recent_heart_attack_or_stroke",
-        "Have you had a heart attack or a stroke in the last 6 months?",
+        gettext_noop("Have you had a heart attack or a stroke in the last 6 months?"),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "uncontrolled_hypertension",
-        "Do you have high blood pressure that is not controlled, even with medicine?",
+        gettext_noop("Do you have high blood pressure that is not controlled, even with medicine?"),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "unstable_angina",
-        "Do you have unstable angina (chest pain that comes on at rest or is getting worse)?",
+        gettext_noop(
+            "Do you have unstable angina (chest pain that comes on at rest or is getting worse)?"
+        ),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "uncontrolled_atrial_fibrillation",
-        "Do you have atrial fibrillation that is not controlled?",
+        gettext_noop("Do you have atrial fibrillation that is not controlled?"),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "prolonged_qt",
-        "Have you been told you have a prolonged QT interval (a heart-rhythm finding on an ECG)?",
+        gettext_noop(
+            "Have you been told you have a prolonged QT interval (a heart-rhythm finding on an "
+            "ECG)?"
+        ),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "vascular_disease",
-        "Have you ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the "
-        "brain (intracerebral hemorrhage)?",
+        gettext_noop(
+            "Have you ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the "
+            "brain (intracerebral hemorrhage)?"
+        ),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "ketamine_hypersensitivity",
-        "Have you ever had an allergic reaction to ketamine or to esketamine (Spravato)?",
+        gettext_noop(
+            "Have you ever had an allergic reaction to ketamine or to esketamine (Spravato)?"
+        ),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "raised_intracranial_pressure",
-        "Have you been told that the pressure inside your skull is raised (raised intracranial "
-        "pressure)?",
+        gettext_noop(
+            "Have you been told that the pressure inside your skull is raised (raised intracranial "
+            "pressure)?"
+        ),
         HARD_STOP,
     ),
     ScreeningQuestion(
         "recent_head_injury",
-        "Have you had a head injury recently, such as a concussion?",
+        gettext_noop("Have you had a head injury recently, such as a concussion?"),
         HARD_STOP,
     ),
-    ScreeningQuestion("breastfeeding", "Are you breastfeeding?", SPRAVATO_ONLY),
+    ScreeningQuestion("breastfeeding", gettext_noop("Are you breastfeeding?"), SPRAVATO_ONLY),
     ScreeningQuestion(
         "substance_use_history",
-        "Have you ever had a problem with alcohol or drug use?",
+        gettext_noop("Have you ever had a problem with alcohol or drug use?"),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "prior_ketamine_misuse",
-        "Have you ever used ketamine other than as prescribed, for example recreationally?",
+        gettext_noop(
+            "Have you ever used ketamine other than as prescribed, for example recreationally?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "regular_opioids",
-        "Do you take opioid medicines regularly, such as oxycodone, hydrocodone, morphine, "
-        "methadone or buprenorphine?",
+        gettext_noop(
+            "Do you take opioid medicines regularly, such as oxycodone, hydrocodone, morphine, "
+            "methadone or buprenorphine?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "regular_benzodiazepines",
-        "Do you take a benzodiazepine regularly, such as alprazolam (Xanax), lorazepam (Ativan), "
-        "clonazepam (Klonopin) or diazepam (Valium)?",
+        gettext_noop(
+            "Do you take a benzodiazepine regularly, such as alprazolam (Xanax), lorazepam "
+            "(Ativan), clonazepam (Klonopin) or diazepam (Valium)?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "heavy_alcohol",
-        "Do you regularly drink a lot of alcohol, for example several drinks on most days?",
+        gettext_noop(
+            "Do you regularly drink a lot of alcohol, for example several drinks on most days?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "maoi",
-        "Do you take an MAOI antidepressant, such as phenelzine (Nardil), tranylcypromine "
-        "(Parnate), isocarboxazid (Marplan) or the selegiline patch (Emsam)?",
+        gettext_noop(
+            "Do you take an MAOI antidepressant, such as phenelzine (Nardil), tranylcypromine "
+            "(Parnate), isocarboxazid (Marplan) or the selegiline patch (Emsam)?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "psychostimulants",
-        "Do you take a stimulant medicine, such as amphetamine (Adderall, Vyvanse), "
-        "methylphenidate (Ritalin, Concerta) or modafinil?",
+        gettext_noop(
+            "Do you take a stimulant medicine, such as amphetamine (Adderall, Vyvanse), "
+            "methylphenidate (Ritalin, Concerta) or modafinil?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "bipolar_without_stabiliser",
-        "Have you been diagnosed with bipolar disorder and are not taking a mood stabilizer "
-        "(such as lithium)?",
+        gettext_noop(
+            "Have you been diagnosed with bipolar disorder and are not taking a mood stabilizer "
+            "(such as lithium)?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "hypertension",
-        "Have you been diagnosed with high blood pressure (hypertension), even if medicine keeps "
-        "it under control?",
+        gettext_noop(
+            "Have you been diagnosed with high blood pressure (hypertension), even if medicine "
+            "keeps it under control?"
+        ),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "severe_liver_disease",
-        "Do you have serious liver disease, such as cirrhosis?",
+        gettext_noop("Do you have serious liver disease, such as cirrhosis?"),
         SOFT_FLAG,
     ),
     ScreeningQuestion(
         "interstitial_cystitis",
-        "Do you have interstitial cystitis (painful bladder syndrome) or other ongoing bladder "
-        "pain?",
+        gettext_noop(
+            "Do you have interstitial cystitis (painful bladder syndrome) or other ongoing bladder "
+            "pain?"
+        ),
         SOFT_FLAG,
     ),
 )

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from klearmind.accounts.roles import holders_of
 from klearmind.audit.models import AuditEvent
@@ -17,16 +18,19 @@ from klearmind.booking.models import Invitation
 from klearmind.booking.services import issue_invitation
 from klearmind.clinic.models import ClinicSettings
 from klearmind.encryption.keys import email_lookup_hash, keyed_hash
-from klearmind.outbox.models import OutgoingMessage
-from klearmind.outbox.services import about_type, enqueue
+from klearmind.outbox.models import Channel, ContactSource, OutgoingMessage
+from klearmind.outbox.services import about_type, enqueue, record_contact_consent
 
 from . import scoring, steps
 from .consultation import match_upcoming_consultation
 from .emails import SUBMISSION, outbox_kind
+from .forms import CONTACT_CONSENT_WORDING
 from .models import (
+    ContactMethod,
     Draft,
     EmailKind,
     IntakeSettings,
+    Language,
     Note,
     Status,
     StatusChange,
@@ -95,17 +99,19 @@ def send_resume_link(*, draft: Draft, link: str) -> bool:
     """E-mail the candidate their resume link, at once; False when the mail server failed.
 
     Sent from the request rather than the outbox: an outbox row would have to keep the token,
-    which is stored nowhere. The e-mail holds the link and nothing the candidate answered."""
-    body = (
+    which is stored nowhere. The e-mail holds the link and nothing the candidate answered, in
+    the language of the page that asked for it."""
+    body = gettext(
         "Here is your private link to finish the questionnaire you started:\n\n"
-        f"{link}\n\n"
-        f"It works for {IntakeSettings.load().draft_retention_days} days after your last change, "
-        "until you ask us for a new link. Anyone who has it can open your answers, so please do "
-        "not forward this e-mail.\n\n"
+        "%(link)s\n\n"
+        "It works for %(days)s days after your last change, until you ask us for a new link. "
+        "Anyone who has it can open your answers, so please do not forward this e-mail.\n\n"
         "If you did not start a questionnaire with us, ignore this e-mail.\n"
-    )
+    ) % {"link": link, "days": IntakeSettings.load().draft_retention_days}
     message = EmailMessage(
-        "Your link to finish the questionnaire", body, to=[draft.answers["about"]["email"]]
+        gettext("Your link to finish the questionnaire"),
+        body,
+        to=[draft.answers["about"]["email"]],
     )
     try:
         message.send()
@@ -160,9 +166,12 @@ def assessment_for(answers: dict, *, today: datetime.date, pcl5_cutoff: int):
     )
 
 
-def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
-    """Score the finished draft and store it as one submission (however often it is sent),
-    erase the draft, and queue the confirmation and, when urgent, the on-call e-mail."""
+def submit_draft(
+    *, draft: Draft, notify: bool = True, language: str = Language.ENGLISH
+) -> Submission:
+    """Score the finished draft and store it as one submission (however often it is sent), with
+    the language it was answered in; erase the draft, and queue the confirmation and, when
+    urgent, the on-call e-mail."""
     intake_settings = IntakeSettings.load()
     with transaction.atomic():
         locked = Draft.objects.select_for_update().filter(pk=draft.pk).first()
@@ -193,10 +202,12 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
                     # clinician has reviewed the draft yet.
                     urgent=assessment.urgent or (locked.urgent and locked.reviewed_at is None),
                     item9_history=locked.item9_history,
+                    language=language if language in Language.values else Language.ENGLISH,
                 )
         except IntegrityError:
             return Submission.objects.get(draft_key=locked.token_hash)
         StatusChange.objects.create(submission=submission, to_status=Status.NEW)
+        record_questionnaire_consent(submission, agreed=bool(finish.get("consent_contact")))
         match_upcoming_consultation(submission)
         # The on-call clinician was told about the draft already: that e-mail (and whether it
         # failed) now belongs to the submission, and is not sent a second time.
@@ -208,6 +219,25 @@ def submit_draft(*, draft: Draft, notify: bool = True) -> Submission:
             if submission.urgent and not already_told:
                 queue_email(submission, EmailKind.URGENT, ClinicSettings.load().on_call_address())
     return submission
+
+
+# The way of contact chosen in the questionnaire, as the outbox's channel (a call is no channel).
+CONTACT_CHANNELS = {ContactMethod.EMAIL: Channel.EMAIL, ContactMethod.TEXT: Channel.TEXT}
+
+
+def record_questionnaire_consent(submission: Submission, *, agreed: bool) -> None:
+    """The questionnaire's "contact me in the way I chose", kept for the channel chosen."""
+    channel = CONTACT_CHANNELS.get(submission.preferred_contact)
+    if channel is not None:
+        with translation.override(submission.language):  # the words the candidate was shown
+            wording = gettext(CONTACT_CONSENT_WORDING)
+        record_contact_consent(
+            person_hash=submission.email_hash,
+            channel=channel,
+            given=agreed,
+            wording=wording,
+            source=ContactSource.QUESTIONNAIRE,
+        )
 
 
 def queue_email(submission: Submission, kind: str, recipient: str) -> None:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from . import forms
 from .models import Condition
 
@@ -9,22 +11,22 @@ from .models import Condition
 @dataclass(frozen=True)
 class Step:
     slug: str
-    title: str
+    title: str  # lazy: shown in the page's language
     form_class: type
     # The condition that brings this step in; None for the steps everyone answers.
     needs: str | None = None
 
 
 STEPS = (
-    Step("about", "About you", forms.AboutForm),
-    Step("conditions", "What brings you to us", forms.ConditionsForm),
-    Step("medications", "Medicines and treatments", forms.MedicationsForm),
-    Step("history", "Medical history", forms.HistoryForm),
-    Step("phq9", "How your mood has been (PHQ-9)", forms.Phq9Form),
-    Step("gad7", "Worry and anxiety (GAD-7)", forms.Gad7Form, needs=Condition.ANXIETY),
-    Step("pcl5", "After a stressful experience (PCL-5)", forms.Pcl5Form, needs=Condition.PTSD),
-    Step("pain", "Pain", forms.PainForm, needs=Condition.CHRONIC_PAIN),
-    Step("finish", "Where, when, and your consent", forms.FinishForm),
+    Step("about", _("About you"), forms.AboutForm),
+    Step("conditions", _("What brings you to us"), forms.ConditionsForm),
+    Step("medications", _("Medicines and treatments"), forms.MedicationsForm),
+    Step("history", _("Medical history"), forms.HistoryForm),
+    Step("phq9", _("How your mood has been (PHQ-9)"), forms.Phq9Form),
+    Step("gad7", _("Worry and anxiety (GAD-7)"), forms.Gad7Form, needs=Condition.ANXIETY),
+    Step("pcl5", _("After a stressful experience (PCL-5)"), forms.Pcl5Form, needs=Condition.PTSD),
+    Step("pain", _("Pain"), forms.PainForm, needs=Condition.CHRONIC_PAIN),
+    Step("finish", _("Where, when, and your consent"), forms.FinishForm),
 )
 BY_SLUG = {step.slug: step for step in STEPS}
 FIRST = STEPS[0]

@@ -9,6 +9,7 @@ ever goes into a URL, and every page is `private, no-store`.
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klearmind.clinic.http import client_ip, private_page
@@ -123,7 +124,7 @@ def advance(request, draft, this, form):
     if not services.within_rate_limit(ip=client_ip(request), action="submit"):
         return too_many(request)
     services.save_step(draft=draft, step=this.slug, data=data, next_step=this.slug)
-    submission = services.submit_draft(draft=draft)
+    submission = services.submit_draft(draft=draft, language=get_language())
     request.session.pop(SESSION_DRAFT, None)
     request.session[SESSION_SUBMITTED] = submission.pk
     return redirect("intake:thanks")

@@ -1,5 +1,7 @@
 """The channels a message goes out by. E-mail renders the kind's text template and its HTML
-alternative; an SMS channel would register beside it and render a `.sms.txt` template."""
+alternative. A text-message channel registers beside it as "text" (`register_channel("text",
+send)`, rendering a `.sms.txt` template) once the clinic has a provider; until then a text is
+held back, as it is for anyone who has not agreed to texts (`services.hold_reason`)."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string, select_template

@@ -1,9 +1,11 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from klearmind.audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from klearmind.encryption.fields import EncryptedCharField, LookupHashField
 
 # The worker gives up on a message after this many failed attempts: failed for good, shown on
@@ -19,6 +21,12 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
+    TEXT = "text", "Text message"
+
+
+# Texts go only to people who said yes to them, by their latest answer (the TCPA's prior
+# express consent); e-mail carries what the person asked for (a booking, a questionnaire).
+CHANNELS_NEEDING_CONSENT = (Channel.TEXT,)
 
 
 class Status(models.TextChoices):
@@ -27,6 +35,7 @@ class Status(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Not needed any more"
+    HELD = "held", "Held back"
 
 
 class OutgoingMessageQuerySet(models.QuerySet):
@@ -80,6 +89,10 @@ class OutgoingMessage(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     error_type = models.CharField(max_length=100, blank=True)
+    # Whose consent a text needs: the keyed hash of their e-mail address, the key bookings,
+    # patients and signatures share (the recipient of a text is a phone number).
+    person_hash = models.CharField(max_length=64, blank=True)
+    held_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -139,6 +152,11 @@ class OutgoingMessage(models.Model):
         self.status = Status.CANCELLED
         self.save(update_fields=["status"])
 
+    def mark_held(self, reason: str) -> None:
+        """Keep the message unsent, with why in plain words; it is not retried."""
+        self.status, self.held_reason = Status.HELD, reason[:200]
+        self.save(update_fields=["status", "held_reason"])
+
     def mark_failed_attempt(self, error: Exception) -> None:
         """Count a failed attempt and keep the error's class name (never its text); queue the
         message again after the backoff, or give up after the last attempt."""
@@ -153,3 +171,68 @@ class OutgoingMessage(models.Model):
     def requeue(self, *, now: datetime.datetime | None = None) -> None:
         self.status, self.next_attempt_at = Status.QUEUED, now or timezone.now()
         self.save(update_fields=["status", "next_attempt_at"])
+
+
+# Consent to be contacted ------------------------------------------------------------------------
+
+
+class ContactSource(models.TextChoices):
+    QUESTIONNAIRE = "questionnaire", "Candidacy questionnaire"
+    BOOKING = "booking", "Online booking"
+    PORTAL = "portal", "Patient portal"
+    FRONT_DESK = "front_desk", "Front desk"
+
+
+class ContactConsentError(Exception):
+    """Raised on any attempt to change or remove a recorded contact consent."""
+
+
+CONTACT_REFUSAL = "A contact consent is kept as given: record a new answer instead."
+
+
+class ContactConsentQuerySet(AppendOnlyQuerySet):
+    error = ContactConsentError
+    refusal = CONTACT_REFUSAL
+
+    def of(self, person_hash: str, channel: str):
+        return self.filter(person_hash=person_hash, channel=channel) if person_hash else self.none()
+
+    def latest_answer(self) -> "ContactConsent | None":
+        return self.order_by("-recorded_at", "-pk").first()
+
+
+class ContactConsent(AppendOnlyModel):
+    """One answer to "may we contact you by ...", as given: the person (by the keyed hash of
+    their e-mail address), the channel, yes or no, the exact words they were shown, where and
+    when. Never changed: a later answer is a new row, and the latest per channel counts."""
+
+    person_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    given = models.BooleanField()
+    wording = models.TextField(max_length=2000)
+    source = models.CharField(max_length=20, choices=ContactSource.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who took the answer, at the front desk.",
+    )
+
+    objects = ContactConsentQuerySet.as_manager()
+    error = ContactConsentError
+    refusal = CONTACT_REFUSAL
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["person_hash", "channel", "-recorded_at"], name="outbox_contact_latest"
+            )
+        ]
+
+    def __str__(self):
+        answer = "yes" if self.given else "no"
+        return f"{self.get_channel_display()} consent {answer} ({self.get_source_display()})"

@@ -10,6 +10,7 @@ from django_tasks import task
 
 from . import registry
 from .models import OutgoingMessage, Status
+from .services import hold_reason
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ def deliver(*, message_id: int) -> str:
         if not message.claim():
             return "already sent or gone"
         kind = registry.kind(message.kind)
+        if reason := hold_reason(message):
+            message.mark_held(reason)
+            return "held back"
         try:
             built = kind.build(message)
             if built is None:

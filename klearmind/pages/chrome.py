@@ -5,7 +5,8 @@ on every request. The cache key carries the tree version (see `clinic.tree_versi
 change to the published pages or the clinic settings rebuilds it on the next request.
 """
 
-from wagtail.models import Site
+from django.utils import translation
+from wagtail.models import Page, Site
 
 from klearmind.clinic.models import ClinicSettings
 from klearmind.clinic.tree_version import cached_for_tree
@@ -13,16 +14,36 @@ from klearmind.clinic.tree_version import cached_for_tree
 from .models import LocationPage
 
 
+def in_language(pages, model) -> list:
+    """Each page's published translation into the active language, or the page itself."""
+    pages = list(pages)
+    translations = model.objects.live().filter(
+        translation_key__in=[page.translation_key for page in pages],
+        locale__language_code=translation.get_language(),
+    )
+    by_key = {page.translation_key: page for page in translations}
+    return [by_key.get(page.translation_key, page) for page in pages]
+
+
 def site_chrome(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"menu": [], "locations": [], "footer_links": []}
-    return cached_for_tree(f"pages:chrome:{site.pk}", lambda: build_chrome(site, request))
+    language = translation.get_language()
+    return cached_for_tree(
+        f"pages:chrome:{site.pk}:{language}", lambda: build_chrome(site, request)
+    )
 
 
 def build_chrome(site: Site, request) -> dict:
-    menu = site.root_page.get_children().live().public().in_menu()
-    locations = LocationPage.objects.live().public().order_by("path")
+    """The menu and footer in the active language: the translation of each page where there is
+    one, the page in the site's own language where there is none yet."""
+    root = site.root_page
+    menu = in_language(root.get_children().live().public().in_menu(), Page)
+    locations = in_language(
+        LocationPage.objects.live().public().filter(locale=root.locale).order_by("path"),
+        LocationPage,
+    )
     clinic = ClinicSettings.load(request_or_site=request)
     return {
         "menu": [
@@ -36,13 +57,16 @@ def build_chrome(site: Site, request) -> dict:
                 "street_address": location.street_address,
                 "locality": f"{location.city}, {location.region} {location.postal_code}",
                 "phone": location.phone,
+                "hours": {
+                    hours.weekday: (hours.opens, hours.closes) for hours in location.hours.all()
+                },
             }
             for location in locations
         ],
         "footer_links": [
             {
                 "label": link.value["label"],
-                "url": link.value["page"].get_url(request)
+                "url": link.value["page"].localized.get_url(request)
                 if link.value["page"]
                 else link.value["url"],
             }

@@ -16,6 +16,7 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
@@ -40,9 +41,12 @@ def is_cacheable(request, page) -> bool:
 
 
 def cached_fragment(request, name: str, vary_on: list, render) -> str:
-    """`render()`, kept per site, scheme and host (absolute URLs carry them) and `vary_on`."""
+    """`render()`, kept per site, scheme and host (absolute URLs carry them), language and
+    `vary_on`."""
     site = Site.find_for_request(request)
-    parts = [name, site.pk if site else 0, request.scheme, request.get_host(), *vary_on]
+    host = request.get_host()
+    parts = [name, site.pk if site else 0, request.scheme, host, translation.get_language()]
+    parts += vary_on
     key = "pages:fragment:" + ":".join(str(part) for part in parts)
     return mark_safe(cached_for_tree(key, lambda: str(render())))  # noqa: S308
 

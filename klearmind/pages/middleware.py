@@ -15,7 +15,8 @@ def site_with_root(hostname: str, port: int) -> Site | None:
         site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
         return None
-    site.root_page.specific  # noqa: B018 (kept in the instance's cached properties)
+    # In its own class, so that the home page's cached `localized` answers for it.
+    site.root_page = site.root_page.specific
     return site
 
 

@@ -9,12 +9,22 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import validate_to_address
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
+from wagtail.models import (
+    Orderable,
+    Page,
+    PageManager,
+    PageViewRestriction,
+    Site,
+    TranslatableMixin,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -24,7 +34,8 @@ from klearmind.clinic.models import ClinicSettings
 from klearmind.clinic.tree_version import cached_for_tree, current_version
 from klearmind.clinic.validators import ZIP_CODE, validate_phone, validate_zip_code
 
-from . import blocks
+from . import blocks, maps, opening
+from .pictures import PicturedPage
 
 LISTINGS = ("conditions", "latest_articles", "locations", "services")
 ROUTE_CACHE_TIMEOUT = 5 * 60
@@ -32,13 +43,15 @@ ROUTE_CACHE_TIMEOUT = 5 * 60
 
 class SafetyNoticeManager(models.Manager):
     def get_queryset(self):
-        # A notice is shown with a link to its full page: fetch both in one query.
-        return super().get_queryset().select_related("full_page")
+        # A notice is shown with a link to its full page, in its own language: fetch all three
+        # in one query.
+        return super().get_queryset().select_related("full_page", "locale")
 
 
 @register_snippet
-class SafetyNotice(models.Model):
-    """A notice written once and shown wherever treatment is discussed."""
+class SafetyNotice(TranslatableMixin, models.Model):
+    """A notice written once and shown wherever treatment is discussed; translated as a copy
+    in each language (docs/decisions/043)."""
 
     title = models.CharField(max_length=120)
     body = RichTextField(features=blocks.RICH_TEXT_FEATURES)
@@ -57,6 +70,18 @@ class SafetyNotice(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def localized(self) -> "SafetyNotice":
+        """The notice in the active language, or this one where it has no translation yet.
+        Unlike Wagtail's, it asks the database nothing when this one is already in it."""
+        try:
+            language = get_supported_content_language_variant(translation.get_language())
+        except LookupError:
+            return self
+        if self.locale.language_code == language:
+            return self
+        return self.get_translations().filter(locale__language_code=language).first() or self
 
 
 class SitePage(Page):
@@ -104,7 +129,7 @@ class SitePage(Page):
         }
 
 
-class HomePage(SitePage):
+class HomePage(PicturedPage, SitePage):
     hero_heading = models.CharField(max_length=120)
     hero_text = models.TextField(max_length=600)
     conditions_heading = models.CharField(max_length=120, default="What we treat")
@@ -117,8 +142,19 @@ class HomePage(SitePage):
         FieldPanel("hero_heading"),
         FieldPanel("hero_text"),
         FieldPanel("conditions_heading"),
+        *PicturedPage.picture_panels,
         FieldPanel("body"),
     ]
+
+    @property
+    def localized(self):
+        """The home page in the active language (Wagtail's `localized`), remembered until the
+        tree changes: every request's route starts from it, and Wagtail would ask the database
+        for the language's locale, and then for the translation, on each one."""
+        language = translation.get_language()
+        return cached_for_tree(
+            f"pages:home-in:{self.pk}:{language}", lambda: super(HomePage, self).localized
+        )
 
     def route(self, request, path_components):
         """Route as Wagtail does, one query per level, but remember where each address led.
@@ -151,14 +187,19 @@ class HomePage(SitePage):
 
     @cached_property
     def listings(self) -> dict[str, list[Page]]:
-        """What the home page lists from the rest of the site, cached until the tree changes."""
+        """What the home page lists from the rest of the site, in its own language, cached until
+        the tree changes."""
+
+        def in_locale(model):
+            return model.objects.live().public().filter(locale_id=self.locale_id)
+
         return cached_for_tree(
             f"pages:home-listings:{self.pk}",
             lambda: {
-                "conditions": list(ConditionPage.objects.live().public().order_by("path")),
-                "latest_articles": list(ArticlePage.objects.live().public().newest_first()[:3]),
-                "locations": list(LocationPage.objects.for_display()),
-                "services": list(ServicePage.objects.live().public().order_by("path")),
+                "conditions": list(in_locale(ConditionPage).order_by("path")),
+                "latest_articles": list(in_locale(ArticlePage).newest_first()[:3]),
+                "locations": list(in_locale(LocationPage).for_display()),
+                "services": list(in_locale(ServicePage).order_by("path")),
             },
         )
 
@@ -201,7 +242,7 @@ class ArticleIndexPage(SitePage):
         return context
 
 
-class ArticlePage(SitePage):
+class ArticlePage(PicturedPage, SitePage):
     intro = models.TextField(max_length=600)
     published_date = models.DateField(default=datetime.date.today)
     reviewed_by = models.CharField(
@@ -222,6 +263,7 @@ class ArticlePage(SitePage):
         FieldPanel("intro"),
         FieldRowPanel([FieldPanel("published_date"), FieldPanel("last_reviewed")]),
         FieldPanel("reviewed_by"),
+        *PicturedPage.picture_panels,
         FieldPanel("body"),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("social_image")]
@@ -256,7 +298,7 @@ class ServiceIndexPage(SitePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
 
-class ServicePage(SitePage):
+class ServicePage(PicturedPage, SitePage):
     summary = models.TextField(max_length=600)
     body = StreamField(blocks.BodyBlock(), blank=True)
 
@@ -266,6 +308,7 @@ class ServicePage(SitePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        *PicturedPage.picture_panels,
         FieldPanel("body"),
     ]
 
@@ -289,14 +332,19 @@ class ConditionIndexPage(SitePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
 
-class ConditionPage(SitePage):
+class ConditionPage(PicturedPage, SitePage):
     summary = models.TextField(max_length=600)
     body = StreamField(blocks.BodyBlock(), blank=True)
 
     parent_page_types = ["pages.ConditionIndexPage"]
     subpage_types = []
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        *PicturedPage.picture_panels,
+        FieldPanel("body"),
+    ]
 
     def structured_data(self, request):
         return {
@@ -334,7 +382,7 @@ def validate_zip_list(value: str) -> None:
         )
 
 
-class LocationPage(SitePage):
+class LocationPage(PicturedPage, SitePage):
     street_address = models.CharField(max_length=160)
     city = models.CharField(max_length=80)
     region = models.CharField(max_length=2, default="CA")
@@ -356,6 +404,7 @@ class LocationPage(SitePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        *PicturedPage.picture_panels,
         MultiFieldPanel(
             [
                 FieldPanel("street_address"),
@@ -395,6 +444,36 @@ class LocationPage(SitePage):
         """Every weekday from Monday, with its hours or None when closed."""
         by_day = {hours.weekday: hours for hours in self.hours.all()}
         return [(label, by_day.get(day)) for day, label in Weekday.choices]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def opening_status(self, moment=None) -> opening.OpeningStatus:
+        """Open or closed at `moment` (now by default), on the clinic's clock."""
+        week = {hours.weekday: (hours.opens, hours.closes) for hours in self.hours.all()}
+        return opening.status_at(week, moment)
+
+    def spot(self) -> maps.Spot:
+        return maps.Spot(self.title, float(self.latitude), float(self.longitude))
+
+    def map_svg(self) -> str:
+        """This location's map with the other live clinics that have coordinates, or ""."""
+        if not self.has_coordinates:
+            return ""
+        others = (
+            LocationPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .filter(locale_id=self.locale_id, latitude__isnull=False, longitude__isnull=False)
+        )
+        return maps.location_map(self.spot(), [other.spot() for other in others])
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # "Open now" is true only when it is rendered: no shared copy may outlive it.
+        patch_cache_control(response, no_cache=True)
+        return response
 
     def clinic_data(self, request) -> dict:
         data = {

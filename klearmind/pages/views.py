@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 SEARCH_QUERY_MAX_LENGTH = 200
 # Punctuation is query syntax to SQLite's full-text search (an unbalanced quote is an error),
@@ -19,7 +19,9 @@ def search(request):
     results = Page.objects.none()
     words = " ".join(NOT_A_WORD.sub(" ", query).split())
     if words:
-        results = Page.objects.live().public().specific().search(words)
+        # Pages in the language the visitor reads (English at /search/, Spanish at /es/search/).
+        pages = Page.objects.live().public().filter(locale=Locale.get_active())
+        results = pages.specific().search(words)
     page = Paginator(results, 10).get_page(request.GET.get("page"))
     context = {"search_query": query, "results": page, "query_string": urlencode({"q": query})}
     return render(request, "pages/search.html", context)

@@ -46,11 +46,13 @@ INSTALLED_APPS = [
     "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
     "klearmind.scheduler",
     "klearmind.workday",  # each role's home screen in the back office
+    "klearmind.portal",  # the patient portal at /my/
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "klearmind.pages.middleware.CachedSiteMiddleware",
     "klearmind.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "klearmind.clinic.language.PathLanguageMiddleware",  # /es/… is Spanish, the rest English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -246,7 +249,16 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 # The same client address as the audit log, behind the same number of trusted proxies.
 AXES_CLIENT_IP_CALLABLE = "klearmind.clinic.http.client_ip"
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish (docs/decisions/043). English pages keep their addresses; Spanish ones
+# start with /es/. Wagtail's locales are the same two languages.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# `load_demo` builds the Spanish pages beside the English ones. The test suite turns this off
+# (a third of every demo load) except in the tests of the Spanish pages, which turn it on.
+DEMO_SPANISH = True
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
 USE_TZ = True

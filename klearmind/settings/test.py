@@ -5,7 +5,7 @@ import os
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS
+from .base import DATABASES, INSTALLED_APPS
 
 SECRET_KEY = "test-only-key-not-secret-" + "x" * 40  # noqa: S105
 DEBUG = False
@@ -15,6 +15,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WHITENOISE_USE_FINDERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
+DEMO_SPANISH = False  # on in the Spanish pages' tests (override_settings); see settings.base
 # Files the tests write (uploaded images, the demo login) stay inside the checkout's test-output,
 # one folder per database, as the SQLite and PostgreSQL runs go side by side.
 # The runs under a set clock (tests/clock.py) go beside the SQLite run, so they get their own.
@@ -23,6 +24,10 @@ _CLOCK = "-clock" if os.environ.get("KLEARMIND_TEST_CLOCK") else ""
 RUN_OUTPUT = BASE_DIR / "test-output" / (_DATABASE + _CLOCK)  # noqa: F405
 VAR_DIR = RUN_OUTPUT / "var"
 MEDIA_ROOT = RUN_OUTPUT / "media"
+# The runs under a set clock each start from a copy of one SQLite test database built once
+# (tests/database_template.py): the test database is that file, kept with `--reuse-db`.
+if os.environ.get("KLEARMIND_TEST_DATABASE_FILE") and "sqlite" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["KLEARMIND_TEST_DATABASE_FILE"]}
 # Field encryption: a fresh key for every run, and a model to encrypt (no migrations; the test
 # database creates its table).
 FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]

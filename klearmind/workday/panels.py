@@ -23,6 +23,7 @@ from klearmind.booking import desk
 from klearmind.booking.models import Appointment, AppointmentStatus, Location, Provider
 from klearmind.care.attention.services import open_flags_of_request
 from klearmind.care.charts.services import CHARTED_KINDS
+from klearmind.care.consents.standing import treatments_to_sign_for
 from klearmind.care.models import RemsRecord
 from klearmind.comments.models import Comment, CommentStatus
 from klearmind.enquiries.models import Enquiry, EnquiryStatus
@@ -105,6 +106,7 @@ class FrontDeskPanel(RolePanel):
         rows = []
         if has_access(self.user, MANAGE):
             rows += self.arrivals()
+            rows.append(self.consents_to_sign())
         if has_access(self.user, ENQUIRIES):
             new = Enquiry.objects.with_status(EnquiryStatus.NEW).count()
             rows.append(Row("New enquiries", new, link("enquiries_admin:listing", status="new")))
@@ -123,6 +125,21 @@ class FrontDeskPanel(RolePanel):
                 )
             )
         return rows
+
+    def consents_to_sign(self) -> Row:
+        """Today's treatments whose patient has a consent still to sign: a count, no names."""
+        today = (
+            Appointment.objects.active()
+            .filter(service__kind__in=CHARTED_KINDS)
+            .today_at(self.locations)
+            .select_related("service", "location")
+        )
+        return Row(
+            "Treatments with a consent to sign",
+            len(treatments_to_sign_for(list(today))),
+            link("booking_admin:calendar"),
+            detail="Today's treatments that cannot start until the patient signs.",
+        )
 
     def arrivals(self) -> list[Row]:
         counts = {

@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe import serious_violations
 
@@ -43,19 +44,19 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
     tab.locator(".booking-times a").first.click()
 
     tab.get_by_role("button", name="Continue").click()  # nothing typed: errors by the fields
-    assert tab.locator("#form-errors").is_visible()
+    expect(tab.locator("#form-errors")).to_be_visible()
     assert tab.locator("#id_name_error").inner_text() == "Please enter your name."
     tab.get_by_label("Your name").fill(name)
     tab.get_by_label("E-mail").fill("robin@example.org")
     tab.get_by_label("Phone").fill("(916) 555-0177")
     tab.get_by_role("button", name="Continue").click()
-    assert tab.get_by_role("heading", name="Check and confirm").is_visible()
+    expect(tab.get_by_role("heading", name="Check and confirm")).to_be_visible()
     assert "Myers' cocktail, 45 minutes, $199" in tab.content()
     assert re.search(r"Total</dt>\s*<dd>\$224</dd>", tab.content())
     screenshots(tab, "booking-review-phone")
     tab.get_by_role("button", name="Confirm booking").click()
     tab.wait_for_url(re.compile(r"/book/my-visit/\d+/\?booked=1"))
-    assert tab.get_by_role("heading", name="Your visit is booked").is_visible()
+    expect(tab.get_by_role("heading", name="Your visit is booked")).to_be_visible()
     assert "Eat a light meal and drink water beforehand." in tab.content()
     assert "Sacramento clinic, 1820 Capitol Avenue" in tab.content()
     screenshots(tab, "booking-confirmation-phone")
@@ -72,7 +73,7 @@ def test_a_patient_books_a_drip_and_the_front_desk_sees_it(
     staff_tab.get_by_label("Day").fill(day)
     staff_tab.get_by_role("button", name="Show").click()
     staff_tab.wait_for_load_state()
-    assert staff_tab.locator(".booking-admin__grid").get_by_text(name).is_visible()
+    expect(staff_tab.locator(".booking-admin__grid").get_by_text(name)).to_be_visible()
     screenshots(staff_tab, "booking-front-desk-day")
     desk.close()
 

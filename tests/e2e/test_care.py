@@ -86,9 +86,14 @@ def test_a_clinician_charts_todays_infusion_and_the_patient_checks_in(
     tab.wait_for_url(re.compile(r"/admin/care/charts/\d+/"))
     chart_url = tab.url
 
-    for box in ("Fasting confirmed", "Escort confirmed", "Medications reviewed", "Consent on file"):
+    for box in ("Fasting confirmed", "Escort confirmed", "Medications reviewed"):
         tab.get_by_label(box, exact=True).check()
     save_section(tab, "Save checklist")
+    # No box for consent: the demo's Alex signed the current informed consent yesterday.
+    assert (
+        "Informed consent for IV ketamine (version 2): signed"
+        in tab.locator("#checklist").inner_text()
+    )
     baseline = tab.locator("#baseline ~ form").first
     baseline.get_by_label("Time").fill(clock(base, -90))
     baseline.get_by_label("Systolic (mmHg)").fill("128")

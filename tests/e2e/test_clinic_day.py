@@ -13,6 +13,7 @@ import time
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -71,12 +72,12 @@ def book_the_phone_call(tab, person) -> None:
     tab.get_by_label("E-mail").fill(person["email"])
     tab.get_by_label("Phone").fill(person["phone"])
     tab.get_by_role("button", name="Continue").click()
-    assert tab.get_by_role("heading", name="Check and confirm").is_visible()
+    expect(tab.get_by_role("heading", name="Check and confirm")).to_be_visible()
     assert "Free" in tab.locator("main").inner_text()
     tab.get_by_role("button", name="Confirm booking").click()
     tab.wait_for_url(re.compile(r"/book/my-visit/\d+/\?booked=1"))
     main = tab.locator("main").inner_text()
-    assert tab.get_by_role("heading", name="Your visit is booked").is_visible()
+    expect(tab.get_by_role("heading", name="Your visit is booked")).to_be_visible()
     assert "Free phone consultation" in main
     assert f"Phone call — we will call you on {person['phone']}" in main
     assert CLINIC_ADDRESS not in main
@@ -173,12 +174,12 @@ def book_the_series(tab, link: str, person) -> str:
     assert tab.get_by_label("E-mail").input_value() == person["email"]
     tab.get_by_label("Phone").fill(person["phone"])
     tab.get_by_role("button", name="Continue").click()
-    assert tab.get_by_role("heading", name="Your induction series").is_visible()
+    expect(tab.get_by_role("heading", name="Your induction series")).to_be_visible()
     proposed = tab.locator("ol.booking-series li").all_inner_texts()
     assert len(proposed) == 6
     tab.get_by_role("button", name="Confirm booking").click()
     tab.wait_for_url(re.compile(r"/book/my-visit/\d+/\?booked=1"))
-    assert tab.get_by_role("heading", name="Your visit is booked").is_visible()
+    expect(tab.get_by_role("heading", name="Your visit is booked")).to_be_visible()
     visits = series_visits(tab)
     assert [n for n, _, _ in visits] == [1, 2, 3, 4, 5, 6]
     assert {status for _, _, status in visits} == {"Booked"}
@@ -245,7 +246,7 @@ def test_a_new_patient_goes_from_the_home_page_to_a_moved_series(
     phone.locator('input[name="start"]').first.check()
     phone.get_by_role("button", name="Move my remaining visits").click()
     phone.wait_for_load_state()
-    assert phone.get_by_role("heading", name="Your series has moved").is_visible()
+    expect(phone.get_by_role("heading", name="Your series has moved")).to_be_visible()
     moved = series_visits(phone)
     assert len(moved) == 6
     assert {status for _, _, status in moved} == {"Booked"}

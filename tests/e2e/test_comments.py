@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe import serious_violations
 
@@ -77,7 +78,7 @@ def test_post_see_it_pending_approve_it_and_see_it_public(
     sign_in_as_moderator(staff)
     approve_in_back_office(staff, name)
     reader.goto(SEED_ARTICLE)
-    assert reader.locator(".comment__text", has_text=text).is_visible()
+    expect(reader.locator(".comment__text", has_text=text)).to_be_visible()
     for context in (writer, reader.context, staff.context):
         context.close()
 
@@ -150,9 +151,9 @@ def test_form_errors_are_announced_kept_and_accessible(page, screenshots):
     page.get_by_role("button", name="Post comment").click()
     summary = page.locator("#form-errors")
     summary.wait_for()  # the page sent back with its errors (a busy server may take a moment)
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     # The page's script moves focus once it runs, which may be just after the summary appears.
-    page.wait_for_function("document.activeElement?.id === 'form-errors'", timeout=5000)
+    expect(summary).to_be_focused()
     assert "Please enter your name." in summary.inner_text()
     email = page.locator("#id_author_email")
     assert email.input_value() == "not-an-address"

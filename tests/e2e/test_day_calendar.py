@@ -5,6 +5,7 @@ import re
 import zoneinfo
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.clock]  # next week's Monday, from today
 
@@ -70,5 +71,5 @@ def test_the_desk_picks_a_free_time_with_its_chair_and_provider(page, sign_in, s
     times = page.locator(".booking-admin__times label").all_inner_texts()
     assert times, "the first free day lists free times"
     assert all(" · chair " in label and " · " in label.split("chair")[-1] for label in times)
-    assert page.get_by_label("Patient's full name").is_visible()
+    expect(page.get_by_label("Patient's full name")).to_be_visible()
     screenshots(page, "22-book-for-a-caller")

@@ -6,6 +6,7 @@ of the queue marked urgent, opens it and changes its status. axe checks the publ
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from klearmind.intake.questionnaires import SCREENING_QUESTIONS
 
@@ -65,7 +66,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     tab.get_by_label("Phone call").check()
     next_step(tab, "What brings you to us")
 
-    assert tab.get_by_role("heading", name="Your private link to come back later").is_visible()
+    expect(tab.get_by_role("heading", name="Your private link to come back later")).to_be_visible()
     assert tab.url.endswith("/candidacy/step/2/")  # addresses are numbers, never a measure
     # A link is made when asked for, shown once, and opens the draft elsewhere at a tokenless
     # address.
@@ -98,7 +99,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     assert_accessible(tab, "PHQ-9")
     answer_items(tab, "phq9", (2, 2, 1, 2, 1, 2, 1, 1))
     choose(tab, "phq9_9", 1)  # several days: the panel appears at once, before finishing
-    assert panel.is_visible()
+    expect(panel).to_be_visible()
     assert "Call or text 988" in panel.inner_text()
     assert panel.get_attribute("role") == "alert"
     screenshots(tab, "intake-phq9-crisis-phone")
@@ -107,7 +108,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     choose(tab, "phq9_9", 1)
     next_step(tab, "Worry and anxiety (GAD-7)")
 
-    assert tab.locator("#crisis-panel").is_visible()  # drawn by the server on the next step
+    expect(tab.locator("#crisis-panel")).to_be_visible()  # drawn by the server on the next step
     answer_items(tab, "gad7", (2, 2, 2, 1, 1, 1, 2))
     next_step(tab, "After a stressful experience (PCL-5)")
     assert tab.url.endswith("/candidacy/step/7/")
@@ -124,7 +125,7 @@ def test_a_candidate_completes_the_form_and_a_clinician_triages_it(
     tab.get_by_role("button", name="Send my questionnaire").click()
     tab.wait_for_url("**/candidacy/thank-you/")
     assert tab.locator("h1").inner_text() == "Thank you: we received your questionnaire"
-    assert tab.locator("#crisis-panel").is_visible()
+    expect(tab.locator("#crisis-panel")).to_be_visible()
     assert "business days" in tab.locator("main").inner_text()
     assert_accessible(tab, "thank-you")
     screenshots(tab, "intake-thanks-phone")

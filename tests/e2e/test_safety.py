@@ -11,6 +11,7 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from klearmind.intake.questionnaires import SCREENING_QUESTIONS
 
@@ -79,13 +80,13 @@ def leave_after_item9(browser, live_site, name: str, screenshots) -> None:
     for number, value in enumerate((2, 3, 2, 2, 1, 2, 2, 1), start=1):
         choose(tab, f"phq9_{number}", value)
     choose(tab, "phq9_9", 2)  # more than half the days
-    assert panel.is_visible()
+    expect(panel).to_be_visible()
     text = panel.inner_text()
     assert "Call or text 988" in text
     assert "call 911" in text
     screenshots(tab, "safety-phq9-crisis-phone")
     next_step(tab, "Where, when, and your consent")
-    assert panel.is_visible()  # the saved answer keeps it on the next step
+    expect(panel).to_be_visible()  # the saved answer keeps it on the next step
     assert outside.blocked == []
     context.close()  # gone without sending
 

@@ -41,7 +41,7 @@ def test_an_editor_sets_up_an_authenticator_from_the_key_on_screen(page, sign_in
     page.goto("/admin/security/")
     page.get_by_role("link", name="Set up an authenticator app").click()
     page.wait_for_url("**/two-factor/set-up/**")
-    assert page.locator(".two-factor-qr svg").is_visible()
+    expect(page.locator(".two-factor-qr svg")).to_be_visible()
     assert serious_violations(page) == []
     screenshots(page, "11-two-factor-set-up")
     key = re.sub(r"\s", "", page.locator(".two-factor-key").inner_text())

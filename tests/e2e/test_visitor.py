@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe import serious_violations
 
@@ -57,7 +58,7 @@ def test_home_to_article_video_location_and_faq(page, screenshots):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Locations").click()
     page.get_by_role("link", name="Sacramento").first.click()
     page.wait_for_url("**/locations/sacramento/")
-    assert page.get_by_role("heading", name="Opening hours").is_visible()
+    expect(page.get_by_role("heading", name="Opening hours")).to_be_visible()
     assert "95811" in page.locator(".zip-list").inner_text()
     screenshots(page, "04-location")
 
@@ -86,7 +87,7 @@ def test_contact_form_errors_are_announced_and_tied_to_fields(page, screenshots)
     page.get_by_role("button", name="Send message").click()
     page.wait_for_load_state()
     summary = page.locator("#form-errors")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "form-errors"
     email = page.get_by_label("Email")
     assert email.input_value() == "not-an-address"

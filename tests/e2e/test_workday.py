@@ -3,6 +3,7 @@ that are not zero and that link to the screens where the work is; nobody else's 
 counts, and no serious axe violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .axe import serious_violations
 
@@ -22,7 +23,7 @@ def test_each_role_lands_on_its_home_screen_with_counts(page, sign_in, screensho
     heading, row, target = HOMES[username]
     sign_in(page, username)
     panel = page.locator(".workday-panel").first
-    assert panel.get_by_role("heading", name=heading).is_visible()
+    expect(panel.get_by_role("heading", name=heading)).to_be_visible()
     counts = [int(n) for n in page.locator(".workday-count").all_inner_texts()]
     assert counts and sum(counts) > 0
     others = [h for name, (h, _, _) in HOMES.items() if name != username]
@@ -32,5 +33,5 @@ def test_each_role_lands_on_its_home_screen_with_counts(page, sign_in, screensho
     screenshots(page, f"workday-{username.split('.')[0]}")
     page.get_by_role("link", name=row).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=target).first.is_visible()
+    expect(page.get_by_role("heading", name=target).first).to_be_visible()
     assert page.outside_requests.blocked == []

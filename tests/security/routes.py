@@ -7,6 +7,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from klearmind.booking.links import invitation_token, visit_path
 from klearmind.booking.models import Appointment, Invitation
 from klearmind.care.check_ins.services import check_in_page_path
+from klearmind.care.consents.models import ConsentDocument
 from klearmind.care.models import (
     CheckIn,
     CountLine,
@@ -58,12 +59,20 @@ READ_ONLY = {
     "care_admin:attention",
     "care_admin:attention_history",
     "care_admin:chart",
+    "care_admin:consent",
+    "care_admin:consent_copy",
+    "care_admin:consent_version",
+    "care_admin:consents",
     "care_admin:dashboard",
     "care_admin:dashboard_csv",
     "care_admin:patient",
+    "care_admin:patient_consents",
     "care_admin:patients",
     "care_admin:progress",
     "care_admin:progress_summary",
+    "care_admin:record_fhir",
+    "care_admin:record_json",
+    "care_admin:record_summary",
     "care_admin:register",
     "care_admin:register_container",
     "care_admin:register_count",
@@ -182,6 +191,17 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         staff[f"booking_admin:{name}"] = reverse(f"booking_admin:{name}", args=[visit.pk])
     for name in ("patient_edit", "patient_note", "scores_add", "plan_create", "progress_check_in"):
         staff[f"care_admin:{name}"] = reverse(f"care_admin:{name}", args=[patient.pk])
+    document = ConsentDocument.objects.get(slug="ketamine")
+    staff["care_admin:consent_create"] = reverse("care_admin:consent_create")
+    for name in ("consent_edit", "consent_publish"):
+        staff[f"care_admin:{name}"] = reverse(f"care_admin:{name}", args=[document.pk])
+    staff["care_admin:consent_witness"] = reverse(
+        "care_admin:consent_witness", args=[patient.pk, document.slug]
+    )
+    # The privacy notice's acknowledgement: a document the patient may decline.
+    staff["care_admin:consent_decline"] = reverse(
+        "care_admin:consent_decline", args=[patient.pk, "privacy"]
+    )
     staff["care_admin:plan_end"] = reverse("care_admin:plan_end", args=[patient.pk, plan.pk])
     staff |= register_routes(visit, chart)
     return {

@@ -43,7 +43,14 @@ def logged(tmp_path, lines: int) -> str:
 
 def test_the_app_has_the_token_routes_the_log_masks():
     paths = token_paths()
-    for prefix in ("/candidacy/resume/", "/book/invitation/", "/book/visit/", "/check-in/"):
+    prefixes = (
+        "/candidacy/resume/",
+        "/book/invitation/",
+        "/book/visit/",
+        "/check-in/",
+        "/my/sign-in/",
+    )
+    for prefix in prefixes:
         assert [path for path in paths if path.startswith(prefix)], prefix
     assert "/admin/password_reset/confirm/" + SECRET + "/" + SECRET + "/" in paths
     assert "/comments/unsubscribe/" + SECRET + "/" in paths

@@ -45,6 +45,8 @@ PROTECTED = {
     "/admin/care/today/": {"Owner", "Clinician"},
     "/admin/care/rems/": {"Owner", "Clinician"},
     "/admin/snippets/care/protocol/": {"Owner", "Clinician"},
+    "/admin/care/consents/": {"Owner", "Clinician"},
+    "/admin/care/consents/new/": {"Owner", "Clinician"},
 }
 BACK_OFFICE = ["/admin/", "/admin/pages/", "/admin/security/", *PROTECTED]
 

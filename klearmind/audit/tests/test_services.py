@@ -66,3 +66,18 @@ class RecordTests(TestCase):
         with pytest.raises(ValueError):
             services.record(action="peek")
         assert not AuditEvent.objects.exists()
+
+
+class ActorLabelTests(TestCase):
+    def test_names_an_actor_without_a_login(self):
+        event = services.record(
+            action=AuditEvent.Action.VIEW, actor_label=services.PATIENT_ITSELF, detail="portal"
+        )
+        assert (event.actor, event.actor_label) == (None, services.PATIENT_ITSELF)
+
+    def test_a_staff_login_wins_over_the_label(self):
+        user = UserFactory(username="desk")
+        event = services.record(
+            action=AuditEvent.Action.VIEW, actor=user, actor_label=services.PATIENT_ITSELF
+        )
+        assert event.actor_label == "desk"

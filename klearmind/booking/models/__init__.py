@@ -9,6 +9,7 @@ from .appointments import (
     Invitation,
     Series,
 )
+from .public import PricesPage, TeamPage
 from .setup import (
     TREATMENT_KINDS,
     BookingSettings,
@@ -38,12 +39,14 @@ __all__ = [
     "Invitation",
     "Location",
     "OnlineBooking",
+    "PricesPage",
     "Provider",
     "ProviderHours",
     "Series",
     "Service",
     "ServiceKind",
     "ServiceVariant",
+    "TeamPage",
     "TimeOff",
     "VariantKind",
 ]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
@@ -32,19 +34,27 @@ INVITATION_DAYS = 30
 # How long before its start a visit can be marked arrived (a patient early for a visit).
 ARRIVAL_OPENS = datetime.timedelta(hours=1)
 NOTICE_REFUSALS = {
-    "cancel": "This visit is less than %(hours)s hours away, so it can no longer be cancelled "
-    "online.",
-    "move": "Your visit is less than %(hours)s hours away, so it can no longer be changed "
-    "online. Please call the clinic.",
+    "cancel": ngettext_lazy(
+        "This visit is less than %(hours)s hour away, so it can no longer be cancelled online.",
+        "This visit is less than %(hours)s hours away, so it can no longer be cancelled online.",
+        "hours",
+    ),
+    "move": ngettext_lazy(
+        "Your visit is less than %(hours)s hour away, so it can no longer be changed online. "
+        "Please call the clinic.",
+        "Your visit is less than %(hours)s hours away, so it can no longer be changed online. "
+        "Please call the clinic.",
+        "hours",
+    ),
 }
 
 
 class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    ARRIVED = "arrived", "Arrived"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
-    CANCELLED = "cancelled", "Cancelled"
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Arrived")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # Appointments that hold a chair and a provider.

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -17,6 +19,7 @@ from wagtail.models import Orderable
 
 from klearmind.clinic.hours import Weekday, check_in_order
 from klearmind.pages.models import LocationPage
+from klearmind.pages.pictures import alt_text_refusals
 
 DEFAULT_TIME_ZONE = "America/Los_Angeles"
 # CLINICAL.md, IV hydration (California): "Cancellation policy ... (typical: 24 hours)".
@@ -374,11 +377,16 @@ class Service(ClusterableModel):
         """Why this service is not given at home from `location` ("" when it is): Spravato
         never (REMS), IV ketamine only where the location has switched it on."""
         if self.kind == ServiceKind.SPRAVATO:
-            return f"{self.name} is given only in a certified clinic, never at home"
+            return _("%(service)s is given only in a certified clinic, never at home") % {
+                "service": self.name
+            }
         if not self.at_home:
-            return f"{self.name} is not offered at home"
+            return _("%(service)s is not offered at home") % {"service": self.name}
         if self.kind in IV_KETAMINE_KINDS and not location.home_iv_ketamine:
-            return f"{self.name} is not offered at home from {location}"
+            return _("%(service)s is not offered at home from %(place)s") % {
+                "service": self.name,
+                "place": location,
+            }
         return ""
 
     def offered_at_home(self) -> bool:
@@ -389,16 +397,29 @@ class Service(ClusterableModel):
         """The preparation rules in plain sentences, for the pages and e-mails."""
         rules = []
         if self.fasting_hours:
-            rules.append(f"No solid food for {self.fasting_hours} hours before your visit.")
+            rules.append(
+                ngettext(
+                    "No solid food for %(hours)s hour before your visit.",
+                    "No solid food for %(hours)s hours before your visit.",
+                    self.fasting_hours,
+                )
+                % {"hours": self.fasting_hours}
+            )
         if self.clear_liquids_hours:
             rules.append(
-                f"Clear liquids (water, clear juice, black coffee or tea) are fine until "
-                f"{self.clear_liquids_hours} hours before."
+                ngettext(
+                    "Clear liquids (water, clear juice, black coffee or tea) are fine until "
+                    "%(hours)s hour before.",
+                    "Clear liquids (water, clear juice, black coffee or tea) are fine until "
+                    "%(hours)s hours before.",
+                    self.clear_liquids_hours,
+                )
+                % {"hours": self.clear_liquids_hours}
             )
         if self.driver_required:
-            rules.append("Bring a responsible adult who will drive you home; you cannot drive.")
+            rules.append(_("Bring a responsible adult who will drive you home; you cannot drive."))
         if self.no_driving_until_next_day:
-            rules.append("Do not drive or operate machinery until the next day.")
+            rules.append(_("Do not drive or operate machinery until the next day."))
         rules += [line.strip() for line in self.preparation_notes.splitlines() if line.strip()]
         return rules
 
@@ -507,6 +528,19 @@ class BookingSettings(BaseGenericSetting):
         verbose_name = "booking settings"
 
 
+class ProviderQuerySet(models.QuerySet):
+    def on_team(self):
+        """The people the public team page shows: active providers linked to an active staff
+        login (a locum without a login is booked, not introduced)."""
+        return (
+            self.filter(active=True, user__isnull=False, user__is_active=True)
+            .select_related("photo")
+            .prefetch_related(
+                models.Prefetch("hours", ProviderHours.objects.select_related("location__page"))
+            )
+        )
+
+
 class Provider(ClusterableModel):
     name = models.CharField(max_length=120)
     user = models.OneToOneField(
@@ -519,12 +553,44 @@ class Provider(ClusterableModel):
     )
     services = ParentalManyToManyField(Service, blank=True, related_name="providers")
     active = models.BooleanField(default=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait for the team page; its description is read out as alt text.",
+    )
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Their qualifications as patients should read them, e.g. “Board-certified "
+        "anesthesiologist”.",
+    )
+    biography = models.TextField(max_length=1500, blank=True)
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        default="English",
+        help_text="The languages they see patients in, separated by commas.",
+    )
+
+    objects = ProviderQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
         FieldPanel("user"),
         FieldPanel("services"),
         FieldPanel("active"),
+        MultiFieldPanel(
+            [
+                FieldPanel("photo"),
+                FieldPanel("credentials"),
+                FieldPanel("biography"),
+                FieldPanel("languages"),
+            ],
+            heading="On the team page",
+        ),
         InlinePanel("hours", heading="Working hours", label="Hours"),
     ]
 
@@ -533,6 +599,27 @@ class Provider(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        refusals = alt_text_refusals(self, ("photo",))
+        if refusals:
+            raise ValidationError(refusals)
+
+    @property
+    def language_list(self) -> list[str]:
+        return [name.strip() for name in self.languages.split(",") if name.strip()]
+
+    @property
+    def team_locations(self) -> list[str]:
+        """Where they see patients, from their working hours: the clinics, then home visits."""
+        places = {hours.location.page.title for hours in self.hours.all() if hours.location}
+        at_home = any(hours.location is None for hours in self.hours.all())
+        return sorted(places) + (["Home visits"] if at_home else [])
+
+    @property
+    def anchor(self) -> str:
+        return f"provider-{self.pk}"
 
 
 class ProviderHours(models.Model):

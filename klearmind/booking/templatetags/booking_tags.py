@@ -1,16 +1,36 @@
 from django import template
 from django.conf import settings
-
-from klearmind.clinic.hours import Weekday
+from django.urls import reverse
+from django.utils.dates import WEEKDAYS as DAY_NAMES
+from django.utils.dates import WEEKDAYS_ABBR as DAY_ABBREVIATIONS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import menu
-from ..models import BookingSettings, OnlineBooking, VariantKind
+from ..models import (
+    BookingSettings,
+    Location,
+    OnlineBooking,
+    Provider,
+    Service,
+    ServiceKind,
+    TeamPage,
+    VariantKind,
+)
 from ..models.setup import ExamBy
 
 register = template.Library()
 
-STEPS = [(1, "Service"), (2, "Place"), (3, "Day"), (4, "Time"), (5, "Your details"), (6, "Confirm")]
-WEEKDAYS = [(day.short_label, day.label) for day in Weekday]
+STEPS = [
+    (1, _("Service")),
+    (2, _("Place")),
+    (3, _("Day")),
+    (4, _("Time")),
+    (5, _("Your details")),
+    (6, _("Confirm")),
+]
+# Django's names of the days, Monday first, in the language of the page.
+WEEKDAYS = [(DAY_ABBREVIATIONS[day], DAY_NAMES[day]) for day in range(7)]
 
 
 @register.inclusion_tag("booking/steps.html")
@@ -49,8 +69,8 @@ def menu_summary(service) -> str:
 def booking_exam_by() -> str:
     """How the clinic holds the good-faith exam, as the booking steps say it."""
     if BookingSettings.load().good_faith_exam_by == ExamBy.PHONE:
-        return "By phone: a clinician calls you on the number you give us."
-    return "By secure video: we send you the link to join before the call."
+        return gettext("By phone: a clinician calls you on the number you give us.")
+    return gettext("By secure video: we send you the link to join before the call.")
 
 
 @register.inclusion_tag("booking/service_menu.html")
@@ -74,3 +94,52 @@ def service_menu(page):
 def exam_due_badge(appointment):
     """ "Exam due" on a staff calendar entry or visit: a drip with no good-faith exam before it."""
     return {"exam_due": appointment.exam_due}
+
+
+@register.inclusion_tag("booking/consent_badge.html")
+def consent_badge(appointment):
+    """ "Consent to sign" on a staff calendar entry or visit whose patient has consent documents
+    still to sign before the treatment (set by `hooks.mark_consents_to_sign`); their names in
+    the title. Only that a document is unsigned, never anything from the health record."""
+    return {"documents": getattr(appointment, "consents_to_sign", [])}
+
+
+@register.inclusion_tag("booking/location_card.html")
+def location_booking_card(page):
+    """The booking card of a location page: the free consultation here first, then the other
+    services anyone may book online at this clinic."""
+    # The page or any of its translations: the clinic is one, whatever the language.
+    location = Location.objects.filter(page__translation_key=page.translation_key).first()
+    if location is None:
+        return {"location": None}
+    services = [
+        service
+        for service in Service.objects.bookable_online().filter(locations=location)
+        if not service.needs_invitation and not service.is_good_faith_exam
+    ]
+    services.sort(
+        key=lambda service: (service.kind != ServiceKind.CONSULTATION, service.sort_order)
+    )
+    return {
+        "location": location,
+        "links": [(service, booking_link(service, location)) for service in services],
+    }
+
+
+def booking_link(service, location) -> str:
+    # A drip is chosen from the menu on the first step, so the flow starts there.
+    if menu.has_menu(service):
+        return reverse("booking:place", args=[service.slug])
+    return reverse("booking:month", args=[service.slug, location.slug])
+
+
+@register.inclusion_tag("booking/reviewed_by.html")
+def reviewed_by(page):
+    """ "Medically reviewed by … on …" on an article, the name linked to its person on the
+    team page when the reviewer is on the team (matched by the name the article gives)."""
+    member = Provider.objects.on_team().filter(name=page.reviewed_by).first()
+    team = TeamPage.objects.live().public().first()
+    anchor = ""
+    if member is not None and team is not None:
+        anchor = f"{team.url}#{member.anchor}"
+    return {"page": page, "link": anchor}

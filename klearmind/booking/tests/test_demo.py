@@ -96,4 +96,5 @@ class DemoProvidersAreTheirOwnPeopleTests(TestCase):
         Provider.objects.filter(pk=other.pk).update(user=clinician)
         ensure_demo_booking()
         assert Provider.objects.get(pk=own.pk).user == clinician
-        assert Provider.objects.get(pk=other.pk).user is None
+        # The other provider is given their own login (without a password) for the team page.
+        assert Provider.objects.get(pk=other.pk).user.username == "jordan.reyes"

@@ -246,6 +246,8 @@ def render_chart(request, chart, *, bound=None, status=200):
     if bound:
         forms.update(bound)
     vitals = list(chart.vitals.select_related("recorded_by"))
+    # Before the start, each consent's standing today; after it, what start() recorded.
+    consents = None if chart.is_signed or chart.started_at else chart.consent_lines()
     context = {
         "chart": chart,
         "forms": forms,
@@ -262,6 +264,8 @@ def render_chart(request, chart, *, bound=None, status=200):
         "addenda": chart.addenda.select_related("author"),
         "rems": getattr(chart, "rems", None),
         "start_refusals": chart.start_refusals() if not chart.started_at else [],
+        "consents": consents,
+        "consent_refusals": chart.consent_refusals(consents) if consents is not None else [],
         "setting_refusal": chart.setting_refusal(),
         "enrolment_refusal": chart.rems_enrolment_refusal(),
         "sign_refusals": [] if chart.is_signed else chart.sign_refusals(),

@@ -1,7 +1,7 @@
 """The demo clinic's care records: the clinic's protocols, Jamie half-way through the
 induction series the booking demo booked (with charts and falling scores), and Alex, whose
-infusion is today (with an urgent check-in on Needs attention). Safe to run again: what
-exists is left alone."""
+infusion is today (with an urgent check-in on Needs attention), and the consent documents
+both have signed. Safe to run again: what exists is left alone."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -18,6 +18,12 @@ from klearmind.intake.questionnaires import NO, SCREENING_BY_KEY, YES
 from ..measures import measurement_scores
 from ..models import Measurement, MeasurementSource, Medicine, Patient, Protocol, TreatmentPlan
 from .attention import load_attention_demo
+from .consents import (
+    ensure_demo_consents,
+    load_consent_demo,
+    revise_demo_consent,
+    sign_demo_consents,
+)
 from .register import load_register_demo
 
 PROTOCOLS = (
@@ -47,11 +53,19 @@ def load_care_demo() -> CareDemoReport:
     clinician = demo_user(roles.CLINICIAN)
     with transaction.atomic():
         protocols = ensure_protocols(report)
+        report.created += ensure_demo_consents()
         series_patient(report, protocols["IV ketamine induction"], clinician)
+        report.created += revise_demo_consent()  # after Jamie's charts: Jamie signs again
         todays_patient(report, protocols["IV ketamine booster"], clinician)
         if load_attention_demo(patient_email=TODAY_PATIENT_EMAIL):
             report.created.append("an urgent check-in from Alex Moreno on Needs attention")
         report.created += load_register_demo(clinician)
+        report.created += load_consent_demo(
+            clinician=clinician,
+            front_desk=demo_user(roles.FRONT_DESK),
+            series_email=SERIES_PATIENT_EMAIL,
+            today_email=TODAY_PATIENT_EMAIL,
+        )
     return report
 
 
@@ -171,6 +185,11 @@ def todays_patient(report, protocol, clinician) -> None:
             entered_by=clinician,
         )
     book_today(location, service, provider)
+    # Signed at the front desk yesterday, so today's booster may start.
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    sign_demo_consents(
+        patient, kind=service.kind, at=yesterday, witness=demo_user(roles.FRONT_DESK)
+    )
     report.created.append("Alex Moreno, with a booster infusion today")
 
 

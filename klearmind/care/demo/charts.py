@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from klearmind.accounts import roles
+from klearmind.accounts.demo import demo_user
+
 from ..charts.models.charts import CHECKLIST, DISCHARGE_CHECKLIST
 from ..charts.services import start_chart
 from ..models import (
@@ -24,6 +27,7 @@ from ..models import (
     TreatmentPlan,
     VitalSign,
 )
+from .consents import ensure_demo_consents, sign_demo_consents
 from .register import draw_demo_dose
 
 WEIGHT_KG = Decimal("78.4")
@@ -63,6 +67,7 @@ SPRAVATO_PATIENT = {
 def load_charts(*, patient, plan, clinician) -> None:
     """Signed charts for the plan's visits already past; a Spravato chart with a form due."""
     with transaction.atomic():
+        ensure_demo_consents()
         past = [v for v in plan.sessions() if v.ends_at < timezone.now()]
         for number, visit in enumerate(past, start=1):
             if not InfusionChart.objects.filter(appointment=visit).exists():
@@ -88,7 +93,15 @@ def reading(chart, start, values, *, phase, by) -> VitalSign:
     return vital
 
 
+# The patient signed the consents at the front desk this long before their first treatment.
+SIGNED_BEFORE = datetime.timedelta(days=2)
+
+
 def prepare(chart, start, *, by) -> None:
+    front_desk = demo_user(roles.FRONT_DESK)
+    sign_demo_consents(
+        chart.patient, kind=chart.visit_kind, at=start - SIGNED_BEFORE, witness=front_desk
+    )
     chart.record_checklist(**dict.fromkeys(CHECKLIST, True))
     reading(chart, start, BASELINE, phase=Phase.BASELINE, by=by)
 

@@ -3,6 +3,7 @@ shaded and labelled, each score a point on a line, and the treatment sessions as
 vertical lines. No script and no third party; a table of the same numbers goes beside it."""
 
 import datetime
+import textwrap
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -18,6 +19,8 @@ from .rules import Point
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 170, 12, 34
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# A band's label is wrapped to lines that fit the space right of the plot at 11 px.
+LABEL_CHARACTERS = 24
 # Light fills from the mildest band to the most severe; each band is also labelled in text.
 BAND_FILLS = ("#e6f2e8", "#eef3dc", "#fbf0d6", "#fbe2d2", "#f6d5d5")
 DATE_FORMAT = "j M Y"
@@ -88,10 +91,13 @@ def bands(spec, scale: Scale) -> list[str]:
             f'<rect class="care-chart__band" x="{LEFT}" y="{top:.1f}" width="{PLOT_WIDTH}" '
             f'height="{bottom - top:.1f}" fill="{fill}"><title>{escape(label)}</title></rect>'
         )
-        shapes.append(
-            f'<text class="care-chart__band-label" x="{LEFT + PLOT_WIDTH + 6}" '
-            f'y="{(top + bottom) / 2 + 4:.1f}">{escape(label)}</text>'
+        lines = textwrap.wrap(label, LABEL_CHARACTERS)
+        x, first_y = LEFT + PLOT_WIDTH + 6, (top + bottom) / 2 + 4 - (len(lines) - 1) * 6.5
+        spans = "".join(
+            f'<tspan x="{x}" y="{first_y + number * 13:.1f}">{escape(line)}</tspan>'
+            for number, line in enumerate(lines)
         )
+        shapes.append(f'<text class="care-chart__band-label">{spans}</text>')
     return shapes
 
 

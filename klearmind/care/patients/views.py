@@ -16,6 +16,7 @@ from klearmind.audit.services import record
 from klearmind.intake.models import Status, Submission
 
 from ..check_ins.forms import check_in_form
+from ..consents.models import ConsentSignature
 from ..measures import check_in_measures
 from ..plans.forms import EndPlanForm
 from . import services
@@ -128,6 +129,9 @@ def record_page(request, patient: Patient, *, note_form: NoteForm):
         "note_form": note_form,
         "end_form": EndPlanForm(),
         "can_change": request.user.has_perm(CHANGE),
+        "signatures": ConsentSignature.objects.of_person(patient.email_hash).select_related(
+            "version", "witnessed_by"
+        ),
     }
     return TemplateResponse(request, "care/admin/patient_detail.html", context)
 

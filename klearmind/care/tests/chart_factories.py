@@ -11,6 +11,7 @@ from klearmind.care.models import ChartAlert, InfusionChart, Phase, VitalSign
 
 from .factories import make_patient, make_plan, make_protocol
 from .register_factories import draw_dose
+from .signature_factories import consent_on_file
 
 CALM = {"systolic": 122, "diastolic": 78, "heart_rate": 74, "spo2": 98, "respiratory_rate": 14}
 
@@ -47,7 +48,9 @@ def enrol(patient, *, by=None) -> None:
 
 
 def ready_to_start(chart, *, by, baseline_at=None) -> InfusionChart:
-    """Checklist done, a calm baseline 10 minutes ago (or at baseline_at), dose confirmed."""
+    """Checklist done, consents signed, a calm baseline 10 minutes ago (or at baseline_at), dose
+    confirmed."""
+    consent_on_file(chart.patient, chart.visit_kind, on=chart.session_date)
     chart.record_checklist(**dict.fromkeys(CHECKLIST, True))
     baseline_at = baseline_at or timezone.now() - datetime.timedelta(minutes=10)
     vital(chart, baseline_at, phase=Phase.BASELINE)

@@ -18,6 +18,7 @@ from klearmind.intake.tests.factories import csrf_token
 from .chart_factories import complete, make_chart, ready_to_start, vital
 from .factories import PATIENT_EMAIL, PATIENT_NAME, make_patient, make_protocol
 from .register_factories import draw_dose
+from .signature_factories import make_document, sign
 
 
 def visit(clinic, service, *, email=PATIENT_EMAIL, name=PATIENT_NAME, days=0, hour=12):
@@ -163,10 +164,11 @@ class ChartFlowTests(TestCase):
 
     def test_the_whole_session_from_checklist_to_signature(self):
         checklist = dict.fromkeys(
-            ["fasting_confirmed", "escort_confirmed", "medications_reviewed", "consent_on_file"],
-            "on",
+            ["fasting_confirmed", "escort_confirmed", "medications_reviewed"], "on"
         )
         assert self.post("checklist", checklist).status_code == 302
+        document = make_document()
+        sign(self.chart.patient.email_hash, document.current_version)
         baseline = {"time": self.at(110), "phase": "baseline", "systolic": 128, "diastolic": 82}
         baseline |= {"heart_rate": 70, "spo2": 98, "respiratory_rate": 14}
         assert self.post("baseline", baseline).status_code == 302

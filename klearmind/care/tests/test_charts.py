@@ -13,6 +13,7 @@ from klearmind.care.models import Addendum, ChartEvent, InfusionChart, Phase, Re
 
 from .chart_factories import complete, enrol, make_chart, ready_to_start, vital
 from .factories import make_protocol
+from .signature_factories import consent_on_file
 
 
 def code_of(context) -> str:
@@ -105,11 +106,9 @@ class StartTests(TestCase):
 
     def test_refused_before_the_dose_is_confirmed(self):
         chart = make_chart()
+        consent_on_file(chart.patient, "ketamine")
         chart.record_checklist(
-            fasting_confirmed=True,
-            escort_confirmed=True,
-            medications_reviewed=True,
-            consent_on_file=True,
+            fasting_confirmed=True, escort_confirmed=True, medications_reviewed=True
         )
         with self.assertRaises(ValidationError) as refused:
             chart.start(by=self.clinician)

@@ -52,6 +52,14 @@ class ProgressChartTests(SimpleTestCase):
         assert "33–80 provisional PTSD" in pcl5
         assert "care-chart__band" not in progress_chart("pain", points(4), [])
 
+    def test_long_band_labels_wrap_to_lines_that_fit_right_of_the_plot(self):
+        svg = progress_chart("pcl5", points(40), [], pcl5_cutoff=33)
+        labels = re.findall(r'<text class="care-chart__band-label">(.*?)</text>', svg)
+        lines = [re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label) for label in labels]
+        assert ["0–32 below the", "provisional cut-off"] in lines
+        assert all(len(line) <= 24 for label in lines for line in label)
+        assert "<title>0–32 below the provisional cut-off</title>" in svg  # whole, on hover
+
     def test_treatment_sessions_are_dashed_vertical_lines_with_their_dates(self):
         sessions = [DAY + datetime.timedelta(days=d) for d in (2, 4, 6)]
         svg = progress_chart("phq9", points(18, 9), sessions)

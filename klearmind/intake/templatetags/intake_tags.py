@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from klearmind.intake import questionnaires
 
@@ -7,14 +8,15 @@ register = template.Library()
 
 @register.simple_tag
 def phq9_stem() -> str:
-    return questionnaires.PHQ9_STEM
+    return gettext(questionnaires.PHQ9_STEM)
 
 
 @register.simple_tag
 def gad7_stem() -> str:
-    return questionnaires.GAD7_STEM
+    return gettext(questionnaires.GAD7_STEM)
 
 
+# The PCL-5 stays in English in every language (questionnaires.py).
 @register.simple_tag
 def pcl5_instructions() -> str:
     return questionnaires.PCL5_INSTRUCTIONS

@@ -17,7 +17,8 @@ from .spec import (
     video,
 )
 
-REVIEWER = "Dr. Maya Ellison, MD"
+# The articles' reviewer is on the team page (booking's demo makes the provider).
+REVIEWER = "Dr. Daniel Okafor, MD"
 
 # "Ketamine: Benefits and Risks for Depression, PTSD & Neuroplasticity", an episode of the
 # Huberman Lab podcast, Andrew Huberman's own show: not a Stanford production or lecture.
@@ -34,6 +35,7 @@ SEED_ARTICLE = page(
     ),
     published_date=datetime.date(2026, 3, 10),
     reviewed_by=REVIEWER,
+    hero_image=Ref("image", "article-hero"),
     last_reviewed=datetime.date(2026, 10, 1),
     social_image=Ref("image", "article-social"),
     search_description=(
@@ -177,6 +179,7 @@ INFUSION_ARTICLE = page(
     ),
     published_date=datetime.date(2026, 5, 19),
     reviewed_by=REVIEWER,
+    hero_image=Ref("image", "article-hero"),
     last_reviewed=datetime.date(2026, 10, 1),
     search_description="How to prepare for a ketamine infusion and what happens on the day.",
     body=[
@@ -220,6 +223,7 @@ HYDRATION_ARTICLE = page(
     ),
     published_date=datetime.date(2026, 8, 4),
     reviewed_by=REVIEWER,
+    hero_image=Ref("image", "article-hero"),
     last_reviewed=datetime.date(2026, 10, 1),
     search_description="Who at-home IV hydration suits, who should avoid it, and how it works.",
     body=[

@@ -6,6 +6,7 @@ from .faq import FAQ
 from .locations import CONTACT, LOCATIONS
 from .spec import (
     CONSULTATION_SERVICE,
+    Ref,
     book_consultation,
     heading,
     link,
@@ -208,6 +209,7 @@ HOME = page(
         "chronic pain, and IV hydration, in our clinics or in the comfort of your home."
     ),
     conditions_heading="Conditions we treat",
+    hero_image=Ref("image", "home-hero"),
     body=[
         paragraph(
             "<p>Our physicians, nurse practitioners and nurses take time to understand your "

@@ -6,7 +6,7 @@ from decimal import Decimal
 from klearmind.clinic.hours import WORKDAYS, Weekday
 
 from ..models import ContactPage, LocationIndexPage, LocationPage
-from .spec import page
+from .spec import Ref, page
 
 
 def hours(days, opens: str, closes: str) -> list[dict]:
@@ -30,6 +30,7 @@ SACRAMENTO = page(
     region="CA",
     postal_code="95811",
     phone="(916) 555-0142",
+    hero_image=Ref("image", "location-hero"),
     latitude=Decimal("38.574600"),
     longitude=Decimal("-121.483200"),
     directions=(
@@ -52,6 +53,7 @@ ROSEVILLE = page(
     region="CA",
     postal_code="95661",
     phone="(916) 555-0187",
+    hero_image=Ref("image", "location-hero"),
     latitude=Decimal("38.757900"),
     longitude=Decimal("-121.279400"),
     directions=(

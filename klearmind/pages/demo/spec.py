@@ -23,6 +23,7 @@ class PageSpec:
     fields: dict = field(default_factory=dict)
     children: tuple["PageSpec", ...] = ()
     in_menu: bool = False
+    translation_of: str = ""  # a translation's English original, by slug
 
 
 def page(model, title, slug, *, menu=False, children=(), **fields) -> PageSpec:

@@ -3,6 +3,7 @@
 from ..models import ConditionIndexPage, ConditionPage, ServiceIndexPage, ServicePage
 from .spec import (
     NIMH_DEPRESSION,
+    Ref,
     book_consultation,
     book_hydration,
     both_notices,
@@ -16,6 +17,7 @@ KETAMINE_INFUSION = page(
     ServicePage,
     "IV ketamine infusion",
     "iv-ketamine-infusion",
+    hero_image=Ref("image", "treatment-hero"),
     summary=(
         "Low-dose ketamine given slowly through a vein, with a nurse monitoring you "
         "throughout, in our Sacramento or Roseville clinic or at home."
@@ -56,6 +58,7 @@ SPRAVATO = page(
     ServicePage,
     "Spravato (esketamine)",
     "spravato-esketamine",
+    hero_image=Ref("image", "treatment-hero"),
     summary=(
         "The FDA-approved esketamine nasal spray for treatment-resistant depression, taken "
         "under supervision in our certified clinics."
@@ -95,6 +98,7 @@ IV_HYDRATION = page(
     ServicePage,
     "IV hydration",
     "iv-hydration",
+    hero_image=Ref("image", "hydration-hero"),
     summary=(
         "Fluids, vitamins and minerals through a drip, given by a registered nurse in our "
         "clinics or at home."
@@ -149,6 +153,7 @@ def condition(title, slug, summary, *paragraphs, spravato=False):
         slug,
         summary=summary,
         search_description=summary,
+        hero_image=Ref("image", "condition-hero"),
         body=[
             heading(f"Living with {title if title.isupper() else title.lower()}"),
             paragraph(paragraphs[0]),

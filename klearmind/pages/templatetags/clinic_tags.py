@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
@@ -73,6 +74,12 @@ def nav_current(item: dict, page) -> str:
     if page.pk == item["pk"]:
         return "page"
     return "true" if page.path.startswith(item["path"]) else ""
+
+
+@register.filter
+def todays_hours(location: dict) -> tuple | None:
+    """(opens, closes) of a footer location today in the clinic's time zone, None when closed."""
+    return location.get("hours", {}).get(timezone.localdate().weekday())
 
 
 @register.filter

@@ -24,7 +24,7 @@ class CachedSiteTests(DemoSiteTestCase):
 
     def test_a_site_given_a_new_root_page_answers_from_it_at_once(self):
         assert self.client.get("/").context["page"].specific_class is HomePage
-        index = ArticleIndexPage.objects.get()
+        index = ArticleIndexPage.objects.get(locale__language_code="en")
         site = Site.objects.get(is_default_site=True)
         site.root_page = index
         site.save()
@@ -32,7 +32,7 @@ class CachedSiteTests(DemoSiteTestCase):
 
     def test_an_edited_home_page_shows_at_once(self):
         self.client.get("/")
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(locale__language_code="en")
         home.hero_heading = "Care close to home"
         home.save_revision().publish()
         assert self.soup("/").h1.get_text() == "Care close to home"

@@ -52,7 +52,9 @@ class PageTypeTests(DemoSiteTestCase):
         assert booking.get_text() == "Book a free consultation"
         assert booking["href"] == "/book/free-consultation/"
         assert soup.select_one(".phone-link")["href"] == "tel:+19165550142"
-        actions = {a.get_text(): a["href"] for a in soup.select(".hero__actions a")}
+        primary = [a.get_text() for a in soup.select(".hero a.button--primary")]
+        assert primary == ["Book a free consultation"]  # one primary action; the rest are links
+        actions = {a.get_text(): a["href"] for a in soup.select(".hero__links a")}
         assert actions["Book a visit online"] == "/book/"
         questionnaire = "Could ketamine therapy suit you? Take the questionnaire"
         assert actions[questionnaire] == "/candidacy/"
@@ -131,7 +133,7 @@ class PageTypeTests(DemoSiteTestCase):
         assert "95811" in zips
         assert all(len(code) == 5 and code.isdigit() for code in zips)
         map_link = soup.select_one("a[href^='https://www.openstreetmap.org/']")
-        assert "Open a map of this address" in map_link.get_text()
+        assert "Directions to 1820 Capitol Avenue" in map_link.get_text()
 
     def test_faq_page_lists_questions_with_answers(self):
         soup = self.soup("/faq/")

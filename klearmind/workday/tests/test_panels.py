@@ -21,8 +21,10 @@ from klearmind.booking.tests.factories import (
 )
 from klearmind.care.attention.services import open_flags
 from klearmind.care.tests.chart_factories import make_chart
+from klearmind.care.tests.signature_factories import make_document, sign
 from klearmind.comments.models import CommentStatus
 from klearmind.comments.tests.factories import CommentFactory, article_site
+from klearmind.encryption.keys import email_lookup_hash
 from klearmind.enquiries.models import EnquiryStatus
 from klearmind.enquiries.tests.factories import EnquiryFactory
 from klearmind.outbox.models import OutgoingMessage
@@ -41,6 +43,9 @@ pytestmark = pytest.mark.clock  # visits on today's date, things received today
 
 DAY = datetime.timedelta(days=1)
 Status = AppointmentStatus
+# The front desk's rows, and today's treatments with the consents their patients have to sign
+# (the visits, the documents, their versions, every signature of the day's people).
+NUM_FRONT_DESK_QUERIES = 9
 
 
 def shown(html: str) -> dict[str, int]:
@@ -96,15 +101,37 @@ class FrontDeskPanelTests(TestCase):
     def test_asks_the_same_number_of_queries_whatever_the_day_holds(self):
         request = home_request(self.desk)
         self.day(1)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):  # no treatments that day: no consents to read
             FrontDeskPanel(request).render_html({})
         self.day(5)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             FrontDeskPanel(request).render_html({})
 
     def test_shows_nothing_to_someone_who_may_not_open_its_screens(self):
         editor = staff("Editor")
         assert FrontDeskPanel(home_request(editor)).render_html({}).strip() == ""
+
+
+class FrontDeskConsentTests(TestCase):
+    def test_counts_todays_treatments_with_a_consent_to_sign_in_the_same_queries(self):
+        desk = staff("Front desk")
+        clinic = make_clinic(slug="midtown", kind=ServiceKind.KETAMINE)
+        where, service, who = clinic.location, clinic.service, clinic.providers[0]
+        document = make_document("Informed consent for IV ketamine")
+        signed = visit(where, service, who, local_today(where, 8))
+        sign(email_lookup_hash(signed.patient_email), document.current_version)
+        visit(where, service, who, local_today(where, 9))
+        visit(where, service, who, local_today(where, 9) + DAY)  # tomorrow's: not today's
+        request = home_request(desk)
+        with self.assertNumQueries(NUM_FRONT_DESK_QUERIES):
+            html = FrontDeskPanel(request).render_html({})
+        assert shown(html)["treatments-with-a-consent-to-sign"] == 1
+        assert "Dana Reyes" not in html
+        for hour in range(10, 15):
+            visit(where, service, who, local_today(where, hour))
+        with self.assertNumQueries(NUM_FRONT_DESK_QUERIES):
+            html = FrontDeskPanel(request).render_html({})
+        assert shown(html)["treatments-with-a-consent-to-sign"] == 6
 
 
 class ClinicianPanelTests(TestCase):

@@ -64,6 +64,7 @@ class InfusionChartQuerySet(models.QuerySet):
         return self.select_related(
             "patient",
             "protocol",
+            "appointment__service",
             "appointment__location__page",
             "signed_by",
             "dose_confirmed_by",
@@ -101,6 +102,8 @@ class InfusionChart(ChartChecks, models.Model):
     fasting_confirmed = models.BooleanField(default=False)
     escort_confirmed = models.BooleanField(default=False)
     medications_reviewed = models.BooleanField(default=False)
+    # Whether consent was on file when the session started: ticked by hand on charts made
+    # before consent was worked out from signatures, set by start() since. Kept as recorded.
     consent_on_file = models.BooleanField(default=False)
     weight_kg = EncryptedDecimalField(
         "weight (kg)",
@@ -274,8 +277,8 @@ class InfusionChart(ChartChecks, models.Model):
 
     def start(self, *, by, at: datetime.datetime | None = None) -> None:
         """Start the infusion (or Spravato dosing): a setting that allows it, checklist done,
-        dose confirmed, and a baseline from the 30 minutes before inside the do-not-start
-        limits."""
+        every consent the visit needs signed, dose confirmed, and a baseline from the 30
+        minutes before inside the do-not-start limits."""
         self.refuse_if_signed()
         if self.started_at:
             raise ValidationError("This session has started already.", code="started")
@@ -286,6 +289,12 @@ class InfusionChart(ChartChecks, models.Model):
                 "Complete the checklist first: %(missing)s.",
                 code="checklist_incomplete",
                 params={"missing": ", ".join(missing)},
+            )
+        if refusals := self.consent_refusals():
+            raise ValidationError(
+                "Consent is needed before the start. %(why)s.",
+                code="consent_missing",
+                params={"why": ". ".join(refusals)},
             )
         if not self.dose_confirmed_at:
             raise ValidationError("Confirm the dose first.", code="dose_not_confirmed")
@@ -298,8 +307,8 @@ class InfusionChart(ChartChecks, models.Model):
                 code="do_not_start",
                 params={"why": "; ".join(refusals)},
             )
-        self.started_at = at
-        self.save(update_fields=["started_at"])
+        self.started_at, self.consent_on_file = at, True
+        self.save(update_fields=["started_at", "consent_on_file"])
 
     def stop(self, *, by, at: datetime.datetime | None = None, short_reason: str = "") -> None:
         """Stop the infusion; if it ran shorter than the protocol, the reason may come now."""

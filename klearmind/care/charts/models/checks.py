@@ -7,7 +7,10 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
+from klearmind.booking.models import ServiceKind
+
 from ... import rules
+from ...consents.standing import ConsentLine, consent_lines, standing_in_words
 from ...plans.models import CareSettings, Medicine
 
 CEILING_MESSAGE = (
@@ -20,8 +23,11 @@ CHECKLIST = {
     "fasting_confirmed": "fasting confirmed",
     "escort_confirmed": "escort confirmed",
     "medications_reviewed": "medications reviewed",
-    "consent_on_file": "consent on file",
 }
+# Consent is not ticked either: it is worked out from the patient's signatures of the consent
+# documents the visit needs (consent_lines), and start() refuses while one is missing or
+# outdated. The chart's consent_on_file column keeps what was recorded: ticked by hand on
+# charts made before, set by start() since (docs/decisions/019).
 # Ticked by the nurse. "Vital signs stable" is not among them: the chart works it out from the
 # readings (discharge_vitals_stable is set by discharge() only).
 DISCHARGE_CHECKLIST = {
@@ -69,6 +75,31 @@ class ChartChecks:
             if self.appointment_id
             else timezone.get_current_timezone()
         )
+
+    @property
+    def visit_kind(self) -> str:
+        """The kind of visit whose consents apply: the booked service's, or else the medicine's."""
+        if self.appointment_id:
+            return self.appointment.service.kind
+        return ServiceKind.SPRAVATO if self.is_spravato else ServiceKind.KETAMINE
+
+    @property
+    def visit_kind_label(self) -> str:
+        return ServiceKind(self.visit_kind).label
+
+    def consent_lines(self) -> list[ConsentLine]:
+        """Each consent document this visit needs, with the patient's standing on the day."""
+        return consent_lines(
+            person_hash=self.patient.email_hash, kinds=[self.visit_kind], on=self.session_date
+        )
+
+    def consent_refusals(self, lines: list[ConsentLine] | None = None) -> list[str]:
+        """Each document still to sign, and why, in words; a visit no document covers yet may
+        not start either."""
+        lines = self.consent_lines() if lines is None else lines
+        if not any(line.required for line in lines):
+            return ["No consent document for this kind of visit is published yet"]
+        return [standing_in_words(line) for line in lines if line.blocks_treatment]
 
     def missing_checklist(self) -> list[str]:
         return [label for name, label in CHECKLIST.items() if not getattr(self, name)]

@@ -11,6 +11,7 @@ from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import book_demo_consultation, load_intake_demo
 from klearmind.pages.demo import load_demo
+from klearmind.portal.demo import portal_demo
 from klearmind.workday.demo import load_workday_demo
 
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             f"Demo pages: {len(report.pages_created)} created, "
             f"{len(report.pages_present)} already present."
         )
+        if report.translations_created or report.translations_present:
+            self.stdout.write(
+                f"Spanish pages: {len(report.translations_created)} created, "
+                f"{len(report.translations_present)} already present."
+            )
         if report.pages_updated or report.other_updated:
             updated = report.pages_updated + report.other_updated
             self.stdout.write("Brought up to date (never edited): " + "; ".join(updated) + ".")
@@ -43,6 +49,8 @@ class Command(BaseCommand):
         if lead := book_demo_consultation():
             self.stdout.write(lead)
         self.stdout.write(load_care_demo().summary())
+        if portal := portal_demo():
+            self.stdout.write(portal)
         self.stdout.write(load_workday_demo())
         self.stdout.write(describe(logins))
 

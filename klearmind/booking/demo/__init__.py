@@ -15,9 +15,9 @@ from klearmind.clinic.hours import WORKDAYS
 from klearmind.encryption.keys import email_lookup_hash
 from klearmind.pages.models import LocationPage, ServicePage
 
-from .availability import Place, load_schedule, occupied_span
-from .menu import DripChoice, has_menu, read_choice
-from .models import (
+from ..availability import Place, load_schedule, occupied_span
+from ..menu import DripChoice, has_menu, read_choice
+from ..models import (
     Appointment,
     AppointmentStatus,
     Closure,
@@ -34,8 +34,9 @@ from .models import (
     TimeOff,
     VariantKind,
 )
-from .series import SERIES_INFUSIONS
-from .services import Patient, issue_invitation, lock, reserve_slot
+from ..series import SERIES_INFUSIONS
+from ..services import Patient, issue_invitation, lock, reserve_slot
+from .team import ensure_team
 
 CHAIRS = {"sacramento": 4, "roseville": 3}
 INVITED_EMAIL = "alex.rivera@example.com"
@@ -238,6 +239,7 @@ def ensure_demo_booking() -> BookingDemoReport:
         ensure_drip_menu(report, services.get(DRIP_MENU_SERVICE))
         ensure_providers(report, locations, services)
         ensure_exam_clinicians(services.get(EXAM_SERVICE))
+        ensure_team(report)
         ensure_closures(report, locations)
         if not Appointment.objects.exists():
             book_demo_visits(report, locations, services)
