@@ -3,7 +3,7 @@
 import copy
 import datetime
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -197,6 +197,7 @@ class DepositRule(models.TextChoices):
     NONE = "none", "No deposit"
     FIXED = "fixed", "A fixed amount"
     FULL = "full", "The full price"
+    PERCENT = "percent", "A percentage of the price"
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -229,6 +230,14 @@ class Service(ClusterableModel):
         max_length=10, choices=DepositRule.choices, default=DepositRule.NONE
     )
     deposit_amount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    deposit_percent = models.PositiveSmallIntegerField(
+        "deposit (% of the price)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="For a percentage deposit: 1 to 100. A drip's deposit is this share of the "
+        "drip and add-ons booked.",
+    )
     locations = ParentalManyToManyField(Location, blank=True, related_name="services")
     at_home = models.BooleanField(default=False, help_text="Also offered as a home visit.")
     needs_chair = models.BooleanField(
@@ -277,7 +286,12 @@ class Service(ClusterableModel):
             heading="Minutes",
         ),
         FieldRowPanel(
-            [FieldPanel("price"), FieldPanel("deposit_rule"), FieldPanel("deposit_amount")]
+            [
+                FieldPanel("price"),
+                FieldPanel("deposit_rule"),
+                FieldPanel("deposit_amount"),
+                FieldPanel("deposit_percent"),
+            ]
         ),
         MultiFieldPanel(
             [
@@ -325,6 +339,16 @@ class Service(ClusterableModel):
                 condition=~models.Q(kind=ServiceKind.SPRAVATO, at_home=True),
                 name="service_spravato_never_at_home",
             ),
+            models.CheckConstraint(
+                condition=models.Q(deposit_percent__isnull=True)
+                | models.Q(deposit_percent__gte=1, deposit_percent__lte=100),
+                name="service_deposit_percent_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deposit_rule=DepositRule.PERCENT)
+                | models.Q(deposit_percent__isnull=False),
+                name="service_percent_deposit_has_a_percent",
+            ),
         ]
 
     def __str__(self):
@@ -366,11 +390,20 @@ class Service(ClusterableModel):
         )
 
     @property
-    def deposit(self):
+    def deposit(self) -> Decimal | None:
+        """The deposit at the service's own price; None when it takes none."""
+        return self.deposit_for(self.price)
+
+    def deposit_for(self, price: Decimal) -> Decimal | None:
+        """The deposit for a visit booked at `price` (a drip and its add-ons have their own),
+        in dollars and cents; None when the service takes none."""
         if self.deposit_rule == DepositRule.FULL:
-            return self.price
+            return price
         if self.deposit_rule == DepositRule.FIXED:
             return self.deposit_amount
+        if self.deposit_rule == DepositRule.PERCENT and self.deposit_percent:
+            share = Decimal(price) * self.deposit_percent / 100
+            return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return None
 
     def home_refusal(self, location: Location) -> str:
@@ -432,6 +465,10 @@ class Service(ClusterableModel):
             )
         if self.deposit_rule == DepositRule.FIXED and not self.deposit_amount:
             raise ValidationError({"deposit_amount": "Give the deposit amount."})
+        if self.deposit_rule == DepositRule.PERCENT and not 1 <= (self.deposit_percent or 0) <= 100:
+            raise ValidationError(
+                {"deposit_percent": "Give the deposit as a percentage from 1 to 100."}
+            )
         if self.is_treatment and self.online_booking == OnlineBooking.ANYONE:
             raise ValidationError(
                 {"online_booking": ValidationError(TREATMENT_OPEN_TO_ANYONE, code="treatment")}

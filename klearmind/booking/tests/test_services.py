@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from klearmind.booking.models import (
     Appointment,
     AppointmentStatus,
     BookingRequest,
+    DepositRule,
     Invitation,
     OnlineBooking,
     Service,
@@ -303,6 +305,61 @@ class ServiceSetupTests(TestCase):
             "Do not drive or operate machinery until the next day.",
             "Wear comfortable clothes.",
         ]
+
+
+class DepositRuleTests(TestCase):
+    def test_each_rule_gives_its_deposit(self):
+        service = make_service(slug="infusion", price=Decimal("450"))
+        assert service.deposit is None
+        service.deposit_rule, service.deposit_amount = DepositRule.FIXED, Decimal("100")
+        assert service.deposit == Decimal("100")
+        service.deposit_rule = DepositRule.FULL
+        assert service.deposit == Decimal("450")
+        service.deposit_rule, service.deposit_percent = DepositRule.PERCENT, 25
+        assert service.deposit == Decimal("112.50")
+
+    def test_a_percentage_is_of_the_price_booked_rounded_half_up_to_the_cent(self):
+        service = make_service(
+            slug="drip", price=Decimal("149"), deposit_rule=DepositRule.PERCENT, deposit_percent=33
+        )
+        assert service.deposit == Decimal("49.17")  # 49.17 exactly
+        assert service.deposit_for(Decimal("149.99")) == Decimal("49.50")  # 49.4967
+        assert service.deposit_for(Decimal("0.05")) == Decimal("0.02")  # 0.0165
+        assert service.deposit_for(Decimal("399")) == Decimal("131.67")
+        service.deposit_percent = 100
+        assert service.deposit_for(Decimal("399")) == Decimal("399.00")
+
+    def test_the_full_price_and_a_fixed_amount_follow_their_rules_for_a_drip(self):
+        service = make_service(slug="drip", price=Decimal("149"), deposit_rule=DepositRule.FULL)
+        assert service.deposit_for(Decimal("249")) == Decimal("249")
+        service.deposit_rule, service.deposit_amount = DepositRule.FIXED, Decimal("50")
+        assert service.deposit_for(Decimal("249")) == Decimal("50")
+
+    def test_a_percentage_deposit_needs_a_percentage_from_1_to_100(self):
+        service = make_service(slug="drip")
+        service.deposit_rule = DepositRule.PERCENT
+        for percent in (None, 0, 101, 1000):
+            service.deposit_percent = percent
+            with pytest.raises(ValidationError) as caught:
+                service.full_clean()
+            assert "deposit_percent" in caught.value.message_dict, percent
+        for percent in (1, 50, 100):
+            service.deposit_percent = percent
+            service.full_clean()
+
+    def test_the_database_refuses_a_percentage_out_of_range_or_missing(self):
+        service = make_service(slug="drip")
+        for rule, percent in ((DepositRule.PERCENT, None), (DepositRule.NONE, 0), ("fixed", 101)):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                Service.objects.filter(pk=service.pk).update(
+                    deposit_rule=rule, deposit_percent=percent
+                )
+
+    def test_a_percentage_deposit_is_an_unconfirmed_visit_for_the_desk(self):
+        clinic = make_clinic(deposit_rule=DepositRule.PERCENT, deposit_percent=20)
+        with time_machine.travel(NOW, tick=False):
+            visit = book(clinic, clinic.at(DAY, 10))
+            assert list(Appointment.objects.unconfirmed()) == [visit]
 
 
 @time_machine.travel(NOW, tick=False)
