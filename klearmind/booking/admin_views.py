@@ -166,6 +166,7 @@ def render_appointment(request, visit, move_form, *, status: int = 200):
         "show_contact": show_contact,
         "move_form": move_form,
         "actions": allowed_actions(visit),
+        "money": hooks.staff_visit_lines(visit, request.user),
     }
     return TemplateResponse(request, "booking/admin/appointment.html", context, status=status)
 

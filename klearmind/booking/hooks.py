@@ -153,3 +153,110 @@ def mark_consents_to_sign(visits) -> None:
     found = consents_to_sign(visits)
     for visit in visits:
         visit.consents_to_sign = found.get(visit.pk, [])
+
+
+StatusListener = Callable[[object, str], None]
+_status_listeners: list[StatusListener] = []
+
+
+def register_status_listener(listener: StatusListener) -> None:
+    """A function of (appointment, the status it had) called when a visit changes status
+    (cancelled, no-show, arrived, completed), inside the change's transaction: payments
+    refunds a deposit or charges a fee from here, after the transaction commits."""
+    if listener not in _status_listeners:
+        _status_listeners.append(listener)
+
+
+def status_changed(appointment, old_status: str) -> None:
+    for listener in _status_listeners:
+        listener(appointment, old_status)
+
+
+PaymentStep = Callable[[object], str]
+_payment_steps: list[PaymentStep] = []
+
+
+def register_payment_step(step: PaymentStep) -> None:
+    """A function of a new appointment giving the address of the step that takes its deposit,
+    or "" when it needs none: the patient goes there instead of the confirmation."""
+    if step not in _payment_steps:
+        _payment_steps.append(step)
+
+
+def payment_step(appointment) -> str:
+    for step in _payment_steps:
+        if address := step(appointment):
+            return address
+    return ""
+
+
+VisitPayments = Callable[[object], dict]
+_visit_payments: list[VisitPayments] = []
+
+
+def register_visit_payments(source: VisitPayments) -> None:
+    """A function of an appointment giving what its patient's page shows about money: a dict
+    with "lines" (short sentences, such as "Deposit of $50.00 paid on Dec 4") and "pay_url"
+    (the deposit step while one is due, else "")."""
+    if source not in _visit_payments:
+        _visit_payments.append(source)
+
+
+def visit_payments(appointment) -> dict:
+    shown: dict = {"lines": [], "pay_url": ""}
+    for source in _visit_payments:
+        found = source(appointment)
+        shown["lines"].extend(found.get("lines", []))
+        shown["pay_url"] = shown["pay_url"] or found.get("pay_url", "")
+    return shown
+
+
+_online_deposits: list[Callable[[], bool]] = []
+
+
+def register_online_deposits(check: Callable[[], bool]) -> None:
+    """A function saying whether deposits are taken by card online now (card payments on)."""
+    if check not in _online_deposits:
+        _online_deposits.append(check)
+
+
+def deposits_online() -> bool:
+    return any(check() for check in _online_deposits)
+
+
+StaffVisitLines = Callable[[object, object], list[tuple[str, str]]]
+_staff_visit_lines: list[StaffVisitLines] = []
+
+
+def register_staff_visit_lines(source: StaffVisitLines) -> None:
+    """A function of (appointment, user) giving lines for the staff's appointment screen, each
+    a text and a link ("" for none): payments shows the deposit and the payer's account. It
+    returns nothing for a user who may not see them."""
+    if source not in _staff_visit_lines:
+        _staff_visit_lines.append(source)
+
+
+def staff_visit_lines(visit, user) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    for source in _staff_visit_lines:
+        lines.extend(source(visit, user))
+    return lines
+
+
+PriceSections = Callable[[], list[dict]]
+_price_sections: list[PriceSections] = []
+
+
+def register_price_sections(source: PriceSections) -> None:
+    """A function giving more tables for the prices page: each a dict with "key", "heading"
+    and "rows", a row being (name, what it is, price in words); payments adds its packages
+    and memberships."""
+    if source not in _price_sections:
+        _price_sections.append(source)
+
+
+def price_sections() -> list[dict]:
+    sections: list[dict] = []
+    for source in _price_sections:
+        sections.extend(source())
+    return sections

@@ -150,6 +150,9 @@ def appointment(request, appointment):
     context["moved"] = "moved" in request.GET
     context["series_moved"] = "series_moved" in request.GET
     context["series_cancelled"] = "series_cancelled" in request.GET
+    context["deposit_paid"] = "deposit" in request.GET
+    context["card_saved"] = "card" in request.GET
+    context["payments"] = hooks.visit_payments(appointment)
     if appointment.is_open:
         hooks.mark_consents_to_sign([appointment])
     return TemplateResponse(request, "booking/appointment.html", context)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from . import hooks
 from .availability import epoch, load_schedule
 from .flow import (
     StepRefused,
@@ -61,6 +62,9 @@ def booking_step(view):
 def show_booked(request, appointment):
     """The visit just booked, at its address without a token, opened in this browser."""
     grant(request.session, VISITS_GRANTED, appointment.pk)
+    # A visit that takes a deposit goes on to the step that takes it (payments registers it).
+    if step := hooks.payment_step(appointment):
+        return redirect(step)
     return redirect(visit_path(appointment) + "?booked=1")
 
 

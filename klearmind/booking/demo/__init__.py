@@ -104,6 +104,8 @@ SERVICES = [
         "buffer_before_minutes": 10,
         "buffer_after_minutes": 10,
         "price": Decimal("149"),
+        "deposit_rule": DepositRule.FIXED,
+        "deposit_amount": Decimal("25"),
         "at_home": True,
         "online_booking": OnlineBooking.ANYONE,
         "preparation_notes": "Eat a light meal and drink water beforehand.",

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext_lazy
 from klearmind.encryption.fields import EncryptedCharField, EncryptedTextField, LookupHashField
 from klearmind.encryption.keys import keyed_hash
 
+from .. import hooks
 from .setup import (
     GOOD_FAITH_EXAM_VALID_DAYS,
     DepositRule,
@@ -442,12 +443,14 @@ class Appointment(models.Model):
                 code="wrong_status",
                 params={"status": self.get_status_display().lower(), "new": status.label.lower()},
             )
+        old_status = self.status
         self.status = status
         self.status_changed_at = timezone.now()
         self.status_changed_by = by
         self.sequence += 1
         fields = ["status", "status_changed_at", "status_changed_by", "sequence", *extra]
         self.save(update_fields=fields)
+        hooks.status_changed(self, old_status)
 
 
 def new_form_token() -> str:

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from klearmind.pages.models import SitePage
 
+from .. import hooks
 from .setup import BookingSettings, OnlineBooking, Provider, Service, VariantKind
 
 
@@ -68,4 +69,5 @@ class PricesPage(SitePage):
         )
         context["priced"] = [PricedService(service) for service in services]
         context["home_visit_fee"] = BookingSettings.load(request_or_site=request).home_visit_fee
+        context["more_prices"] = hooks.price_sections()
         return context

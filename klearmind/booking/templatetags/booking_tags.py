@@ -6,7 +6,7 @@ from django.utils.dates import WEEKDAYS_ABBR as DAY_ABBREVIATIONS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import menu
+from .. import hooks, menu
 from ..models import (
     BookingSettings,
     Location,
@@ -52,6 +52,13 @@ def booking_zone(context) -> str:
     if appointment is not None:
         return appointment.location.time_zone
     return settings.TIME_ZONE
+
+
+@register.simple_tag
+def deposits_online() -> bool:
+    """Whether a deposit is paid by card online on the step after booking (card payments on),
+    rather than taken by the clinic when it calls to confirm."""
+    return hooks.deposits_online()
 
 
 @register.filter
