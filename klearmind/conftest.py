@@ -28,3 +28,21 @@ def flush_may_empty_the_audit_log():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
         yield
+
+
+@pytest.fixture(scope="session")
+def fake_stripe():
+    """One fake Stripe server (localstripe) for the whole run, started when a test first asks."""
+    from klearmind.payments import fake_stripe as fake
+
+    server = fake.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_on(fake_stripe, settings):
+    """Card payments on, against the fake Stripe."""
+    for name, value in fake_stripe.settings.items():
+        setattr(settings, name, value)
+    return fake_stripe

@@ -18,6 +18,8 @@ urlpatterns = [
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("comments/", include("klearmind.comments.urls")),
+    # Stripe's webhook: one address, whatever the language (Stripe signs it, so no CSRF token).
+    path("payments/", include("klearmind.payments.urls")),
     # Before Wagtail's own, so that a completed password reset is audited.
     path(
         "admin/password_reset/confirm/<uidb64>/<token>/",
@@ -45,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("check-in/", include("klearmind.care.urls")),
     path("consent/", include("klearmind.care.consents.urls")),
     path("my/", include("klearmind.portal.urls")),
+    path("pay/", include("klearmind.payments.patient_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -15,14 +15,29 @@ case "$host" in
 esac
 export BASE_URL=${BASE_URL:-http://$link_host:$port}
 
+# KLEARMIND_FAKE_STRIPE=1 takes card payments against the fake Stripe (localstripe), started
+# here on its own port; its fake card form accepts 4242 4242 4242 4242 with any future date.
+stripe_pid=
+if [ "${KLEARMIND_FAKE_STRIPE:-}" = 1 ] && [ -z "${STRIPE_SECRET_KEY:-}" ]; then
+  stripe_port=${FAKE_STRIPE_PORT:-8420}
+  "$py" -m klearmind.payments.fake_stripe_server --port "$stripe_port" --from-scratch \
+    >/dev/null 2>&1 &
+  stripe_pid=$!
+  trap 'kill $stripe_pid 2>/dev/null || true' EXIT INT TERM
+  export STRIPE_API_BASE=http://127.0.0.1:$stripe_port
+  export STRIPE_SECRET_KEY=sk_test_klearmind STRIPE_PUBLISHABLE_KEY=pk_test_klearmind
+  export STRIPE_WEBHOOK_SECRET=whsec_klearmind_test
+  echo "Card payments go to the fake Stripe on $STRIPE_API_BASE."
+fi
+
 "$py" manage.py migrate --no-input -v 0
 "$py" manage.py load_demo
 "$py" manage.py db_worker &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$worker" $stripe_pid 2>/dev/null || true' EXIT INT TERM
 "$py" manage.py scheduler &
 scheduler=$!
-trap 'kill "$worker" "$scheduler" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$worker" "$scheduler" $stripe_pid 2>/dev/null || true' EXIT INT TERM
 
 echo "Klearmind is starting on $BASE_URL/ (the back office is at /admin/). Ctrl-C stops it."
 echo "Pages are cached for anonymous readers (the X-Cache header says HIT or MISS; PAGE_CACHE_SECONDS=0 turns it off)."

@@ -77,3 +77,14 @@ def test_care_importing_pages_directly_breaks_the_core_rule(tmp_path):
     assert result.returncode == 1
     assert "never from pages BROKEN" in " ".join(result.stdout.split())
     assert "klearmind.care.leak -> klearmind.pages.models" in result.stdout
+
+
+def test_booking_importing_payments_breaks_the_money_rule(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    add_module(root, "klearmind.booking.leak", "from klearmind.payments import cards  # noqa\n")
+    result = lint_imports(root)
+    assert result.returncode == 1
+    assert "never import payments (payments joins them through hooks) BROKEN" in " ".join(
+        result.stdout.split()
+    )
+    assert "klearmind.booking.leak -> klearmind.payments.cards" in result.stdout

@@ -26,6 +26,9 @@ HEALTH_PERMISSIONS = (
     "accounts.view_patient_contact",
     "accounts.manage_appointments",
     "enquiries.view_enquiry",
+    # A payer's account names their visits; a superbill carries a diagnosis.
+    "payments.view_ledger",
+    "payments.make_superbill",
 )
 
 EDITOR_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock", "view")
@@ -79,26 +82,36 @@ CARE_CLINICIAN_PERMISSIONS = (
     *(f"care.{action}_consentdocument" for action in ("add", "change", "view")),
 )
 
+# Payments (the back office's side): the desk records what is paid in the clinic, clinicians
+# read accounts and make superbills (they choose the diagnosis); the owner, holding every
+# permission, also records adjustments and sees the payment reports.
+PAYMENTS_DESK_PERMISSIONS = ("payments.view_ledger", "payments.record_payment")
+PAYMENTS_CLINICIAN_PERMISSIONS = ("payments.view_ledger", "payments.make_superbill")
+
 CLINICIAN = Role(
     "Clinician",
-    "Health records: questionnaires, charts and scores, read and write; appointments; enquiries.",
+    "Health records: questionnaires, charts and scores, read and write; appointments; enquiries; "
+    "payers' accounts and superbills.",
     (
         ADMIN_ACCESS,
         *HEALTH_PERMISSIONS,
         *BOOKING_CLINICIAN_PERMISSIONS,
         *CARE_CLINICIAN_PERMISSIONS,
         *ENQUIRY_PERMISSIONS,
+        *PAYMENTS_CLINICIAN_PERMISSIONS,
     ),
 )
 FRONT_DESK = Role(
     "Front desk",
-    "Appointments, patients' contact details and enquiries; no questionnaire answers or charts.",
+    "Appointments, patients' contact details, enquiries and payments taken in the clinic; no "
+    "questionnaire answers or charts.",
     (
         ADMIN_ACCESS,
         "accounts.view_patient_contact",
         "accounts.manage_appointments",
         *BOOKING_DESK_PERMISSIONS,
         *ENQUIRY_PERMISSIONS,
+        *PAYMENTS_DESK_PERMISSIONS,
     ),
 )
 EDITOR = Role(

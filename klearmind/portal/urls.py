@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import money, views
 
 app_name = "portal"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("sign-in/<str:token>/", views.open_link, name="link"),
     path("sign-out/", views.sign_out_view, name="sign_out"),
     path("scores/", views.scores, name="scores"),
+    path("payments/", money.payments, name="payments"),
+    path("payments/receipt.pdf", money.receipt, name="receipt"),
+    path(
+        "payments/membership/<int:pk>/cancel/",
+        money.cancel_membership,
+        name="cancel_membership",
+    ),
     path("record.json", views.record_download, {"kind": "json"}, name="record_json"),
     path("record.fhir.json", views.record_download, {"kind": "fhir"}, name="record_fhir"),
     path("record/summary/", views.record_summary, name="record_summary"),

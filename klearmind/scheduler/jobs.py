@@ -47,6 +47,18 @@ JOBS = (
         "klearmind.intake.tasks.erase_stale_drafts_task",
     ),
     Job(
+        "reconcile_card_payments",
+        "47 4 * * *",
+        "klearmind.payments.tasks.reconcile_yesterday",
+        needs_app="klearmind.payments",
+    ),
+    Job(
+        "renew_memberships",
+        "37 5 * * *",
+        "klearmind.payments.membership_tasks.renew_memberships",
+        needs_app="klearmind.payments",
+    ),
+    Job(
         "sweep_outbox",
         "*/5 * * * *",
         "klearmind.outbox.tasks.sweep_outbox",

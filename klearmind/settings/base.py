@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "klearmind.intake",
     "klearmind.booking",
     "klearmind.care",
+    "klearmind.payments",  # deposits, packages, memberships and the ledger, on Stripe
     "klearmind.demo",  # `manage.py load_demo`: every app's part of the demo clinic
     "klearmind.worker",  # before django_tasks_db: its db_worker requeues abandoned tasks
     "klearmind.scheduler",
@@ -203,6 +204,18 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Klearmind <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Card payments through Stripe (README, "Payments"). Without a secret key the clinic records
+# payments taken at the desk only. STRIPE_API_BASE points the server and the browser at another
+# Stripe, such as the fake one (localstripe) the tests and the demo use; its Stripe.js is then
+# served from that address too.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").rstrip("/")
+STRIPE_JS_URL = (
+    f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/"
+)
 
 # Staff sign-in (see klearmind/accounts and the README's "Staff accounts" section).
 AUTHENTICATION_BACKENDS = [

@@ -172,7 +172,7 @@ def on_the_timeline(timeline):
 
 
 @pytest.fixture(scope="session")
-def live_site(var_dir, timeline):
+def live_site(var_dir, timeline, fake_stripe):
     """The demo clinic served by gunicorn, as `make run` would set it up, with debug off."""
     env = {
         **os.environ,
@@ -191,6 +191,7 @@ def live_site(var_dir, timeline):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env["BASE_URL"] = base_url
+    env.update(fake_stripe.settings)
     python = sys.executable
     setup = (
         ["migrate", "--no-input"],
@@ -258,16 +259,31 @@ def browser():
         chromium.close()
 
 
-class OutsideRequests:
-    """Every request the page makes to an origin other than our own server, blocked."""
+@pytest.fixture(scope="session")
+def fake_stripe():
+    """The fake Stripe the site takes card payments against (its API and its Stripe.js)."""
+    from klearmind.payments import fake_stripe as fake
 
-    def __init__(self, base_url: str):
+    server = fake.start()
+    yield server
+    server.stop()
+
+
+class OutsideRequests:
+    """Every request the page makes to an origin other than our own server, blocked; but for
+    Stripe (here the fake one) on a payment step, the one exception (docs/decisions/001)."""
+
+    def __init__(self, base_url: str, stripe_url: str = ""):
         self.origin = base_url
+        self.stripe = stripe_url
         self.blocked: list[str] = []
 
     def __call__(self, route):
         url = route.request.url
-        if url.startswith((self.origin + "/", "data:", "blob:")):
+        on_payment_step = "/pay/" in route.request.frame.url if route.request.frame else False
+        if url.startswith((self.origin + "/", "data:", "blob:")) or (
+            on_payment_step and self.stripe and url.startswith(self.stripe + "/")
+        ):
             route.continue_()
         else:
             self.blocked.append(url)
@@ -275,9 +291,9 @@ class OutsideRequests:
 
 
 @pytest.fixture
-def page(browser, live_site):
+def page(browser, live_site, fake_stripe):
     context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
-    outside = OutsideRequests(live_site)
+    outside = OutsideRequests(live_site, fake_stripe.url)
     context.route("**/*", outside)
     tab = context.new_page()
     tab.outside_requests = outside

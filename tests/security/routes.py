@@ -33,6 +33,9 @@ OWN_NAMESPACES = {
     "enquiries_admin",
     "intake",
     "intake_admin",
+    "pay",
+    "payments",
+    "payments_admin",
 }
 OWN_NAMES = {"healthz", "robots_txt", "search", "sitemap"}
 
@@ -92,12 +95,17 @@ READ_ONLY = {
     "intake_admin:detail",
     "intake_admin:print",
     "intake_admin:queue",
+    "payments_admin:account",
+    "payments_admin:receipt",
+    "payments_admin:report",
+    "payments_admin:report_csv",
     "robots_txt",
     "search",
     "sitemap",
 }
 # One-click unsubscribe (RFC 8058): mail clients post it without a CSRF token, by design.
-CSRF_EXEMPT = {"comments:unsubscribe"}
+# Stripe's webhook is signed by Stripe instead (payments/tests/test_webhooks.py).
+CSRF_EXEMPT = {"comments:unsubscribe", "payments:stripe_webhook"}
 
 
 def own_route_names() -> set[str]:
@@ -142,9 +150,11 @@ def posting_routes() -> dict[str, tuple[str, str]]:
         "booking:reschedule": visit_path(visit, "booking:reschedule"),
         "booking:series_cancel": visit_path(in_series, "booking:series_cancel"),
         "booking:series_reschedule": visit_path(in_series, "booking:series_reschedule"),
+        "pay:deposit": visit_path(visit, "pay:deposit"),
         "care:check_in": check_in_page_path(check_in),
         "staff sign-in": reverse("wagtailadmin_login"),
         "accounts:two_factor_verify": reverse("accounts:two_factor_verify"),
+        "payments:stripe_webhook": reverse("payments:stripe_webhook"),
     }
     staff = {
         "accounts:two_factor_setup": reverse("accounts:two_factor_setup"),
@@ -204,6 +214,7 @@ def posting_routes() -> dict[str, tuple[str, str]]:
     )
     staff["care_admin:plan_end"] = reverse("care_admin:plan_end", args=[patient.pk, plan.pk])
     staff |= register_routes(visit, chart)
+    staff |= payments_admin_routes(visit)
     return {
         **{name: ("public", url) for name, url in public.items()},
         **{name: ("staff", url) for name, url in staff.items()},
@@ -221,6 +232,17 @@ def register_routes(visit, chart) -> dict[str, str]:
         ),
         "care_admin:register_review": reverse("care_admin:register_review", args=[line.pk]),
     }
+
+
+def payments_admin_routes(visit) -> dict[str, str]:
+    """The desk's payment forms, on the account opened from a booked visit."""
+    routes = {"payments_admin:find": reverse("payments_admin:find")}
+    routes["payments_admin:charge"] = reverse("payments_admin:charge", args=[visit.pk])
+    for name in ("payment", "adjustment", "superbill", "sell_package", "membership"):
+        routes[f"payments_admin:{name}"] = reverse(
+            f"payments_admin:{name}", args=["visit", visit.pk]
+        )
+    return routes
 
 
 def invitation_link() -> str:

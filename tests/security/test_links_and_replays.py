@@ -197,6 +197,7 @@ class FieldlessFormTests(FormTestMixin, HostileInputTestCase):
             "booking:reschedule",
             "booking:series_reschedule",
             "booking:series_cancel",
+            "pay:deposit",
             "booking_admin:series_move",
             "booking_admin:series_cancel",
         ]

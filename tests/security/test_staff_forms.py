@@ -13,6 +13,8 @@ from klearmind.comments.models import Comment
 from klearmind.enquiries.models import Enquiry
 from klearmind.intake.models import Submission
 from klearmind.pages.models import ArticlePage, ContactPage
+from klearmind.payments.demo.billing import load_billing_demo
+from klearmind.payments.demo.plans import load_plans_demo
 
 from .harness import FormTestMixin, HostileInputTestCase, unescaped_reflections
 from .payloads import LARGE, PAYLOADS, STORED_MARKUP
@@ -141,6 +143,41 @@ class StaffFormTests(FormTestMixin, HostileInputTestCase):
         from klearmind.accounts.tests.factories import sign_in
 
         return sign_in(Client(raise_request_exception=False), self.owner)
+
+    def test_the_payment_screens_survive_every_payload(self):
+        load_billing_demo()
+        visit = Appointment.objects.filter(status="booked", service__price__gt=0)
+        visit = visit.order_by("-starts_at").first()
+        account = reverse("payments_admin:account", args=["visit", visit.pk])
+        self.throw_at(reverse("payments_admin:find"))
+        for name in ("payment", "adjustment"):
+            self.throw_at(
+                reverse(f"payments_admin:{name}", args=["visit", visit.pk]), keep={"token"}
+            )
+        given = Appointment.objects.filter(status="completed").order_by("starts_at").first()
+        superbill = reverse("payments_admin:superbill", args=["visit", given.pk])
+        self.throw_at(superbill, 'main form[method="post"]')
+        charge = reverse("payments_admin:charge", args=[visit.pk])
+        self.throw_at(account, form_for(charge), last=True)
+        load_plans_demo()  # the plans to sell (a package then covers the demo's series)
+        for name in ("sell_package", "membership"):
+            self.throw_at(
+                reverse(f"payments_admin:{name}", args=["visit", visit.pk]), keep={"token"}
+            )
+        hostile = (
+            "start=%3Cscript%3Ealert(1)&end=%FF%FE",
+            "start=0001-01-01&end=99999-12-31&scope=x",
+        )
+        for query in hostile:
+            for path in (
+                reverse("payments_admin:receipt", args=["visit", visit.pk]),
+                reverse("payments_admin:report"),
+                reverse("payments_admin:report_csv"),
+                superbill,
+            ):
+                response = self.clinician.get(f"{path}?{query}")
+                assert response.status_code < 500, (path, query)
+                assert not unescaped_reflections(response.content), (path, query)
 
     def test_the_audit_report_filters_survive_hostile_query_strings(self):
         for query in ("action=%3Cscript%3E&actor=%FF%FE", "q=' OR 1=1 --&date_from=99999-12-31"):

@@ -34,11 +34,12 @@ def test_the_owner_holds_every_permission():
 
 
 def test_health_permissions_stay_with_owner_and_clinician():
-    # The front desk's share: contact details, appointments and enquiries.
+    # The front desk's share: contact details, appointments, enquiries and payers' accounts.
     desk = {
         "accounts.view_patient_contact",
         "accounts.manage_appointments",
         "enquiries.view_enquiry",
+        "payments.view_ledger",
     }
     health = set(roles.HEALTH_PERMISSIONS) - desk
     for group in Group.objects.exclude(name__in=["Owner", "Clinician"]):
@@ -110,3 +111,40 @@ def test_holders_of_a_permission_have_it_directly_through_a_role_or_as_superuser
     holders = roles.holders_of("accounts.change_health_record")
     assert set(holders) == {clinician, direct, superuser}
     assert set(roles.holders_of("comments.moderate_comment")) == {superuser}
+
+
+@pytest.mark.parametrize(
+    ("role", "held"),
+    [
+        ("Front desk", {"view_ledger", "record_payment"}),
+        ("Clinician", {"view_ledger", "make_superbill"}),
+        ("Editor", set()),
+        ("Moderator", set()),
+        (
+            "Owner",
+            {
+                "view_ledger",
+                "record_payment",
+                "make_superbill",
+                "view_payment_reports",
+                "record_adjustment",
+            },
+        ),
+    ],
+)
+def test_payment_permissions_follow_the_role(role, held):
+    payments = {
+        code.removeprefix("payments.")
+        for code in codes(Group.objects.get(name=role))
+        if code.startswith("payments.") and code.split(".")[1] in PAYMENT_SCREENS
+    }
+    assert payments == held
+
+
+PAYMENT_SCREENS = {
+    "view_ledger",
+    "record_payment",
+    "make_superbill",
+    "view_payment_reports",
+    "record_adjustment",
+}

@@ -64,6 +64,16 @@ class TimetableTests(SimpleTestCase):
             assert 3 <= first.hour < 4
             assert second - first == datetime.timedelta(days=1)
 
+    def test_memberships_renew_once_a_day_before_the_clinics_open(self):
+        first, second = fire_times("renew_memberships", self.NOON, 2)
+        assert first == datetime.datetime(2026, 12, 8, 5, 37, tzinfo=CLINIC)
+        assert second - first == datetime.timedelta(days=1)
+
+    def test_card_payments_are_reconciled_once_a_day_after_the_clock_change_hour(self):
+        first, second = fire_times("reconcile_card_payments", self.NOON, 2)
+        assert first == datetime.datetime(2026, 12, 8, 4, 47, tzinfo=CLINIC)
+        assert second - first == datetime.timedelta(days=1)
+
     def test_a_daily_job_keeps_its_local_hour_across_the_clock_change(self):
         before = datetime.datetime(2027, 3, 12, 12, tzinfo=CLINIC)
         first, second = fire_times("erase_comment_network_data", before, 2)

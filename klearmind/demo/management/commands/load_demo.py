@@ -11,6 +11,7 @@ from klearmind.comments.demo import ensure_demo_comments
 from klearmind.enquiries.demo import load_enquiries_demo
 from klearmind.intake.demo import book_demo_consultation, load_intake_demo
 from klearmind.pages.demo import load_demo
+from klearmind.payments.demo import load_payments_demo
 from klearmind.portal.demo import portal_demo
 from klearmind.workday.demo import load_workday_demo
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         if lead := book_demo_consultation():
             self.stdout.write(lead)
         self.stdout.write(load_care_demo().summary())
+        if payments := load_payments_demo():
+            self.stdout.write(payments)
         if portal := portal_demo():
             self.stdout.write(portal)
         self.stdout.write(load_workday_demo())
