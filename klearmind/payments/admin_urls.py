@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", admin_views.report, name="report"),
     path("reports/csv/", admin_views.report_csv, name="report_csv"),
     path("visit/<int:pk>/charge/", admin_views.charge, name="charge"),
+    path("visit/<int:pk>/deposit/", plan_views.charge_deposit, name="charge_deposit"),
     path("<opened_from:by>/<int:pk>/", admin_views.account, name="account"),
     path("<opened_from:by>/<int:pk>/payment/", admin_views.payment, name="payment"),
     path("<opened_from:by>/<int:pk>/adjustment/", admin_views.adjustment, name="adjustment"),

@@ -1,29 +1,26 @@
-"""The desk sells a package or makes someone a member, from their account: paid in the clinic
-or charged to the card saved for them (a deposit's card). One sale per form drawn."""
+"""What the desk does from a person's account with the card saved for them or in the clinic:
+charge a visit's deposit when it confirms the visit, sell a package, make a member. One sale
+per form drawn; a charge repeated finds the one made."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
 from klearmind.accounts.access import protected_view
 from klearmind.booking.models import Appointment
 
-from . import documents, memberships, packages
-from .admin_views import CONTACT, RECORD, Payer, payer_from
+from . import cards, documents, memberships, packages
+from .admin_views import CONTACT, RECORD, Payer, payer_from, visit_of
 from .forms import JoinMembershipForm, SellPackageForm
-from .models import CardIntent, CardIntentState, LedgerEntry, MembershipPlan, PackagePlan
+from .models import LedgerEntry, MembershipPlan, PackagePlan, Purpose
 from .money import dollars, to_cents
 
 
 def saved_card_of(email_hash: str) -> str:
-    """The card most recently saved for the person (by a deposit or a card-saving step)."""
-    intent = (
-        CardIntent.objects.filter(payer_email_hash=email_hash, state=CardIntentState.SUCCEEDED)
-        .exclude(payment_method="")
-        .order_by("-updated_at")
-        .first()
-    )
+    """The PaymentMethod of the card most recently saved for the person, or ""."""
+    intent = cards.saved_card_for(email_hash)
     return intent.payment_method if intent else ""
 
 
@@ -114,3 +111,23 @@ def join_membership(request, by: str, pk: int):
     return plan_form(
         request, payer, form, title="Make a member", action="Charge the first month", act=act
     )
+
+
+@require_POST
+@protected_view(RECORD)
+def charge_deposit(request, pk: int):
+    """The clinic confirms the visit and charges its deposit to the card saved for the person
+    (deposits charged on confirmation, Settings → Billing); a decline is said, never hidden."""
+    visit = visit_of(pk)
+    due = cards.deposit_to_charge(visit)
+    if not due:
+        messages.error(request, "There is no deposit to charge to a saved card for this visit.")
+    else:
+        result = cards.charge_saved_card(
+            visit, purpose=Purpose.DEPOSIT, amount_cents=due, by=request.user
+        )
+        if result.succeeded:
+            messages.success(request, f"Deposit charged to the saved card: {dollars(due)}.")
+        else:
+            messages.error(request, f"The card was declined: {result.message}")
+    return redirect("payments_admin:account", "visit", pk)

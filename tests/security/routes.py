@@ -238,6 +238,9 @@ def payments_admin_routes(visit) -> dict[str, str]:
     """The desk's payment forms, on the account opened from a booked visit."""
     routes = {"payments_admin:find": reverse("payments_admin:find")}
     routes["payments_admin:charge"] = reverse("payments_admin:charge", args=[visit.pk])
+    routes["payments_admin:charge_deposit"] = reverse(
+        "payments_admin:charge_deposit", args=[visit.pk]
+    )
     for name in ("payment", "adjustment", "superbill", "sell_package", "membership"):
         routes[f"payments_admin:{name}"] = reverse(
             f"payments_admin:{name}", args=["visit", visit.pk]

@@ -18,7 +18,14 @@ from .intents import (
     start_deposit,
 )
 from .refunds import record_stripe_refunds, refund_deposit
-from .saved import ChargeResult, charge_fee, charge_saved_card, saved_card
+from .saved import (
+    ChargeResult,
+    charge_fee,
+    charge_saved_card,
+    deposit_to_charge,
+    saved_card,
+    saved_card_for,
+)
 
 __all__ = [
     "ChargeResult",
@@ -28,9 +35,11 @@ __all__ = [
     "customer_for",
     "deposit_cents",
     "deposit_paid_cents",
+    "deposit_to_charge",
     "record_stripe_refunds",
     "refund_deposit",
     "saved_card",
+    "saved_card_for",
     "settle",
     "start_card_saving",
     "start_deposit",

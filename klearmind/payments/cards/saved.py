@@ -59,14 +59,25 @@ class ChargeResult:
 def saved_card(appointment: Appointment) -> CardIntent | None:
     """The card this visit's payer saved last, for any of their visits: kept by a SetupIntent
     or by a deposit paid online (a card charged since counts as saved again)."""
+    return saved_card_for(appointment.patient_email_hash)
+
+
+def saved_card_for(email_hash: str) -> CardIntent | None:
+    """The card the payer saved last (see `saved_card`)."""
     return (
-        CardIntent.objects.filter(
-            payer_email_hash=appointment.patient_email_hash, state=CardIntentState.SUCCEEDED
-        )
+        CardIntent.objects.filter(payer_email_hash=email_hash, state=CardIntentState.SUCCEEDED)
         .exclude(Q(payment_method="") | Q(stripe_customer=""))
         .order_by("-pk")
         .first()
     )
+
+
+def deposit_to_charge(visit: Appointment | None) -> int:
+    """The deposit still to take for a booked visit, in cents, when a card is saved for its
+    payer: what the desk's "Charge the deposit" would charge now, else 0."""
+    if visit is None or visit.status != AppointmentStatus.BOOKED or saved_card(visit) is None:
+        return 0
+    return max(deposit_cents(visit) - max(deposit_paid_cents(visit), 0), 0)
 
 
 def charge_saved_card(

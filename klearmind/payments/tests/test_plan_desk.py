@@ -1,5 +1,6 @@
-"""The desk sells a package and makes a member from a person's account: paid in the clinic or
-charged to the card saved for them; a double submit sells once; no saved card, a clear error."""
+"""The desk charges a visit's deposit to the saved card when it confirms the visit, sells a
+package and makes a member from a person's account: paid in the clinic or charged to the card
+saved for them; a double submit sells once; no saved card, a clear error."""
 
 import pytest
 import time_machine
@@ -15,7 +16,15 @@ from klearmind.payments.models import (
     Purpose,
 )
 
-from .card_factories import NOW, PAYER, clinic_with_deposit, save_card, visit_in
+from .card_factories import (
+    DECLINED_WHEN_CHARGED,
+    NOW,
+    PAYER,
+    clinic_with_deposit,
+    save_card,
+    set_fees,
+    visit_in,
+)
 from .plan_factories import membership_plan, package_plan
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +125,42 @@ def test_an_editor_may_not_sell(visit):
     response = editor.get(f"/admin/payments/visit/{visit.pk}/package/")
     assert response.status_code in (302, 403)
     assert not Package.objects.exists()
+
+
+def charge_deposit(desk, visit):
+    account = f"/admin/payments/visit/{visit.pk}/"
+    page = BeautifulSoup(desk.get(account).content, "html.parser")
+    form = page.find("form", action=f"/admin/payments/visit/{visit.pk}/deposit/")
+    token = form.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+    return desk.post(form["action"], {"csrfmiddlewaretoken": token})
+
+
+def test_the_desk_charges_the_deposit_to_the_saved_card_once(stripe_on, desk, visit):
+    set_fees(timing="on_confirmation")
+    save_card(visit)
+    account = text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
+    assert "Charge the deposit ($50.00) to the saved card" in account
+    charged = charge_deposit(desk, visit)
+    assert "Deposit charged to the saved card: $50.00." in text(desk.get(charged["Location"]))
+    deposits = LedgerEntry.objects.filter(appointment=visit, purpose=Purpose.DEPOSIT)
+    assert [(entry.kind, entry.amount_cents) for entry in deposits] == [(EntryKind.PAYMENT, -5000)]
+    after = text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
+    assert "Charge the deposit" not in after
+    url = f"/admin/payments/visit/{visit.pk}/deposit/"
+    page = BeautifulSoup(desk.get(f"/admin/payments/visit/{visit.pk}/").content, "html.parser")
+    token = page.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+    again = desk.post(url, {"csrfmiddlewaretoken": token})
+    assert "There is no deposit to charge" in text(desk.get(again["Location"]))
+    assert deposits.count() == 1
+
+
+def test_a_declined_saved_card_is_said_and_nothing_is_paid(stripe_on, desk, visit):
+    set_fees(timing="on_confirmation")
+    save_card(visit, DECLINED_WHEN_CHARGED)
+    declined = charge_deposit(desk, visit)
+    assert "The card was declined" in text(desk.get(declined["Location"]))
+    assert not LedgerEntry.objects.filter(appointment=visit, kind=EntryKind.PAYMENT).exists()
+
+
+def test_no_deposit_button_without_a_saved_card(desk, visit):
+    assert "Charge the deposit" not in text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
