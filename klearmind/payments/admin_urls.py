@@ -32,6 +32,16 @@ urlpatterns = [
     path("<opened_from:by>/<int:pk>/payment/", admin_views.payment, name="payment"),
     path("<opened_from:by>/<int:pk>/adjustment/", admin_views.adjustment, name="adjustment"),
     path("<opened_from:by>/<int:pk>/package/", plan_views.sell_package, name="sell_package"),
+    path(
+        "<opened_from:by>/<int:pk>/package/<int:package>/cancel/",
+        plan_views.cancel_package,
+        name="cancel_package",
+    ),
+    path(
+        "<opened_from:by>/<int:pk>/membership/<int:membership>/cancel/",
+        plan_views.cancel_membership,
+        name="cancel_membership",
+    ),
     path("<opened_from:by>/<int:pk>/membership/", plan_views.join_membership, name="membership"),
     path("<opened_from:by>/<int:pk>/receipt/", admin_views.receipt, name="receipt"),
     path("<opened_from:by>/<int:pk>/superbill/", admin_views.superbill, name="superbill"),

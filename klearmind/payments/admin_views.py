@@ -25,7 +25,7 @@ from klearmind.booking.models import Appointment
 from klearmind.care.models import Patient
 from klearmind.clinic.exports import csv_download, text_cell
 
-from . import cards, documents, ledger, reports
+from . import cards, documents, ledger, plan_summary, reports
 from .forms import AdjustmentForm, ClinicPaymentForm, SuperbillForm, chosen_period
 from .models import LedgerEntry
 from .money import dollars
@@ -172,6 +172,8 @@ def account(request, by: str, pk: int):
         "visits": visits,
         "charge": chargeable(payer.visit, charged),
         "deposit": dollars(due) if (due := cards.deposit_to_charge(payer.visit)) else "",
+        "packages": plan_summary.package_rows(payer.email_hash),
+        "memberships": plan_summary.membership_rows(payer.email_hash),
         "show_names": request.user.has_perm(CONTACT),
         "may_record": request.user.has_perm(RECORD),
         "may_adjust": request.user.has_perm(ADJUST),

@@ -4,7 +4,7 @@ per form drawn; a charge repeated finds the one made."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from klearmind.booking.models import Appointment
 from . import cards, documents, memberships, packages
 from .admin_views import CONTACT, RECORD, Payer, payer_from, visit_of
 from .forms import JoinMembershipForm, SellPackageForm
-from .models import LedgerEntry, MembershipPlan, PackagePlan, Purpose
+from .models import LedgerEntry, Membership, MembershipPlan, Package, PackagePlan, Purpose
 from .money import dollars, to_cents
 
 
@@ -131,3 +131,33 @@ def charge_deposit(request, pk: int):
         else:
             messages.error(request, f"The card was declined: {result.message}")
     return redirect("payments_admin:account", "visit", pk)
+
+
+@require_POST
+@protected_view(RECORD)
+def cancel_package(request, by: str, pk: int, package: int):
+    """Cancel a package: its unused visits are refunded, to the card it was paid with or, paid
+    in the clinic, handed back the way it was paid. Cancelling again does nothing."""
+    payer = payer_from(by, pk)
+    found = get_object_or_404(Package.objects.of(payer.email_hash), pk=package)
+    if found.is_open:
+        try:
+            found = packages.cancel(
+                found, by=request.user, refund_to_card=bool(found.stripe_payment_intent)
+            )
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+            return redirect(payer.url())
+        messages.success(request, f"Package cancelled: {dollars(found.refunded_cents)} refunded.")
+    return redirect(payer.url())
+
+
+@require_POST
+@protected_view(RECORD)
+def cancel_membership(request, by: str, pk: int, membership: int):
+    """End a membership at the member's wish: nothing more is charged; the month paid runs."""
+    payer = payer_from(by, pk)
+    found = get_object_or_404(Membership.objects.of(payer.email_hash), pk=membership)
+    memberships.cancel(found, by=request.user)
+    messages.success(request, "Membership cancelled: nothing more will be charged.")
+    return redirect(payer.url())

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from klearmind.payments import documents, memberships
-from klearmind.payments.models import LedgerEntry, Membership, Package
+from klearmind.payments.models import LedgerEntry, Membership
 from klearmind.payments.money import dollars
+from klearmind.payments.plan_summary import membership_rows, package_rows
 
 from . import overview
 from .views import audit_export, audit_view, signed_in
@@ -42,28 +43,6 @@ def entry_rows(email_hash: str) -> list[dict]:
             "amount": dollars(entry.amount_cents),
         }
         for entry in entries
-    ]
-
-
-def package_rows(email_hash: str) -> list[dict]:
-    packages = Package.objects.of(email_hash).open().select_related("plan")
-    return [
-        {"name": package.plan.name, "left": package.credits_left(), "visits": package.visits}
-        for package in packages
-    ]
-
-
-def membership_rows(email_hash: str) -> list[dict]:
-    today = timezone.localdate()
-    found = Membership.objects.of(email_hash).select_related("plan").order_by("-started_at")
-    return [
-        {
-            "membership": membership,
-            "runs": membership.runs_on(today),
-            "drips_left": memberships.drips_left(membership, today),
-            "cancellable": membership.status != "cancelled",
-        }
-        for membership in found[:5]
     ]
 
 

@@ -245,6 +245,11 @@ def payments_admin_routes(visit) -> dict[str, str]:
         routes[f"payments_admin:{name}"] = reverse(
             f"payments_admin:{name}", args=["visit", visit.pk]
         )
+    # A package's and a membership's cancel buttons (their number need not exist: refused).
+    for name in ("cancel_package", "cancel_membership"):
+        routes[f"payments_admin:{name}"] = reverse(
+            f"payments_admin:{name}", args=["visit", visit.pk, 1]
+        )
     return routes
 
 

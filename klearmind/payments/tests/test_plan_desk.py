@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from klearmind.accounts.tests.factories import sign_in, staff
+from klearmind.payments import packages
 from klearmind.payments.models import (
     EntryKind,
     LedgerEntry,
@@ -164,3 +165,55 @@ def test_a_declined_saved_card_is_said_and_nothing_is_paid(stripe_on, desk, visi
 
 def test_no_deposit_button_without_a_saved_card(desk, visit):
     assert "Charge the deposit" not in text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
+
+
+def post_button(desk, visit, action: str):
+    account = f"/admin/payments/visit/{visit.pk}/"
+    page = BeautifulSoup(desk.get(account).content, "html.parser")
+    form = page.find("form", action=action)
+    token = form.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+    return desk.post(action, {"csrfmiddlewaretoken": token})
+
+
+def test_the_account_shows_a_package_and_cancelling_refunds_the_unused_visits(desk, visit):
+    plan = package_plan(visit.service, visits=6, price="2400.00")
+    sell(desk, visit, plan=plan.pk, method="cash")
+    package = Package.objects.get()
+    account = text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
+    assert f"{plan.name}: 6 of 6 visits left" in account
+    action = f"/admin/payments/visit/{visit.pk}/package/{package.pk}/cancel/"
+    cancelled = post_button(desk, visit, action)
+    assert "Package cancelled: $2,400.00 refunded." in text(desk.get(cancelled["Location"]))
+    package.refresh_from_db()
+    assert package.cancelled_at is not None
+    refunds = LedgerEntry.objects.filter(purpose=Purpose.PACKAGE, kind=EntryKind.REFUND)
+    assert [entry.amount_cents for entry in refunds] == [240000]
+    assert LedgerEntry.objects.of(PAYER).balance() == 0
+
+
+def test_the_desk_cancels_a_membership(stripe_on, desk, visit):
+    save_card(visit)
+    member = membership_plan(visit.service, price="129.00")
+    url = f"/admin/payments/visit/{visit.pk}/membership/"
+    desk.post(url, {**form_values(desk.get(url)), "plan": member.pk})
+    membership = Membership.objects.get()
+    assert "Active; this month runs to" in text(desk.get(f"/admin/payments/visit/{visit.pk}/"))
+    action = f"/admin/payments/visit/{visit.pk}/membership/{membership.pk}/cancel/"
+    cancelled = post_button(desk, visit, action)
+    assert "Membership cancelled" in text(desk.get(cancelled["Location"]))
+    membership.refresh_from_db()
+    assert membership.status == "cancelled"
+
+
+def test_another_persons_package_is_not_found(desk, visit):
+    plan = package_plan(visit.service)
+    theirs = packages.sell(
+        plan, email_hash="f" * 64, by=None, method="cash", idempotency_key="someone-else-sale"
+    )
+    page = BeautifulSoup(desk.get(f"/admin/payments/visit/{visit.pk}/").content, "html.parser")
+    token = page.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+    action = f"/admin/payments/visit/{visit.pk}/package/{theirs.pk}/cancel/"
+    response = desk.post(action, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.cancelled_at is None
