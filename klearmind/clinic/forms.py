@@ -71,3 +71,20 @@ class OnCallForm(forms.ModelForm):
     class Meta:
         model = ClinicSettings
         fields = ["on_call_email"]
+
+
+# Dates as a date picker sends them, or as people type them in the United States.
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
+
+
+def date_field(label: str) -> forms.DateField:
+    """A date with a date picker, and errors that say how to type it."""
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": f"Please enter the {label.lower()} date.",
+            "invalid": f"Please enter the {label.lower()} date as month/day/year, like 03/01/2026.",
+        },
+    )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from klearmind.booking.models.appointments import FORM_TOKEN, new_form_token
-from klearmind.clinic.forms import DescribedFieldsMixin
+from klearmind.clinic.forms import DescribedFieldsMixin, date_field
 from klearmind.clinic.text import reject_control_characters
 
 from .ledger import LARGEST_ENTRY_CENTS, MEMO_MAX_LENGTH
@@ -23,7 +23,6 @@ TOO_MANY_CENTS = re.compile(r"\$?[0-9,]*\.[0-9]{3,}\Z")
 MINUS_SIGNS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash
 LONGEST_AMOUNT_TEXT = 20
 AMOUNT_EXAMPLE = "Please enter the amount in dollars, like 125 or 125.50."
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
 LONGEST_PERIOD_DAYS = 3660  # ten years
 MOST_DIAGNOSES = 12  # the diagnosis lines of a claim form (CMS-1500, box 21)
 ROW_ID = re.compile(r"[0-9]{1,18}")  # below 2**63, the largest id a database column holds
@@ -164,18 +163,6 @@ class AdjustmentForm(TokenForm):
         "detail.",
     )
     field_order = ["amount", "reason", "token"]
-
-
-def date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Please enter the {label.lower()} date.",
-            "invalid": f"Please enter the {label.lower()} date as month/day/year, like 03/01/2026.",
-        },
-    )
 
 
 class PeriodForm(DescribedFieldsMixin, forms.Form):

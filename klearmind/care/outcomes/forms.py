@@ -2,26 +2,13 @@
 
 import datetime
 
-from django import forms
 from django.utils import timezone
 
+from klearmind.clinic.forms import date_field
 from klearmind.intake.forms import IntakeForm
 
 DEFAULT_PERIOD_DAYS = 90
 LONGEST_PERIOD_DAYS = 3660  # ten years: longer than any clinic's records here
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
-
-
-def date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Please enter the {label.lower()} date.",
-            "invalid": f"Please enter the {label.lower()} date as month/day/year, like 03/01/2026.",
-        },
-    )
 
 
 class PeriodForm(IntakeForm):
