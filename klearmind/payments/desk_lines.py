@@ -4,11 +4,10 @@ payer's account, for a user who may see the ledger."""
 
 from django.urls import reverse
 
+from .admin_views import LEDGER
 from .cards import deposit_cents, deposit_paid_cents
 from .models import LedgerEntry
 from .money import dollars
-
-LEDGER = "payments.view_ledger"
 
 
 def visit_lines(visit, user) -> list[tuple[str, str]]:

@@ -79,12 +79,10 @@ def deposit_due_cents(appointment) -> int:
         return 0
     if appointment.starts_at <= timezone.now():
         return 0
-    wanted = cards.deposit_cents(appointment)
-    if wanted <= 0 or cards.deposit_paid_cents(appointment) >= wanted:
+    due = cards.deposit_cents(appointment) - max(cards.deposit_paid_cents(appointment), 0)
+    if due <= 0 or (charged_on_confirmation() and card_saved(appointment)):
         return 0
-    if charged_on_confirmation() and card_saved(appointment):
-        return 0
-    return wanted - max(cards.deposit_paid_cents(appointment), 0)
+    return due
 
 
 def payment_step(appointment) -> str:
